@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Every check and every test tier. The integration and end-to-end tiers start the real services
+# themselves (tests/conftest.py) and fail, never skip, when one does not come up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== ruff";          ruff check layers functions tests
+echo "== mypy";          mypy
+echo "== import contracts"; lint-imports --no-cache
+echo "== pytest"
+pytest "$@"

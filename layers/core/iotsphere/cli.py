@@ -1,0 +1,44 @@
+"""The ``iotsphere`` command: a sub-command per module, each with ``add_arguments`` and ``run``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# sub-command -> (module with add_arguments(parser) and run(args) -> int, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "local": ("iotsphere.local.commands", "start, stop and inspect the local stack"),
+    "runner": (
+        "iotsphere.local.runner",
+        "poll the stack's queues and fire schedules into functions",
+    ),
+    "invoke": ("iotsphere.local.invoke", "run one function once on a sample event"),
+    "bridge": ("iotsphere.bridge.main", "forward device MQTT traffic into SQS"),
+    "simulate": ("iotsphere.simulator.main", "publish telemetry from a simulated fleet"),
+    "quarantine": ("iotsphere.local.quarantine", "list readings that ingest refused"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iotsphere", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._module.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The domain: message contracts and the rules that hold whatever the cloud."""

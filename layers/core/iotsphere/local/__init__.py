@@ -1,0 +1,1 @@
+"""The local stack: real services as child processes, and the function runner."""

@@ -1,0 +1,1 @@
+"""Services: plain functions over the domain that take their ports as arguments."""

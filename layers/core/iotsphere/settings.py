@@ -1,0 +1,56 @@
+"""Settings of the functions and processes, read once from the environment.
+
+Every environment variable the package reads is named here and nowhere else. An explicit argument
+always beats the environment: build a ``Settings(...)`` yourself in tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Self
+
+from pydantic import BaseModel, Field
+
+ENV_PREFIX = "IOTSPHERE_"
+
+
+class Settings(BaseModel):
+    """Where the adapters find their services. Defaults match ``samplelocal.yml``."""
+
+    model_config = {"frozen": True}
+
+    influx_url: str = "http://127.0.0.1:18086"
+    influx_database: str = "iotsphere"
+    influx_username: str = ""
+    influx_password: str = ""
+    influx_timeout_s: float = 5.0
+    mongo_url: str = "mongodb://127.0.0.1:27117"
+    mongo_database: str = "iotsphere"
+    aws_endpoint_url: str | None = "http://127.0.0.1:4566"
+    aws_region: str = "us-east-1"
+    telemetry_queue: str = "telemetry"
+    alerts_queue: str = "alerts"
+    retention_days: int = Field(default=30, ge=1)
+    max_future_skew_s: int = Field(default=600, ge=0)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Build settings from ``IOTSPHERE_*`` variables (``IOTSPHERE_INFLUX_URL`` …)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, str] = {}
+        for name in cls.model_fields:
+            key = ENV_PREFIX + name.upper()
+            if key in env:
+                values[name] = env[key]
+        if values.get("aws_endpoint_url") == "":
+            values.pop("aws_endpoint_url")
+            return cls.model_validate({**values, "aws_endpoint_url": None})
+        return cls.model_validate(values)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that makes ``from_env`` rebuild these settings in a child process."""
+        return {
+            ENV_PREFIX + name.upper(): "" if value is None else str(value)
+            for name, value in self.model_dump().items()
+        }

@@ -1,0 +1,60 @@
+"""Fakes of the service ports: in-memory, honest about identity (device + timestamp)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from iotsphere.domain.quarantine import QuarantinedMessage
+from iotsphere.domain.telemetry import Reading
+from iotsphere.domain.telemetry_query import SeriesPoint, TelemetryQuery
+from iotsphere.services.errors import StoreUnavailableError
+
+
+class FakeTelemetryStore:
+    def __init__(self) -> None:
+        self.points: dict[tuple[str, int], Reading] = {}
+        self.writes = 0
+        self.down = False
+        self.refuse: dict[str, str] = {}  # metric name -> reason
+
+    def write(self, readings: Sequence[Reading]) -> list[tuple[Reading, str]]:
+        if self.down:
+            raise StoreUnavailableError("fake store is down")
+        self.writes += 1
+        refused = []
+        for reading in readings:
+            reason = next((self.refuse[m] for m in reading.metrics if m in self.refuse), None)
+            if reason:
+                refused.append((reading, reason))
+            else:
+                self.points[(reading.device_id, reading.epoch_ms)] = reading
+        return refused
+
+    def query(self, query: TelemetryQuery) -> list[SeriesPoint]:
+        rows = [
+            SeriesPoint(time=r.ts, value=r.metrics.get(query.metric))
+            for r in self.points.values()
+            if r.device_id == query.device_id and query.start <= r.ts < query.end
+        ]
+        return sorted(rows, key=lambda p: p.time, reverse=True)[: query.limit]
+
+
+class FakeQuarantine:
+    def __init__(self) -> None:
+        self.messages: dict[str, QuarantinedMessage] = {}
+
+    def put(self, messages: Sequence[QuarantinedMessage]) -> None:
+        for message in messages:
+            self.messages.setdefault(message.id, message)
+
+    def list(self, device_id: str | None = None, limit: int = 100) -> list[QuarantinedMessage]:
+        found = [m for m in self.messages.values() if device_id in (None, m.device_id)]
+        return sorted(found, key=lambda m: m.received_at, reverse=True)[:limit]
+
+
+class FakePublisher:
+    def __init__(self) -> None:
+        self.bodies: list[str] = []
+
+    def publish(self, bodies: Sequence[str]) -> None:
+        self.bodies.extend(bodies)
