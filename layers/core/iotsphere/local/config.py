@@ -72,8 +72,7 @@ class QueueSpec(_Strict):
 
 
 class Trigger(_Strict):
-    queue: str | None = None
-    schedule: str | None = None
+    queue: str
 
 
 class FunctionSpec(_Strict):

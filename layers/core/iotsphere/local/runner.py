@@ -1,0 +1,123 @@
+"""``iotsphere runner``: the local stand-in for Lambda's event source mappings and schedules.
+
+For every queue trigger in samplelocal.yml it keeps ``concurrency`` worker processes polling
+(``iotsphere.local.worker``), restarting one that dies as Lambda would start a new container; for
+every schedule the app declares it starts a one-shot worker at each tick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from iotsphere.local.config import DEFAULT_CONFIG, StackConfig, load_stack_config
+from iotsphere.local.functions_app import FunctionTarget, resolve_targets
+from iotsphere.local.schedule import interval_seconds
+from iotsphere.local.worker import _log
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="stack file (samplelocal.yml)")
+    parser.add_argument("--home", default=".iotsphere", help="the stack's folder")
+
+
+def functions_dir_of(config_path: str | Path) -> Path:
+    return (Path(config_path).resolve().parent / "functions").resolve()
+
+
+def worker_env(config: StackConfig) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("AWS_ACCESS_KEY_ID", "test")
+    env.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+    env["AWS_DEFAULT_REGION"] = config.services.localstack.region
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(config.settings().to_env())
+    return env
+
+
+def worker_command(target: FunctionTarget, functions_dir: Path, scheduled: bool) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "iotsphere.local.worker",
+        "--functions-dir",
+        str(functions_dir),
+        "--handler",
+        target.handler_string,
+        "--name",
+        target.name,
+        "--timeout",
+        str(target.timeout_s),
+    ]
+    if scheduled:
+        return [*command, "--scheduled"]
+    return [*command, "--queue", str(target.queue), "--batch-size", str(target.batch_size)]
+
+
+class Runner:
+    def __init__(self, config: StackConfig, functions_dir: Path) -> None:
+        self.config = config
+        self.functions_dir = functions_dir
+        self.env = worker_env(config)
+        self.targets = resolve_targets(config, functions_dir)
+        self.stop = threading.Event()
+        self._workers: dict[tuple[str, int], subprocess.Popen[bytes]] = {}
+
+    def _start_worker(self, target: FunctionTarget, slot: int) -> None:
+        command = worker_command(target, self.functions_dir, scheduled=False)
+        self._workers[(target.key, slot)] = subprocess.Popen(command, env=self.env)
+
+    def _supervise(self) -> None:
+        """Start every queue worker, and start again any that exits while we run."""
+        queue_targets = [t for t in self.targets if t.queue]
+        for target in queue_targets:
+            for slot in range(target.concurrency):
+                self._start_worker(target, slot)
+        while not self.stop.wait(1.0):
+            for target in queue_targets:
+                for slot in range(target.concurrency):
+                    code = self._workers[(target.key, slot)].poll()
+                    if code is not None:
+                        _log(
+                            level="ERROR", function=target.name, message="worker exited", code=code
+                        )
+                        self._start_worker(target, slot)
+
+    def _fire_schedule(self, target: FunctionTarget) -> None:
+        assert target.schedule is not None
+        every = interval_seconds(target.schedule)
+        while not self.stop.wait(every):
+            command = worker_command(target, self.functions_dir, scheduled=True)
+            subprocess.run(command, env=self.env, check=False)
+
+    def run(self) -> None:
+        for target in self.targets:
+            if target.schedule:
+                threading.Thread(target=self._fire_schedule, args=(target,), daemon=True).start()
+        _log(level="INFO", message="runner started", functions=[t.name for t in self.targets])
+        try:
+            self._supervise()
+        finally:
+            for process in self._workers.values():
+                process.terminate()
+            deadline = time.monotonic() + 10
+            for process in self._workers.values():
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_stack_config(args.config)
+    runner = Runner(config, functions_dir_of(args.config))
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop.set())
+    signal.signal(signal.SIGINT, lambda *_: runner.stop.set())
+    runner.run()
+    return 0

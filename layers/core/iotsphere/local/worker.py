@@ -1,0 +1,126 @@
+"""One local 'Lambda container': long-polls a queue and invokes a handler by its handler string.
+
+Run as ``python -m iotsphere.local.worker``; the runner starts one per function and concurrency.
+Like the SQS event source mapping, it deletes the messages a batch handled, leaves the ones named
+in ``batchItemFailures`` (all of them when the handler raised) to reappear after the visibility
+timeout, and SQS moves a message to its dead-letter queue after ``maxReceiveCount`` receives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from iotsphere.adapters.aws import aws_client, queue_url
+from iotsphere.local.functions_app import import_handler
+from iotsphere.local.lambda_events import (
+    LambdaContext,
+    failed_message_ids,
+    scheduled_event,
+    sqs_event,
+)
+from iotsphere.settings import Settings
+
+POLL_WAIT_S = 2
+
+
+def _log(**fields: Any) -> None:
+    print(json.dumps({"service": "runner", **fields}, default=str), flush=True)
+
+
+def invoke_batch(
+    handler: Callable[..., Any],
+    messages: list[dict[str, Any]],
+    context: LambdaContext,
+    queue_arn: str,
+    region: str,
+) -> set[str]:
+    """Invoke the handler on one batch; return the ids of the messages that must stay."""
+    ids = [m["MessageId"] for m in messages]
+    try:
+        result = handler(sqs_event(messages, queue_arn, region), context)
+    except Exception:
+        _log(level="ERROR", function=context.function_name, error=traceback.format_exc(limit=5))
+        return set(ids)
+    return failed_message_ids(result, ids)
+
+
+def poll_queue(
+    handler: Callable[..., Any],
+    function_name: str,
+    queue: str,
+    batch_size: int,
+    timeout_s: float,
+    settings: Settings,
+    stop: threading.Event,
+) -> None:
+    sqs = aws_client("sqs", settings)
+    url = queue_url(sqs, queue)
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    while not stop.is_set():
+        response = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=min(batch_size, 10),
+            WaitTimeSeconds=POLL_WAIT_S,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            continue
+        context = LambdaContext(function_name=function_name, timeout_s=timeout_s)
+        keep = invoke_batch(handler, messages, context, arn, settings.aws_region)
+        done = [m for m in messages if m["MessageId"] not in keep]
+        if done:
+            sqs.delete_message_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                ],
+            )
+        if keep:
+            _log(level="WARNING", function=function_name, failed=len(keep), batch=len(messages))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m iotsphere.local.worker")
+    parser.add_argument("--functions-dir", required=True, type=Path)
+    parser.add_argument("--handler", required=True, help="handler string, e.g. chalicelib.ingest.f")
+    parser.add_argument("--name", required=True, help="the function's name")
+    parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--queue", help="poll this queue")
+    parser.add_argument("--batch-size", type=int, default=10)
+    parser.add_argument(
+        "--scheduled", action="store_true", help="invoke once with a scheduled event"
+    )
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    handler = import_handler(args.handler, args.functions_dir.resolve())
+    if args.scheduled:
+        rule_arn = f"arn:aws:events:{settings.aws_region}:000000000000:rule/{args.name}"
+        handler(
+            scheduled_event(rule_arn, settings.aws_region),
+            LambdaContext(args.name, timeout_s=args.timeout),
+        )
+        return 0
+    if not args.queue:
+        parser.error("give --queue or --scheduled")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    _log(level="INFO", function=args.name, message="polling", queue=args.queue)
+    poll_queue(handler, args.name, args.queue, args.batch_size, args.timeout, settings, stop)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
