@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "invoke": ("iotsphere.local.invoke", "run one function once on a sample event"),
     "bridge": ("iotsphere.bridge.main", "forward device MQTT traffic into SQS"),
     "simulate": ("iotsphere.simulator.main", "publish telemetry from a simulated fleet"),
+    "package": ("iotsphere.local.package", "write the AWS SAM template and deployment package"),
     "quarantine": ("iotsphere.local.quarantine", "list readings that ingest refused"),
 }
 
