@@ -26,13 +26,16 @@ def telemetry_store() -> InfluxTelemetryStore:
     return InfluxTelemetryStore.from_settings(settings())
 
 
-@cache
-def quarantine_store() -> MongoQuarantineStore:
-    config = settings()
+def build_quarantine_store(config: Settings) -> MongoQuarantineStore:
     client: MongoClient[dict[str, object]] = MongoClient(
         config.mongo_url, serverSelectionTimeoutMS=5000, tz_aware=True
     )
     return MongoQuarantineStore(client[config.mongo_database][COLLECTION])
+
+
+@cache
+def quarantine_store() -> MongoQuarantineStore:
+    return build_quarantine_store(settings())
 
 
 @cache
