@@ -38,7 +38,9 @@ class Publisher:
     """One MQTT connection publishing QoS 1; ``publish_all`` returns once the broker acked all."""
 
     def __init__(self, port: int, username: str, password: str) -> None:
-        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"e2e-{uuid.uuid4().hex[:6]}")
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=f"e2e-{uuid.uuid4().hex[:6]}"
+        )
         self.client.username_pw_set(username, password)
         self.client.max_inflight_messages_set(500)
         self.client.max_queued_messages_set(0)
@@ -64,7 +66,9 @@ class Publisher:
         self.client.loop_stop()
 
 
-def readings_for(prefix: str, devices: int, per_device: int, base: datetime) -> list[tuple[str, bytes]]:
+def readings_for(
+    prefix: str, devices: int, per_device: int, base: datetime
+) -> list[tuple[str, bytes]]:
     """Interleaved across devices, as a fleet sends them."""
     return [
         (f"{prefix}-{d:03d}", json.dumps(reading(seq, base)).encode())
@@ -82,7 +86,8 @@ def stored_count(settings: Settings, prefix: str) -> int:
     """Unique (device, timestamp) points of devices with this prefix."""
     assert prefix.isalnum()  # the tests' own prefix, inlined into the regex
     result = influx(settings).query(
-        f'SELECT count("seq") FROM telemetry WHERE device_id =~ /^{prefix}-/ AND time > now() - 1h'
+        f'SELECT count("seq") FROM telemetry WHERE device_id =~ /^{prefix}-/ '  # noqa: S608
+        "AND time > now() - 1h"
     )
     points = list(result.get_points())
     return int(points[0]["count"]) if points else 0

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.e2e
 
 def test_100_devices_by_100_readings_are_each_stored_exactly_once(platform, publisher, settings):
     prefix = new_prefix()
-    sent = publisher.publish_all(readings_for(prefix, devices=100, per_device=100, base=recent_base()))
+    sent = publisher.publish_all(
+        readings_for(prefix, devices=100, per_device=100, base=recent_base())
+    )
     assert sent == 10_000
     assert wait_until(lambda: stored_count(settings, prefix) >= 10_000, timeout=120)
     time.sleep(2)  # anything late and extra would show now
@@ -41,7 +43,9 @@ def test_malformed_readings_are_quarantined_with_reasons_and_valid_ones_stored(
         f"{prefix}-nan": b'{"ts": "%s", "metrics": {"temperature": NaN}}'
         % reading(2, base)["ts"].encode(),
         f"{prefix}-big": json.dumps(reading(3, base, blob="x" * 60)).encode() + b" " * 200_000,
-        f"{prefix}-future": json.dumps({"ts": "2099-01-01T00:00:00Z", "metrics": {"t": 1}}).encode(),
+        f"{prefix}-future": json.dumps(
+            {"ts": "2099-01-01T00:00:00Z", "metrics": {"t": 1}}
+        ).encode(),
     }
     expected_reason = {
         f"{prefix}-json": "payload is not valid JSON",
@@ -72,7 +76,9 @@ def test_the_same_sqs_message_delivered_twice_stores_nothing_twice(platform, set
     packer = EnvelopePacker()
     now_ms = int(time.time() * 1000)
     for seq in range(50):
-        packer.add(RawMessage.from_bytes(f"{prefix}-000", json.dumps(reading(seq, base)).encode(), now_ms))
+        packer.add(
+            RawMessage.from_bytes(f"{prefix}-000", json.dumps(reading(seq, base)).encode(), now_ms)
+        )
     body = packer.flush()
     sqs = aws_client("sqs", settings)
     url = queue_url(sqs, settings.telemetry_queue)

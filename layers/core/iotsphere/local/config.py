@@ -122,6 +122,14 @@ class StackConfig(_Strict):
         )
 
 
+def find_project_root(config_path: Path) -> Path:
+    """The folder holding ``functions/.chalice``, looking up from the config file."""
+    for folder in (config_path.parent, *config_path.parents):
+        if (folder / "functions" / ".chalice" / "config.json").is_file():
+            return folder
+    return Path.cwd()
+
+
 def load_stack_config(path: str | Path = DEFAULT_CONFIG) -> StackConfig:
     """Read and validate ``samplelocal.yml``; raise ``StackConfigError`` with the reason."""
     file = Path(path)

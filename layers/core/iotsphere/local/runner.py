@@ -16,7 +16,12 @@ import threading
 import time
 from pathlib import Path
 
-from iotsphere.local.config import DEFAULT_CONFIG, StackConfig, load_stack_config
+from iotsphere.local.config import (
+    DEFAULT_CONFIG,
+    StackConfig,
+    find_project_root,
+    load_stack_config,
+)
 from iotsphere.local.functions_app import FunctionTarget, resolve_targets
 from iotsphere.local.schedule import interval_seconds
 from iotsphere.local.worker import _log
@@ -28,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def functions_dir_of(config_path: str | Path) -> Path:
-    return (Path(config_path).resolve().parent / "functions").resolve()
+    """The Chalice project of the stack: ``functions/`` of the project holding the config."""
+    return find_project_root(Path(config_path).resolve()) / "functions"
 
 
 def worker_env(config: StackConfig) -> dict[str, str]:

@@ -1,0 +1,133 @@
+"""The infrastructure services: Mosquitto, InfluxDB, the MongoDB-wire server, LocalStack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iotsphere.local import health
+from iotsphere.local.errors import BinaryMissingError
+from iotsphere.local.home import StackHome
+from iotsphere.local.secrets import SIMULATOR_USER, ensure_mqtt_passwords
+from iotsphere.local.service_configs import (
+    influxdb_conf,
+    mosquitto_acl,
+    mosquitto_conf,
+    write_mosquitto_passwd,
+    write_text,
+)
+from iotsphere.local.service_specs import (
+    SETUP_HINT,
+    ServiceSpec,
+    SpecContext,
+    find_binary,
+    venv_binary,
+)
+
+
+def localstack_python(home: StackHome, project_root: Path) -> str:
+    for marker in (home.root / "localstack-venv", project_root / ".iotsphere" / "localstack-venv"):
+        if marker.is_file():
+            python = Path(marker.read_text().strip()) / "bin" / "python"
+            if python.is_file():
+                return str(python)
+    raise BinaryMissingError(f"LocalStack's venv is not set up: {SETUP_HINT}")
+
+
+def mosquitto_service(ctx: SpecContext) -> ServiceSpec:
+    port = ctx.config.services.mosquitto.port
+    etc = ctx.home.etc
+
+    def prepare() -> None:
+        passwords = ensure_mqtt_passwords(ctx.home.root)
+        ctx.home.data_dir("mosquitto").mkdir(parents=True, exist_ok=True)
+        write_text(etc / "mosquitto.conf", mosquitto_conf(ctx.config, ctx.home))
+        write_text(etc / "mosquitto.acl", mosquitto_acl())
+        passwd = find_binary("mosquitto_passwd", "/usr/bin/mosquitto_passwd")
+        write_mosquitto_passwd(etc / "mosquitto.passwd", passwords, passwd)
+
+    def ready() -> bool:
+        password = ensure_mqtt_passwords(ctx.home.root)[SIMULATOR_USER]
+        return health.mqtt_ready(port, SIMULATOR_USER, password)
+
+    return ServiceSpec(
+        name="mosquitto",
+        command=lambda: [
+            find_binary("mosquitto", "/usr/sbin/mosquitto"),
+            "-c",
+            str(etc / "mosquitto.conf"),
+        ],
+        ports={"port": port},
+        url=f"mqtt://127.0.0.1:{port}",
+        ready=ready,
+        prepare=prepare,
+    )
+
+
+def influxdb_service(ctx: SpecContext) -> ServiceSpec:
+    influx = ctx.config.services.influxdb
+    conf = ctx.home.etc / "influxdb.conf"
+    return ServiceSpec(
+        name="influxdb",
+        command=lambda: [find_binary("influxd", "/usr/bin/influxd"), "-config", str(conf)],
+        ports={"port": influx.port, "rpc_port": influx.rpc_port},
+        url=f"http://127.0.0.1:{influx.port}",
+        ready=lambda: health.influx_ready(influx.port),
+        prepare=lambda: write_text(conf, influxdb_conf(ctx.config, ctx.home)),
+    )
+
+
+def mongodb_service(ctx: SpecContext) -> ServiceSpec:
+    port = ctx.config.services.mongodb.port
+    storage = ctx.home.data_dir("mongo")
+    return ServiceSpec(
+        name="mongodb",
+        command=lambda: [
+            venv_binary("secantusd-py"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--storage-path",
+            str(storage),
+        ],
+        ports={"port": port},
+        url=ctx.config.mongo_url,
+        ready=lambda: health.mongo_ready(ctx.config.mongo_url),
+        cwd=storage,
+    )
+
+
+def localstack_service(ctx: SpecContext) -> ServiceSpec:
+    port = ctx.config.services.localstack.port
+    root = ctx.home.data_dir("localstack")
+    return ServiceSpec(
+        name="localstack",
+        command=lambda: [
+            localstack_python(ctx.home, ctx.project_root),
+            "-m",
+            "localstack.runtime.main",
+        ],
+        ports={"port": port},
+        url=f"http://127.0.0.1:{port}",
+        ready=lambda: health.localstack_ready(port),
+        timeout_s=90.0,
+        cwd=root,
+        env={
+            "GATEWAY_LISTEN": f"127.0.0.1:{port}",
+            "LOCALSTACK_HOST": f"127.0.0.1:{port}",
+            "SERVICES": "s3,sqs,events,scheduler",
+            "GATEWAY_SERVER": "hypercorn",  # twisted, the default, binds 0.0.0.0 whatever is asked
+            "SQS_ENDPOINT_STRATEGY": "path",
+            "SKIP_SSL_CERT_DOWNLOAD": "1",
+            "OVERRIDE_IN_DOCKER": "0",  # host mode: its folders go under FILESYSTEM_ROOT
+            "DISABLE_EVENTS": "1",
+            "LOCALSTACK_VOLUME_DIR": str(root / "volume"),
+            "FILESYSTEM_ROOT": str(root / "filesystem"),
+        },
+    )
+
+
+def infra_services(ctx: SpecContext) -> list[ServiceSpec]:
+    """In start order; no MongoDB-wire server when ``services.mongodb.url`` names a real one."""
+    mongo = [mongodb_service(ctx)] if ctx.config.services.mongodb.url is None else []
+    return [mosquitto_service(ctx), influxdb_service(ctx), *mongo, localstack_service(ctx)]

@@ -1,0 +1,61 @@
+"""Passwords the stack generates once and keeps in ``<home>/secrets.json`` (mode 0600)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets as random_secrets
+from pathlib import Path
+
+from iotsphere.local.errors import StackError
+
+SECRETS_FILE = "secrets.json"
+BRIDGE_USER = "iotsphere-bridge"
+SIMULATOR_USER = "iotsphere-simulator"
+MQTT_USERS = (BRIDGE_USER, SIMULATOR_USER)
+
+
+def _read(file: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise StackError(f"{file}: unreadable ({exc}); delete it for new passwords") from exc
+    if not isinstance(data, dict):
+        raise StackError(f"{file}: not a JSON object; delete it to generate new passwords")
+    return data
+
+
+def _write(file: Path, data: dict[str, dict[str, str]]) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    partial = file.with_suffix(".tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out, indent=2, sort_keys=True)
+    os.chmod(partial, 0o600)
+    os.replace(partial, file)
+
+
+def ensure_mqtt_passwords(home: Path, users: tuple[str, ...] = MQTT_USERS) -> dict[str, str]:
+    """Every user's MQTT password, generating (once) the ones that are missing."""
+    file = home / SECRETS_FILE
+    data = _read(file)
+    mqtt = dict(data.get("mqtt", {}))
+    missing = [user for user in users if user not in mqtt]
+    for user in missing:
+        mqtt[user] = random_secrets.token_urlsafe(24)
+    if missing or not file.exists():
+        _write(file, {**data, "mqtt": mqtt})
+    return {user: mqtt[user] for user in users}
+
+
+def mqtt_credentials(home: Path, user: str) -> tuple[str, str]:
+    """``(username, password)`` of an MQTT user of the local stack, for the bridge and simulator."""
+    file = home / SECRETS_FILE
+    password = _read(file).get("mqtt", {}).get(user)
+    if password is None:
+        raise StackError(
+            f"no MQTT password for {user!r} in {file}: start the stack first (iotsphere local up)"
+        )
+    return user, password
