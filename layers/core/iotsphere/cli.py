@@ -28,7 +28,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chosen = next((arg for arg in (argv or []) if not arg.startswith("-")), None)
     for name, (module_name, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        if name == chosen:  # import only the command that runs: one broken module breaks one command
+        # Import only the command that runs: one broken module breaks only its own command.
+        if name == chosen:
             module = importlib.import_module(module_name)
             module.add_arguments(command)
             command.set_defaults(_module=module)

@@ -132,4 +132,3 @@ def chunk_readings(
 
 def _batch_body(envelope_id: str, items: list[str]) -> str:
     return f'{{"v":1,"envelope_id":{json.dumps(envelope_id)},"readings":[{",".join(items)}]}}'
-
