@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from iotsphere.local.secrets import BRIDGE_USER, SIMULATOR_USER, mqtt_credentials
+from iotsphere.local.secrets import BENCH_USER, SIMULATOR_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
 from tests.bench.latency_probe import LatencyProbe
 from tests.bench.mqtt_load import Broker, publish_paced, subscribe_count
@@ -53,21 +53,24 @@ def mqtt_ceiling(stack: Stack, messages: int) -> float:
     """Messages/s from one paho publisher through Mosquitto to one paho subscriber, QoS 1."""
     port = stack.config.services.mosquitto.port
     home = stack.home.root
-    publisher = Broker(port, *mqtt_credentials(home, SIMULATOR_USER))
-    subscriber = Broker(port, *mqtt_credentials(home, BRIDGE_USER))
+    publisher = subscriber = Broker(port, *mqtt_credentials(home, BENCH_USER))
     prefix = f"ceil{uuid.uuid4().hex[:6]}"
     received, published, acked = mp.Value("q", 0), mp.Value("q", 0), mp.Value("q", 0)
     ready = mp.Event()
     sub = mp.Process(
         target=subscribe_count,
-        args=(subscriber, f"devices/+/{prefix}", messages, received, ready),
+        args=(subscriber, f"bench/{prefix}", messages, received, ready),
     )
     sub.start()
     ready.wait(10)
     started = time.time()
     pub = mp.Process(target=_publish_ceiling, args=(publisher, prefix, messages, published, acked))
     pub.start()
-    sub.join(300)
+    sub.join(120)
+    if sub.is_alive():
+        sub.terminate()
+        pub.terminate()
+        raise RuntimeError(f"ceiling run stalled at {received.value} of {messages} messages")
     elapsed = time.time() - started
     pub.join(30)
     return received.value / elapsed
@@ -78,7 +81,7 @@ def _publish_ceiling(broker: Broker, prefix: str, total: int, published: Any, ac
 
     client = connect(broker, f"bench-ceiling-{prefix}")
     payload = b'{"ts":1,"seq":1,"metrics":{"temperature":21.5,"vibration":0.81}}'
-    infos = [client.publish(f"devices/{prefix}-0/{prefix}", payload, qos=1) for _ in range(total)]
+    infos = [client.publish(f"bench/{prefix}", payload, qos=1) for _ in range(total)]
     for info in infos:
         info.wait_for_publish(60)
     client.disconnect()

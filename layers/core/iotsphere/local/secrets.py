@@ -12,7 +12,8 @@ from iotsphere.local.errors import StackError
 SECRETS_FILE = "secrets.json"
 BRIDGE_USER = "iotsphere-bridge"
 SIMULATOR_USER = "iotsphere-simulator"
-MQTT_USERS = (BRIDGE_USER, SIMULATOR_USER)
+BENCH_USER = "iotsphere-bench"  # measures the raw MQTT ceiling, on bench/# only
+MQTT_USERS = (BRIDGE_USER, SIMULATOR_USER, BENCH_USER)
 
 
 def _read(file: Path) -> dict[str, dict[str, str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from iotsphere.local.config import StackConfig
 from iotsphere.local.errors import StackError
 from iotsphere.local.home import StackHome
-from iotsphere.local.secrets import BRIDGE_USER, SIMULATOR_USER
+from iotsphere.local.secrets import BENCH_USER, BRIDGE_USER, SIMULATOR_USER
 
 # Who may do what on the broker; no anonymous clients. Mosquitto 2.0 checks a shared subscription
 # ($share/<group>/devices/+/telemetry) against the topic without its $share/<group>/ prefix, so
@@ -18,6 +18,7 @@ from iotsphere.local.secrets import BRIDGE_USER, SIMULATOR_USER
 MQTT_ACL: dict[str, list[tuple[str, str]]] = {
     BRIDGE_USER: [("read", "devices/+/telemetry"), ("write", "devices/#")],
     SIMULATOR_USER: [("write", "devices/#")],
+    BENCH_USER: [("readwrite", "bench/#")],
 }
 
 
