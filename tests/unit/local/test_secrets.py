@@ -7,6 +7,7 @@ import pytest
 
 from iotsphere.local.errors import StackError
 from iotsphere.local.secrets import (
+    BENCH_USER,
     BRIDGE_USER,
     SIMULATOR_USER,
     ensure_mqtt_passwords,
@@ -16,7 +17,7 @@ from iotsphere.local.secrets import (
 
 def test_passwords_are_generated_once_random_and_kept(tmp_path: Path):
     first = ensure_mqtt_passwords(tmp_path)
-    assert set(first) == {BRIDGE_USER, SIMULATOR_USER}
+    assert set(first) == {BRIDGE_USER, SIMULATOR_USER, BENCH_USER}
     assert first[BRIDGE_USER] != first[SIMULATOR_USER]
     assert len(first[BRIDGE_USER]) >= 24
     assert ensure_mqtt_passwords(tmp_path) == first

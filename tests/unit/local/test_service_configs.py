@@ -4,7 +4,7 @@ from pathlib import Path
 
 from iotsphere.local.config import StackConfig
 from iotsphere.local.home import StackHome
-from iotsphere.local.secrets import BRIDGE_USER, SIMULATOR_USER
+from iotsphere.local.secrets import BENCH_USER, BRIDGE_USER, SIMULATOR_USER
 from iotsphere.local.service_configs import influxdb_conf, mosquitto_acl, mosquitto_conf
 
 CONFIG = StackConfig.model_validate(
@@ -42,10 +42,11 @@ def test_mosquitto_keeps_messages_under_load_and_writes_everything_into_the_home
 
 def test_the_acl_lets_the_bridge_read_telemetry_and_the_simulator_only_write():
     acl = mosquitto_acl()
-    bridge, simulator = acl.strip().split("\n\n")
+    bridge, simulator, bench = acl.strip().split("\n\n")
     assert bridge.splitlines()[0] == f"user {BRIDGE_USER}"
     assert "topic read devices/+/telemetry" in bridge
     assert simulator.splitlines() == [f"user {SIMULATOR_USER}", "topic write devices/#"]
+    assert bench.splitlines() == [f"user {BENCH_USER}", "topic readwrite bench/#"]
 
 
 def test_influxdb_binds_loopback_keeps_data_in_the_home_and_phones_nowhere(tmp_path: Path):
