@@ -4,7 +4,7 @@ import pytest
 
 from iotsphere.bridge.mqtt_bridge import BridgeOptions, MqttBridge, device_id_from_topic
 from iotsphere.bridge.pending import PendingMessages
-from iotsphere.domain.messages import RawMessage
+from iotsphere.domain.messages import encode_raw_message
 from iotsphere.services.errors import StoreUnavailableError
 
 
@@ -22,7 +22,7 @@ def test_the_device_id_comes_from_the_topic(topic, device_id):
 
 
 def raw(i):
-    return RawMessage.from_bytes("d", b'{"x":%d}' % i + b" " * 200, received_ms=i)
+    return encode_raw_message("d", b'{"x":%d}' % i + b" " * 200, received_ms=i)
 
 
 def test_pending_messages_hand_over_every_mid_with_its_envelope():

@@ -8,6 +8,7 @@ from iotsphere.domain.messages import (
     RawMessage,
     TelemetryEnvelope,
     chunk_readings,
+    encode_raw_message,
 )
 from iotsphere.domain.telemetry import MAX_PAYLOAD_BYTES
 
@@ -26,6 +27,15 @@ def test_messages_pack_into_envelopes_under_the_limit_and_none_is_lost():
     assert len({e.id for e in envelopes}) == len(envelopes)
     assert packer.flush() is None
     assert len(packer) == 0
+
+
+def test_the_fast_encoding_is_the_models_json():
+    for payload in (b'{"ts": 1, "metrics": {"t": "\u00e9\\""}}', b"\xff\x00", b"x" * 200_000):
+        encoded = encode_raw_message("d\u00e9v", payload, 42)
+        assert encoded.isascii()  # so its length is its size in bytes
+        model = RawMessage.model_validate_json(encoded)
+        assert model == RawMessage.from_bytes("d\u00e9v", payload, 42)
+        assert model.payload_bytes() == payload[: len(model.payload_bytes())]
 
 
 def test_non_utf8_payloads_travel_as_base64():

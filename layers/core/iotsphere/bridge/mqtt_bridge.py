@@ -21,7 +21,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from iotsphere.bridge.pending import Batch, PendingMessages
-from iotsphere.domain.messages import RawMessage
+from iotsphere.domain.messages import encode_raw_message
 from iotsphere.services.errors import StoreUnavailableError
 
 log = Logger(service="bridge")
@@ -107,7 +107,7 @@ class MqttBridge:
         received_ms = int(self._clock() * 1000)
         self.counts["received"] += 1
         self._pending.add(
-            message.mid, RawMessage.from_bytes(device_id, bytes(message.payload), received_ms)
+            message.mid, encode_raw_message(device_id, bytes(message.payload), received_ms)
         )
 
     def _forward(self, batch: Batch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from iotsphere.domain.messages import EnvelopePacker, RawMessage
+from iotsphere.domain.messages import EnvelopePacker
 
 
 @dataclass
@@ -29,9 +29,10 @@ class PendingMessages:
         self._open_mids: list[int] = []
         self.has_full = threading.Event()
 
-    def add(self, mid: int, message: RawMessage) -> None:
+    def add(self, mid: int, item: str) -> None:
+        """Hold one message, encoded by ``encode_raw_message``, under its MQTT message id."""
         with self._lock:
-            full_body = self._packer.add(message)
+            full_body = self._packer.add_encoded(item)
             if full_body is not None:
                 self._full.bodies.append(full_body)
                 self._full.mids.extend(self._open_mids)

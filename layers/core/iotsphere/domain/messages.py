@@ -31,24 +31,34 @@ class RawMessage(BaseModel):
 
     @classmethod
     def from_bytes(cls, device_id: str, payload: bytes, received_ms: int) -> RawMessage:
-        """Keep at most ``MAX_PAYLOAD_BYTES`` (+1 so ingest can tell it was cut) of the payload."""
-        head = payload[: MAX_PAYLOAD_BYTES + 1]
-        try:
-            text, encoding = head.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = base64.b64encode(head).decode("ascii"), "base64"
-        return cls(
-            device_id=device_id,
-            received_ms=received_ms,
-            payload=text,
-            encoding=encoding,  # type: ignore[arg-type]
-            size=len(payload),
-        )
+        return cls.model_validate_json(encode_raw_message(device_id, payload, received_ms))
 
     def payload_bytes(self) -> bytes:
         if self.encoding == "base64":
             return base64.b64decode(self.payload)
         return self.payload.encode("utf-8")
+
+
+def encode_raw_message(device_id: str, payload: bytes, received_ms: int) -> str:
+    """A ``RawMessage`` as ASCII JSON, built without the model: the bridge does this per message.
+
+    At most ``MAX_PAYLOAD_BYTES`` (+1, so ingest can tell it was cut) of the payload is kept.
+    """
+    head = payload[: MAX_PAYLOAD_BYTES + 1]
+    try:
+        text, encoding = head.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(head).decode("ascii"), "base64"
+    return json.dumps(
+        {
+            "device_id": device_id,
+            "received_ms": received_ms,
+            "payload": text,
+            "encoding": encoding,
+            "size": len(payload),
+        },
+        separators=(",", ":"),
+    )
 
 
 class TelemetryEnvelope(BaseModel):
@@ -93,7 +103,11 @@ class EnvelopePacker:
 
     def add(self, message: RawMessage) -> str | None:
         """Add a message; return a full envelope body first if this one would not fit beside it."""
-        item = message.model_dump_json()
+        return self.add_encoded(json.dumps(message.model_dump(), separators=(",", ":")))
+
+    def add_encoded(self, item: str) -> str | None:
+        """``add`` for a message already encoded as ASCII JSON (``encode_raw_message``), so that
+        its length in characters is its size in bytes."""
         if self._OVERHEAD + len(item) + 1 > self.max_bytes:
             raise ValueError(f"one message of {len(item)} bytes exceeds the envelope limit")
         full = self.flush() if self._size + len(item) + 1 > self.max_bytes else None
@@ -120,11 +134,12 @@ def chunk_readings(
     size = 64 + len(envelope_id)
     for reading in readings:
         item = reading.model_dump_json()
-        if chunk and size + len(item) + 1 > max_bytes:
+        item_bytes = len(item.encode("utf-8"))
+        if chunk and size + item_bytes + 1 > max_bytes:
             bodies.append(_batch_body(envelope_id, chunk))
             chunk, size = [], 64 + len(envelope_id)
         chunk.append(item)
-        size += len(item) + 1
+        size += item_bytes + 1
     if chunk:
         bodies.append(_batch_body(envelope_id, chunk))
     return bodies
