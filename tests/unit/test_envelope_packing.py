@@ -30,7 +30,11 @@ def test_messages_pack_into_envelopes_under_the_limit_and_none_is_lost():
 
 
 def test_the_fast_encoding_is_the_models_json():
-    for payload in (b'{"ts": 1, "metrics": {"t": "\u00e9\\""}}', b"\xff\x00", b"x" * 200_000):
+    for payload in (
+        '{"ts": 1, "metrics": {"t": "\u00e9\\\\""}}'.encode(),
+        b"\xff\x00",
+        b"x" * 200_000,
+    ):
         encoded = encode_raw_message("d\u00e9v", payload, 42)
         assert encoded.isascii()  # so its length is its size in bytes
         model = RawMessage.model_validate_json(encoded)
