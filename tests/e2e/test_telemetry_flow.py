@@ -98,32 +98,35 @@ def dlq_depth(settings) -> int:
     return int(attributes["ApproximateNumberOfMessages"])
 
 
-def test_influxdb_down_for_20_seconds_loses_and_duplicates_nothing(
-    platform, publisher, settings, stack
-):
+def publish_through(publisher, settings, disruption, per_second: float) -> None:
+    """3,000 readings from 20 devices while ``disruption`` runs; all stored, each exactly once."""
     prefix = new_prefix()
     messages = readings_for(prefix, devices=20, per_device=150, base=recent_base())
-    sending = in_background(lambda: publisher.publish_all(messages, per_second=120))
+    sending = in_background(lambda: publisher.publish_all(messages, per_second=per_second))
     time.sleep(3)
-    stack.stop("influxdb")
-    time.sleep(20)
-    stack.start("influxdb")
+    disruption()
     sending.join(timeout=60)
     assert wait_until(lambda: stored_count(settings, prefix) >= 3000, timeout=240, every=2)
     time.sleep(2)
     assert stored_count(settings, prefix) == 3000
+
+
+def test_influxdb_down_for_20_seconds_loses_and_duplicates_nothing(
+    platform, publisher, settings, stack
+):
+    def influxdb_outage() -> None:
+        stack.stop("influxdb")
+        time.sleep(20)
+        stack.start("influxdb")
+
+    publish_through(publisher, settings, influxdb_outage, per_second=120)
     assert dlq_depth(settings) == 0
 
 
 def test_the_bridge_killed_and_restarted_loses_nothing(platform, publisher, settings, stack):
-    prefix = new_prefix()
-    messages = readings_for(prefix, devices=20, per_device=150, base=recent_base())
-    sending = in_background(lambda: publisher.publish_all(messages, per_second=300))
-    time.sleep(3)
-    stack.kill("bridge")
-    time.sleep(3)
-    stack.start("bridge")
-    sending.join(timeout=60)
-    assert wait_until(lambda: stored_count(settings, prefix) >= 3000, timeout=120, every=1)
-    time.sleep(2)
-    assert stored_count(settings, prefix) == 3000
+    def bridge_crash() -> None:
+        stack.kill("bridge")
+        time.sleep(3)
+        stack.start("bridge")
+
+    publish_through(publisher, settings, bridge_crash, per_second=300)

@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from chalice.test import Client
 
 from iotsphere import bootstrap
 from iotsphere.domain.telemetry import TelemetryLimits
@@ -22,14 +21,6 @@ def ports(monkeypatch):
     )
     monkeypatch.setattr(bootstrap, "ingest_ports", lambda: fakes)
     return fakes
-
-
-@pytest.fixture
-def client():
-    from app import app
-
-    with Client(app) as test_client:
-        yield test_client
 
 
 def test_a_batch_stores_valid_readings_and_quarantines_the_rest(client, ports):

@@ -2,7 +2,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
-from chalice.test import Client
 
 from iotsphere import bootstrap
 from iotsphere.domain.telemetry import Reading
@@ -18,14 +17,6 @@ def store(monkeypatch):
         fake.write([Reading(device_id="pump-001", ts=ts, metrics={"temperature": 20.0 + minute})])
     monkeypatch.setattr(bootstrap, "telemetry_store", lambda: fake)
     return fake
-
-
-@pytest.fixture
-def client():
-    from app import app
-
-    with Client(app) as test_client:
-        yield test_client
 
 
 def get(client, path, **query):
