@@ -13,4 +13,5 @@ def test_benchmark_smoke_measures_and_loses_nothing(platform):
     assert ceiling > 0
     assert result["published"] == 2000
     assert result["lost"] == 0
+    assert result["not_acked"] == 0
     assert result["latency_samples"] > 0
