@@ -5,7 +5,8 @@
 
 It starts its own stack (tests/stack.yml, home .iotsphere/bench) with the runner and the bridge,
 measures the raw MQTT ceiling (paho -> Mosquitto -> paho, QoS 1, each in its own process), then
-publishes ``--rate`` readings/s from ``--devices`` devices for ``--duration`` seconds and reports
+has the device simulator (``iotsphere simulate``, its own process) publish ``--rate`` readings/s
+from ``--devices`` devices for ``--duration`` seconds and reports
 the sustained rate, publish-to-queryable latency (p50/p99) and loss. Results go to stdout as JSON.
 """
 
@@ -16,15 +17,18 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import subprocess
+import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from iotsphere.local.secrets import BENCH_USER, SIMULATOR_USER, mqtt_credentials
+from iotsphere.local.secrets import BENCH_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
 from tests.bench.latency_probe import LatencyProbe
-from tests.bench.mqtt_load import Broker, publish_paced, subscribe_count
+from tests.bench.mqtt_load import Broker, publish_burst, subscribe_count
 from tests.e2e.fleet import influx, stored_count
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +59,7 @@ def mqtt_ceiling(stack: Stack, messages: int) -> float:
     home = stack.home.root
     publisher = subscriber = Broker(port, *mqtt_credentials(home, BENCH_USER))
     prefix = f"ceil{uuid.uuid4().hex[:6]}"
-    received, published, acked = mp.Value("q", 0), mp.Value("q", 0), mp.Value("q", 0)
+    received = mp.Value("q", 0)
     ready = mp.Event()
     sub = mp.Process(
         target=subscribe_count,
@@ -64,7 +68,7 @@ def mqtt_ceiling(stack: Stack, messages: int) -> float:
     sub.start()
     ready.wait(10)
     started = time.time()
-    pub = mp.Process(target=_publish_ceiling, args=(publisher, prefix, messages, published, acked))
+    pub = mp.Process(target=publish_burst, args=(publisher, f"bench/{prefix}", messages))
     pub.start()
     sub.join(120)
     if sub.is_alive():
@@ -76,60 +80,73 @@ def mqtt_ceiling(stack: Stack, messages: int) -> float:
     return received.value / elapsed
 
 
-def _publish_ceiling(broker: Broker, prefix: str, total: int, published: Any, acked: Any) -> None:
-    from tests.bench.mqtt_load import connect
-
-    client = connect(broker, f"bench-ceiling-{prefix}")
-    payload = b'{"ts":1,"seq":1,"metrics":{"temperature":21.5,"vibration":0.81}}'
-    infos = [client.publish(f"bench/{prefix}", payload, qos=1) for _ in range(total)]
-    for info in infos:
-        info.wait_for_publish(60)
-    client.disconnect()
-    client.loop_stop()
-
-
 def full_path(stack: Stack, rate: float, duration: float, devices: int) -> dict[str, Any]:
+    """The simulator publishes ``rate`` readings/s for ``duration`` s; we watch them arrive."""
     settings = stack.settings
-    broker = Broker(
-        stack.config.services.mosquitto.port, *mqtt_credentials(stack.home.root, SIMULATOR_USER)
-    )
     prefix = f"bench{uuid.uuid4().hex[:6]}"
-    total = int(rate * duration)
-    start_ms = int(time.time() * 1000) + 1000
-    published, acked = mp.Value("q", 0), mp.Value("q", 0)
-    pub = mp.Process(
-        target=publish_paced,
-        args=(broker, prefix, devices, rate, total, start_ms, published, acked),
-    )
-    pub.start()
-    probe = LatencyProbe(influx(settings), prefix, devices, rate, start_ms)
-    while pub.is_alive():
-        probe.poll()
-        time.sleep(0.5)
-    publish_seconds = time.time() - start_ms / 1000
+    per_device = rate / devices
+    count = int(per_device * duration)
+    with tempfile.TemporaryDirectory() as tmp:
+        stats_file = Path(tmp) / "stats.json"
+        simulator = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "iotsphere"),
+                "simulate",
+                "--config",
+                str(stack.config_path),
+                "--home",
+                str(stack.home.root),
+                "--devices",
+                str(devices),
+                "--rate",
+                str(per_device),
+                "--count",
+                str(count),
+                "--prefix",
+                prefix,
+                "--failing-fraction",
+                "0",
+                "--fault-rate",
+                "0",
+                "--mqtt-version",
+                "3.1.1",
+                "--log-every",
+                "3600",
+                "--stats-file",
+                str(stats_file),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        started = time.time()
+        probe = LatencyProbe(influx(settings), prefix, period_ms=1000 / per_device)
+        while simulator.poll() is None:
+            probe.poll()
+            time.sleep(0.5)
+        publish_seconds = time.time() - started
+        stats = json.loads(stats_file.read_text())
     drain_started = time.time()
     last, stable_since = -1, time.time()
     while time.time() - stable_since < 5 and time.time() - drain_started < 120:
         probe.poll()
-        count = stored_count(settings, prefix)
-        if count != last:
-            last, stable_since = count, time.time()
+        count_now = stored_count(settings, prefix)
+        if count_now != last:
+            last, stable_since = count_now, time.time()
         time.sleep(0.5)
     stored = stored_count(settings, prefix)
     return {
         "target_rate": rate,
         "devices": devices,
         "duration_s": duration,
-        "published": published.value,
-        "acked_by_broker": acked.value,
+        "published": stats["published"],
+        "acked_by_broker": stats["acked"],
         "stored": stored,
-        "lost": acked.value - stored,  # accepted by the broker, never stored
-        "not_acked": published.value - acked.value,
+        "lost": stats["acked"] - stored,  # accepted by the broker, never stored
+        "not_acked": stats["published"] - stats["acked"],
         "publish_seconds": round(publish_seconds, 1),
         "sustained_rate": round(stored / publish_seconds, 1),
         "latency_p50_ms": probe.percentile(0.50),
         "latency_p99_ms": probe.percentile(0.99),
-        "latency_max_ms": float(max(probe.latencies_ms, default=0)),
+        "latency_max_ms": round(max(probe.latencies_ms, default=0), 1),
         "latency_samples": len(probe.latencies_ms),
     }
 

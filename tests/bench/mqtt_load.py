@@ -45,57 +45,40 @@ def connect(broker: Broker, client_id: str, **callbacks: Any) -> mqtt.Client:
 MAX_IN_FLIGHT = 1500
 
 
-def scheduled_ms(start_ms: int, rate: float, index: int) -> int:
-    """When the index-th reading of the run is due: its device timestamp."""
-    return start_ms + int(index * 1000 / rate)
+class WindowedPublisher:
+    """QoS 1 with at most ``MAX_IN_FLIGHT`` unacknowledged, as a fleet of devices would have:
+    paho's own queue costs O(queued) per ack, so an unbounded backlog would measure paho."""
 
+    def __init__(self, broker: Broker, client_id: str) -> None:
+        self.acks = 0
+        self.sent = 0
+        self.client = connect(broker, client_id, on_publish=self._on_publish)
 
-def publish_paced(
-    broker: Broker,
-    prefix: str,
-    devices: int,
-    rate: float,
-    total: int,
-    start_ms: int,
-    published: Synchronized,  # type: ignore[type-arg]
-    acked: Synchronized,  # type: ignore[type-arg]
-) -> None:
-    """Publish ``total`` readings round-robin over ``devices`` at ``rate``/s, each stamped with its
-    scheduled time; a publisher falling behind stamps the schedule, so its lag counts as latency."""
+    def _on_publish(self, *_: Any) -> None:
+        self.acks += 1
 
-    local_acks = [0]  # counted here; the shared value (a lock each write) is updated in steps
-
-    def on_publish(*_: Any) -> None:
-        local_acks[0] += 1
-        if local_acks[0] % 500 == 0:
-            acked.value = local_acks[0]
-
-    client = connect(broker, f"bench-pub-{prefix}", on_publish=on_publish)
-    template = (
-        '{"ts":%d,"seq":%d,"metrics":'
-        '{"temperature":%.2f,"vibration":0.81,"pressure":101.3,"current":4.2}}'
-    )
-    for index in range(total):
-        # At most a window in flight, as a fleet of devices would have: paho's own queue costs
-        # O(queued) per ack, so an unbounded backlog would measure paho, not the platform.
-        while index - local_acks[0] > MAX_IN_FLIGHT:
+    def publish(self, topic: str, payload: str | bytes) -> None:
+        while self.sent - self.acks > MAX_IN_FLIGHT:
             time.sleep(0.001)
-        due = scheduled_ms(start_ms, rate, index)
-        delay = due / 1000 - time.time()
-        if delay > 0.002:
-            time.sleep(delay)
-        device, seq = index % devices, index // devices
-        payload = template % (due, seq, 20 + (index % 50) / 10)
-        client.publish(f"devices/{prefix}-{device:04d}/telemetry", payload, qos=1)
-        if index % 500 == 0:
-            published.value = index + 1
-    published.value = total
-    deadline = time.time() + 120
-    while local_acks[0] < total and time.time() < deadline:
-        time.sleep(0.05)
-    acked.value = local_acks[0]
-    client.disconnect()
-    client.loop_stop()
+        self.client.publish(topic, payload, qos=1)
+        self.sent += 1
+
+    def close(self, timeout_s: float = 120) -> None:
+        """Wait for the outstanding acks (or the timeout), then disconnect."""
+        deadline = time.time() + timeout_s
+        while self.acks < self.sent and time.time() < deadline:
+            time.sleep(0.05)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def publish_burst(broker: Broker, topic: str, total: int) -> None:
+    """``total`` messages as fast as the window allows (the raw MQTT ceiling's load)."""
+    publisher = WindowedPublisher(broker, f"bench-burst-{topic.replace('/', '-')}")
+    payload = b'{"ts":1,"seq":1,"metrics":{"temperature":21.5,"vibration":0.81}}'
+    for _ in range(total):
+        publisher.publish(topic, payload)
+    publisher.close()
 
 
 def subscribe_count(

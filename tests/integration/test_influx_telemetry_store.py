@@ -67,10 +67,11 @@ def test_windows_aggregate(store, device):
 
 
 def test_a_field_type_conflict_refuses_that_reading_only(store, device):
-    store.write([Reading(device_id=device, ts=BASE, metrics={"mode": 1.0})])
+    field = f"mode{uuid.uuid4().hex[:8]}"  # a field's type is the measurement's: keep it private
+    store.write([Reading(device_id=device, ts=BASE, metrics={field: 1.0})])
     mixed = [
-        Reading(device_id=device, ts=BASE + timedelta(seconds=1), metrics={"mode": "auto"}),
-        Reading(device_id=device, ts=BASE + timedelta(seconds=2), metrics={"mode": 2.0}),
+        Reading(device_id=device, ts=BASE + timedelta(seconds=1), metrics={field: "auto"}),
+        Reading(device_id=device, ts=BASE + timedelta(seconds=2), metrics={field: 2.0}),
     ]
     refused = store.write(mixed)
     assert [r.ts for r, _ in refused] == [BASE + timedelta(seconds=1)]
