@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -120,6 +121,19 @@ class StackConfig(_Strict):
             aws_region=svc.localstack.region,
             retention_days=svc.influxdb.retention_days,
         )
+
+
+def child_env(config: StackConfig) -> dict[str, str]:
+    """What every child of the stack runs with: this environment, the stack's settings,
+    LocalStack's keys."""
+    return {
+        **os.environ,
+        **config.settings().to_env(),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": config.services.localstack.region,
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def find_project_root(config_path: Path) -> Path:

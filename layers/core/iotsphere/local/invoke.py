@@ -7,10 +7,10 @@ import json
 import os
 from pathlib import Path
 
-from iotsphere.local.config import DEFAULT_CONFIG, StackConfigError, load_stack_config
+from iotsphere.local.config import DEFAULT_CONFIG, StackConfigError, child_env, load_stack_config
 from iotsphere.local.functions_app import import_handler, resolve_targets
 from iotsphere.local.lambda_events import LambdaContext
-from iotsphere.local.runner import functions_dir_of, worker_env
+from iotsphere.local.runner import functions_dir_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if target is None:
         names = ", ".join(sorted({t.key for t in targets} | {t.name for t in targets}))
         raise StackConfigError(f"no function {args.function!r}; known: {names}")
-    os.environ.update(worker_env(config))
+    os.environ.update(child_env(config))
     event = json.loads(args.event.read_text(encoding="utf-8"))
     handler = import_handler(target.handler_string, functions_dir)
     result = handler(event, LambdaContext(function_name=target.name, timeout_s=target.timeout_s))

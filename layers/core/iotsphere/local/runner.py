@@ -8,7 +8,6 @@ every schedule the app declares it starts a one-shot worker at each tick.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 from iotsphere.local.config import (
     DEFAULT_CONFIG,
     StackConfig,
+    child_env,
     find_project_root,
     load_stack_config,
 )
@@ -35,16 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def functions_dir_of(config_path: str | Path) -> Path:
     """The Chalice project of the stack: ``functions/`` of the project holding the config."""
     return find_project_root(Path(config_path).resolve()) / "functions"
-
-
-def worker_env(config: StackConfig) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("AWS_ACCESS_KEY_ID", "test")
-    env.setdefault("AWS_SECRET_ACCESS_KEY", "test")
-    env["AWS_DEFAULT_REGION"] = config.services.localstack.region
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(config.settings().to_env())
-    return env
 
 
 def worker_command(target: FunctionTarget, functions_dir: Path, scheduled: bool) -> list[str]:
@@ -70,7 +60,7 @@ class Runner:
     def __init__(self, config: StackConfig, functions_dir: Path) -> None:
         self.config = config
         self.functions_dir = functions_dir
-        self.env = worker_env(config)
+        self.env = child_env(config)
         self.targets = resolve_targets(config, functions_dir)
         self.stop = threading.Event()
         self._workers: dict[tuple[str, int], subprocess.Popen[bytes]] = {}

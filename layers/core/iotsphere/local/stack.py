@@ -7,13 +7,13 @@ time.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from iotsphere.local.config import (
     DEFAULT_CONFIG,
     StackConfig,
+    child_env,
     find_project_root,
     load_stack_config,
 )
@@ -32,18 +32,6 @@ class ServiceStatus:
     state: str  # running | stopped | external
     pid: int | None
     url: str
-
-
-def child_env(config: StackConfig) -> dict[str, str]:
-    """What every child runs with: this environment, the stack's settings, LocalStack's keys."""
-    return {
-        **os.environ,
-        **config.settings().to_env(),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": config.services.localstack.region,
-        "PYTHONUNBUFFERED": "1",
-    }
 
 
 class Stack(Supervisor):
