@@ -8,6 +8,7 @@ from iotsphere.domain.messages import (
     RawMessage,
     TelemetryEnvelope,
     chunk_readings,
+    encode_forwarded,
     encode_raw_message,
 )
 from iotsphere.domain.telemetry import MAX_PAYLOAD_BYTES
@@ -59,13 +60,20 @@ def test_a_message_larger_than_an_envelope_is_refused():
         EnvelopePacker(max_bytes=2048).add(raw(1, size=4000))
 
 
+def test_the_fast_forward_encoding_is_a_forwarded_reading():
+    encoded = encode_forwarded("d\u00e9", 7, {"t": 1.5, "on": True, "m": "\u00e9"}, 3)
+    assert encoded.isascii()
+    assert ForwardedReading.model_validate_json(encoded) == ForwardedReading(
+        device_id="d\u00e9", ts_ms=7, metrics={"t": 1.5, "on": True, "m": "\u00e9"}, seq=3
+    )
+
+
 def test_forwarded_readings_are_chunked_under_the_limit():
     readings = [
-        ForwardedReading(device_id=f"d{i}", ts_ms=i, metrics={"t": 1.5, "long": "z" * 50})
-        for i in range(500)
+        encode_forwarded(f"d{i}", i, {"t": 1.5, "long": "z\u00e9" * 25}, None) for i in range(500)
     ]
     bodies = chunk_readings("env-1", readings, max_bytes=5000)
     assert len(bodies) > 1
-    assert all(len(b) <= 5000 for b in bodies)
+    assert all(len(b.encode()) <= 5000 for b in bodies)
     decoded = [r for b in bodies for r in json.loads(b)["readings"]]
     assert [r["device_id"] for r in decoded] == [f"d{i}" for i in range(500)]

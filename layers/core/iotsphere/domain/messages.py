@@ -125,21 +125,28 @@ class EnvelopePacker:
         return body
 
 
-def chunk_readings(
-    envelope_id: str, readings: list[ForwardedReading], max_bytes: int = 240_000
-) -> list[str]:
-    """``ReadingsBatch`` bodies for the alerts queue, each under ``max_bytes``."""
+def encode_forwarded(
+    device_id: str, ts_ms: int, metrics: dict[str, float | bool | str], seq: int | None
+) -> str:
+    """A ``ForwardedReading`` as ASCII JSON, built without the model (once per stored reading)."""
+    return json.dumps(
+        {"device_id": device_id, "ts_ms": ts_ms, "metrics": metrics, "seq": seq},
+        separators=(",", ":"),
+    )
+
+
+def chunk_readings(envelope_id: str, items: list[str], max_bytes: int = 240_000) -> list[str]:
+    """``ReadingsBatch`` bodies for the alerts queue, each under ``max_bytes``, from readings
+    encoded by ``encode_forwarded`` (ASCII, so characters are bytes)."""
     bodies: list[str] = []
     chunk: list[str] = []
     size = 64 + len(envelope_id)
-    for reading in readings:
-        item = reading.model_dump_json()
-        item_bytes = len(item.encode("utf-8"))
-        if chunk and size + item_bytes + 1 > max_bytes:
+    for item in items:
+        if chunk and size + len(item) + 1 > max_bytes:
             bodies.append(_batch_body(envelope_id, chunk))
             chunk, size = [], 64 + len(envelope_id)
         chunk.append(item)
-        size += item_bytes + 1
+        size += len(item) + 1
     if chunk:
         bodies.append(_batch_body(envelope_id, chunk))
     return bodies

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 
 from iotsphere.domain.errors import InvalidReadingError
 from iotsphere.domain.messages import (
-    ForwardedReading,
     RawMessage,
     TelemetryEnvelope,
     chunk_readings,
+    encode_forwarded,
 )
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.domain.telemetry import (
@@ -143,10 +143,7 @@ def ingest_message(body: str, ports: IngestPorts) -> IngestResult:
     if refused:
         ports.quarantine.put(refused)
     if stored:
-        forwarded = [
-            ForwardedReading(device_id=r.device_id, ts_ms=r.epoch_ms, metrics=r.metrics, seq=r.seq)
-            for r in stored
-        ]
+        forwarded = [encode_forwarded(r.device_id, r.epoch_ms, r.metrics, r.seq) for r in stored]
         ports.alerts.publish(chunk_readings(parsed.id, forwarded))
     return IngestResult(envelope_id=parsed.id, stored=len(stored), quarantined=len(refused))
 
