@@ -11,9 +11,8 @@ from iotsphere.adapters.aws import aws_client, queue_url
 from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.bridge.mqtt_bridge import BridgeOptions, MqttBridge
 from iotsphere.local.config import DEFAULT_CONFIG, load_stack_config
-from iotsphere.local.secrets import mqtt_credentials
+from iotsphere.local.secrets import BRIDGE_USER, mqtt_credentials
 
-BRIDGE_USER = "iotsphere-bridge"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
