@@ -14,7 +14,6 @@ from iotsphere.local.config import DEFAULT_CONFIG, load_stack_config
 from iotsphere.local.secrets import BRIDGE_USER, mqtt_credentials
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=DEFAULT_CONFIG, help="stack file (samplelocal.yml)")
     parser.add_argument("--home", default=".iotsphere", help="the stack's folder (secrets)")
