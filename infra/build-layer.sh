@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 out=layers/core/build/python
 rm -rf layers/core/build && mkdir -p "$out"
 .venv/bin/pip install --disable-pip-version-check -q --target "$out" \
-  --platform manylinux_2_28_x86_64 --python-version 3.13 --only-binary=:all: \
+  --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+  --python-version 3.13 --only-binary=:all: \
   -c constraints.txt pydantic pymongo influxdb aws-lambda-powertools pyyaml
 .venv/bin/pip install --disable-pip-version-check -q --target "$out" --no-deps .
 echo "layer in layers/core/build ($(du -sh layers/core/build | cut -f1))"
