@@ -32,6 +32,7 @@ from tests.bench.mqtt_load import Broker, publish_burst, subscribe_count
 from tests.e2e.fleet import influx, stored_count
 
 ROOT = Path(__file__).resolve().parents[2]
+POLL_S = 0.1  # the latency resolution: a reading is seen at most this long after it is stored
 
 
 def machine() -> dict[str, Any]:
@@ -121,7 +122,7 @@ def full_path(stack: Stack, rate: float, duration: float, devices: int) -> dict[
         probe = LatencyProbe(influx(settings), prefix, period_ms=1000 / per_device)
         while simulator.poll() is None:
             probe.poll()
-            time.sleep(0.5)
+            time.sleep(POLL_S)
         publish_seconds = time.time() - started
         stats = json.loads(stats_file.read_text())
     drain_started = time.time()

@@ -1,6 +1,7 @@
 """Watches InfluxDB for the benchmark's readings becoming queryable and records their latency.
 
-Every poll asks, per device, for the newest stored sequence number and its device timestamp.
+Polled every 0.1 s, each poll asks, per device, for the newest stored sequence number and its
+device timestamp.
 Readings (previous, newest] of a device became queryable at this poll; each one's latency is the
 poll time minus its device timestamp, which the simulator sets to when the reading was due (one
 every ``period_ms`` per device): a publisher falling behind makes latency, as a real fleet would.
