@@ -19,7 +19,9 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def handle_record(record: SQSRecord) -> None:
-    result = ingest_message(record.body, bootstrap.ingest_ports())
+    result = ingest_message(
+        record.body, int(record.attributes.sent_timestamp), bootstrap.ingest_ports()
+    )
     logger.info(
         "envelope ingested",
         extra={

@@ -38,7 +38,7 @@ def envelope(*payloads: tuple[str, bytes]) -> str:
 
 
 def test_valid_readings_are_stored_in_one_write_and_forwarded(ports):
-    result = ingest_message(envelope(*[("d1", reading(i)) for i in range(5)]), ports)
+    result = ingest_message(envelope(*[("d1", reading(i)) for i in range(5)]), NOW_MS, ports)
     assert (result.stored, result.quarantined) == (5, 0)
     assert ports.store.writes == 1
     assert len(ports.store.points) == 5
@@ -58,7 +58,7 @@ def test_invalid_messages_are_quarantined_with_reasons_and_valid_ones_still_stor
         ("d4", b"x" * 200_000),
         ("d5", reading(3)),
     )
-    result = ingest_message(body, ports)
+    result = ingest_message(body, NOW_MS, ports)
     assert (result.stored, result.quarantined) == (2, 7)
     reasons = sorted(
         (q.device_id, q.reason.split(":")[0]) for q in ports.quarantine.messages.values()
@@ -79,7 +79,7 @@ def test_invalid_messages_are_quarantined_with_reasons_and_valid_ones_still_stor
 
 def test_one_bad_reading_in_a_list_is_quarantined_alone(ports):
     payload = json.dumps([json.loads(reading(1)), {"metrics": {"t": 1}}, json.loads(reading(2))])
-    result = ingest_message(envelope(("d1", payload.encode())), ports)
+    result = ingest_message(envelope(("d1", payload.encode())), NOW_MS, ports)
     assert (result.stored, result.quarantined) == (2, 1)
     (refusal,) = ports.quarantine.messages.values()
     assert refusal.reason.startswith("reading 1: ts is required")
@@ -87,8 +87,8 @@ def test_one_bad_reading_in_a_list_is_quarantined_alone(ports):
 
 def test_redelivery_stores_nothing_twice(ports):
     body = envelope(("d1", reading(1)), ("d1", reading(2)), ("d1", b"garbage"))
-    ingest_message(body, ports)
-    ingest_message(body, ports)
+    ingest_message(body, NOW_MS, ports)
+    ingest_message(body, NOW_MS, ports)
     assert len(ports.store.points) == 2
     assert len(ports.quarantine.messages) == 1
 
@@ -96,14 +96,14 @@ def test_redelivery_stores_nothing_twice(ports):
 def test_an_unavailable_store_fails_the_message_and_forwards_nothing(ports):
     ports.store.down = True
     with pytest.raises(StoreUnavailableError):
-        ingest_message(envelope(("d1", reading(1))), ports)
+        ingest_message(envelope(("d1", reading(1))), NOW_MS, ports)
     assert ports.alerts.bodies == []
 
 
 def test_readings_the_store_refuses_are_quarantined_not_forwarded(ports):
     ports.store.refuse = {"mode": "field type conflict: mode is float"}
     body = envelope(("d1", reading(1)), ("d1", reading(2, metrics={"mode": "auto"})))
-    result = ingest_message(body, ports)
+    result = ingest_message(body, NOW_MS, ports)
     assert (result.stored, result.quarantined) == (1, 1)
     (refusal,) = ports.quarantine.messages.values()
     assert "field type conflict" in refusal.reason
@@ -111,8 +111,14 @@ def test_readings_the_store_refuses_are_quarantined_not_forwarded(ports):
     assert [r["seq"] for r in forwarded] == [1]
 
 
+def test_a_body_that_is_no_envelope_delivered_twice_is_quarantined_once(ports):
+    ingest_message("not an envelope", NOW_MS, ports)
+    ingest_message("not an envelope", NOW_MS, ports)
+    assert len(ports.quarantine.messages) == 1
+
+
 def test_a_body_that_is_no_envelope_is_quarantined_whole(ports):
-    result = ingest_message('{"hello": 1}', ports)
+    result = ingest_message('{"hello": 1}', NOW_MS, ports)
     assert (result.stored, result.quarantined) == (0, 1)
     (refusal,) = ports.quarantine.messages.values()
     assert refusal.reason.startswith("not a telemetry envelope")

@@ -38,7 +38,7 @@ class BridgeOptions:
     topic: str = "devices/+/telemetry"
     share_group: str = "iotsphere-bridge"
     client_id: str = "iotsphere-bridge-1"
-    flush_ms: int = 25
+    flush_ms: int = 100
     max_envelope_bytes: int = 240_000
 
 
@@ -123,7 +123,6 @@ class MqttBridge:
                 )
                 if self._stop.wait(delay):
                     return  # stopping: nothing acked, so the broker redelivers these
-
                 delay = min(delay * 2, 5.0)
         self.counts["forwarded"] += len(batch.bodies)
         for mid in batch.mids:

@@ -85,7 +85,7 @@ class BridgeSpec(_Strict):
     topics: dict[str, str] = {"telemetry": "devices/+/telemetry"}
     share_group: str = "iotsphere-bridge"
     queue: str = "telemetry"
-    flush_ms: int = Field(default=25, ge=1, le=5000)
+    flush_ms: int = Field(default=100, ge=1, le=5000)
     max_envelope_bytes: int = Field(default=240_000, ge=1024, le=262_144)
 
 

@@ -112,24 +112,27 @@ def validate_message(
     return valid, refused
 
 
-def parse_envelope(body: str) -> TelemetryEnvelope | QuarantinedMessage:
-    """The envelope in a queue message body, or the whole body quarantined if it is none."""
+def parse_envelope(body: str, sent_ms: int) -> TelemetryEnvelope | QuarantinedMessage:
+    """The envelope in a queue message body, or the whole body quarantined if it is none.
+
+    ``sent_ms`` is when the queue accepted the message: the same on every redelivery, so a body
+    delivered twice is quarantined once.
+    """
     try:
         return TelemetryEnvelope.model_validate_json(body)
     except ValidationError as exc:
         reason = f"not a telemetry envelope: {exc.errors()[0]['msg']}"
-        now_ms = int(datetime.now(tz=UTC).timestamp() * 1000)
         return QuarantinedMessage.of(
             device_id=UNKNOWN_DEVICE,
-            received_ms=now_ms,
+            received_ms=sent_ms,
             reason=reason,
             payload=body[:MAX_PAYLOAD_BYTES],
         )
 
 
-def ingest_message(body: str, ports: IngestPorts) -> IngestResult:
+def ingest_message(body: str, sent_ms: int, ports: IngestPorts) -> IngestResult:
     """Validate, quarantine, store in one batch, then forward what was stored to alerting."""
-    parsed = parse_envelope(body)
+    parsed = parse_envelope(body, sent_ms)
     if isinstance(parsed, QuarantinedMessage):
         ports.quarantine.put([parsed])
         return IngestResult(envelope_id="", stored=0, quarantined=1)
