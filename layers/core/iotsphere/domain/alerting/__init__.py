@@ -1,0 +1,1 @@
+"""Alerting: rules, their evaluation over readings in device time, and the alarm lifecycle."""

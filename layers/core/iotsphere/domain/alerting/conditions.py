@@ -1,0 +1,149 @@
+"""The conditions a rule can hold, as one discriminated union on ``type``.
+
+Every leaf condition turns the readings of one device metric into a *signal* (the value itself, an
+aggregate over a window, a rate of change, an anomaly score) and compares it with a **set** level
+(raise) and a **clear** level (clear): the gap between them is the hysteresis. ``duration_s`` asks
+the set comparison to hold that long before the alarm rises.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NonNegativeSeconds = Annotated[int, Field(ge=0)]
+PositiveSeconds = Annotated[int, Field(gt=0)]
+
+
+class _Condition(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Level(_Condition):
+    """Compare a signal with ``set`` (raise) and ``clear`` (clear; ``set`` when omitted)."""
+
+    op: Literal["above", "below"]
+    set: float
+    clear: float | None = None
+    duration_s: NonNegativeSeconds = 0
+
+    @property
+    def clear_level(self) -> float:
+        return self.set if self.clear is None else self.clear
+
+
+class ThresholdCondition(_Level):
+    """The value itself: ``above`` raises when value > set and clears when value <= clear."""
+
+    type: Literal["threshold"] = "threshold"
+
+
+class BandCondition(_Condition):
+    """The value against a band ``[low, high]``.
+
+    ``inside`` raises when low <= value <= high and clears outside ``[clear_low, clear_high]``
+    (a band at least as wide). ``outside`` raises when value < low or value > high and clears
+    inside ``[clear_low, clear_high]`` (a band at most as wide).
+    """
+
+    type: Literal["band"] = "band"
+    op: Literal["inside", "outside"]
+    low: float
+    high: float
+    clear_low: float | None = None
+    clear_high: float | None = None
+    duration_s: NonNegativeSeconds = 0
+
+    @property
+    def clear_band(self) -> tuple[float, float]:
+        return (
+            self.low if self.clear_low is None else self.clear_low,
+            self.high if self.clear_high is None else self.clear_high,
+        )
+
+
+class AggregateCondition(_Level):
+    """An aggregate of the window ``(t - window_s, t]`` compared like a threshold."""
+
+    type: Literal["aggregate"] = "aggregate"
+    function: Literal["mean", "min", "max", "percentile", "count"]
+    percentile: Annotated[float, Field(ge=0, le=100)] | None = None
+    window_s: PositiveSeconds
+    min_points: Annotated[int, Field(ge=1)] = 1
+
+
+class RateCondition(_Level):
+    """Change per second or minute between the oldest point of the window and the newest."""
+
+    type: Literal["rate"] = "rate"
+    per: Literal["second", "minute"] = "minute"
+    window_s: PositiveSeconds
+
+
+class AnomalyCondition(_Condition):
+    """Robust z-score of the value against the window before it (median and MAD).
+
+    Raises when |z| > set, clears when |z| <= clear (docs/alerting.md explains the detector).
+    """
+
+    type: Literal["anomaly"] = "anomaly"
+    method: Literal["robust_z"] = "robust_z"
+    window_s: PositiveSeconds = 600
+    min_points: Annotated[int, Field(ge=3)] = 20
+    set: Annotated[float, Field(gt=0)] = 3.5
+    clear: Annotated[float, Field(ge=0)] | None = None
+    duration_s: NonNegativeSeconds = 0
+
+    @property
+    def clear_level(self) -> float:
+        return self.set if self.clear is None else self.clear
+
+
+class MissingDataCondition(_Condition):
+    """No reading of the metric from the device for ``timeout_s``: a heartbeat per metric."""
+
+    type: Literal["missing_data"] = "missing_data"
+    timeout_s: PositiveSeconds
+
+
+class CompositeCondition(_Condition):
+    """AND / OR of conditions on the same metric; each keeps its own hysteresis and duration."""
+
+    type: Literal["composite"] = "composite"
+    op: Literal["and", "or"]
+    conditions: list[Condition] = Field(min_length=2, max_length=8)
+
+
+Condition = Annotated[
+    ThresholdCondition
+    | BandCondition
+    | AggregateCondition
+    | RateCondition
+    | AnomalyCondition
+    | MissingDataCondition
+    | CompositeCondition,
+    Field(discriminator="type"),
+]
+LeafCondition = (
+    ThresholdCondition
+    | BandCondition
+    | AggregateCondition
+    | RateCondition
+    | AnomalyCondition
+    | MissingDataCondition
+)
+
+CompositeCondition.model_rebuild()
+
+
+def leaves(condition: Condition) -> list[LeafCondition]:
+    """Leaf conditions in depth-first order: the order of their latches in evaluator state."""
+    if isinstance(condition, CompositeCondition):
+        return [leaf for child in condition.conditions for leaf in leaves(child)]
+    return [condition]
+
+
+def longest_window_s(condition: Condition) -> int:
+    """How much history the condition looks back at, in seconds."""
+    return max((getattr(leaf, "window_s", 0) for leaf in leaves(condition)), default=0)
