@@ -1,0 +1,1 @@
+"""Identity: organizations, users and their roles, sessions, API keys, the audit log."""

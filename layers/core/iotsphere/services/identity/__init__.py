@@ -1,0 +1,1 @@
+"""Identity services: plain functions over ``IdentityPorts``, each call scoped by organization."""
