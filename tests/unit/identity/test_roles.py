@@ -35,7 +35,7 @@ def test_viewer_may_only_read(permission):
 
 
 def test_every_permission_is_either_operator_or_admin_only():
-    assert OPERATOR_MAY | ADMIN_ONLY == set(Permission)
+    assert set(Permission) == OPERATOR_MAY | ADMIN_ONLY
 
 
 @pytest.mark.parametrize(
