@@ -1,0 +1,1 @@
+"""Firmware: signed release manifests, what a device accepts, and staged rollouts."""

@@ -1,0 +1,1 @@
+"""Firmware services: signing releases and running staged rollouts, through ports."""
