@@ -1,0 +1,1 @@
+"""The device lifecycle: registry, device types, configuration shadows, commands, provisioning."""

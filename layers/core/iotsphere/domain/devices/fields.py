@@ -1,0 +1,45 @@
+"""Field types of device records: ids, names, tags, groups, metadata."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, StringConstraints
+
+# A device id is the MQTT username, the client id and a topic level: no / + # and no spaces.
+DEVICE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{2,63}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
+LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}$"
+MAX_METADATA_KEYS = 50
+MAX_METADATA_VALUE_CHARS = 256
+MAX_LABELS = 50
+
+
+def check_metadata(value: dict[str, str]) -> dict[str, str]:
+    if len(value) > MAX_METADATA_KEYS:
+        raise ValueError(f"{len(value)} metadata keys; at most {MAX_METADATA_KEYS}")
+    for key, item in value.items():
+        if not key or len(key) > 64 or key.startswith("$") or "." in key:
+            raise ValueError(f"metadata key {key[:70]!r} must be 1-64 characters without $ or .")
+        if len(item) > MAX_METADATA_VALUE_CHARS:
+            raise ValueError(f"metadata {key!r} is longer than {MAX_METADATA_VALUE_CHARS}")
+    return value
+
+
+def check_labels(value: list[str]) -> list[str]:
+    """Tags and groups: unique, sorted, capped in number."""
+    if len(value) > MAX_LABELS:
+        raise ValueError(f"{len(value)} labels; at most {MAX_LABELS}")
+    return sorted(set(value))
+
+
+DeviceId = Annotated[str, StringConstraints(pattern=DEVICE_ID_PATTERN)]
+OrgId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,40}$")]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Label = Annotated[str, StringConstraints(pattern=LABEL_PATTERN)]
+Labels = Annotated[list[Label], AfterValidator(check_labels)]
+DeviceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Metadata = Annotated[
+    dict[str, Annotated[str, StringConstraints(max_length=1024)]], AfterValidator(check_metadata)
+]
+JsonObject = dict[str, Any]

@@ -1,0 +1,204 @@
+"""Every device message that crosses MQTT or HTTP, shared by the API and the device agent.
+
+Each carries ``version`` (of its schema, not of any configuration). MQTT payloads are JSON objects
+of these models; the topic they travel on is in ``topics``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from iotsphere.domain.devices.commands import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S, CommandState
+from iotsphere.domain.devices.device import DeviceStatus
+from iotsphere.domain.devices.fields import DeviceId, DeviceName, Labels, Metadata, OrgId, Slug
+from iotsphere.domain.devices.topics import DeviceTopics
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1] = 1
+
+
+# --- device -> platform (MQTT) -------------------------------------------------------------------
+
+
+class StatusMessage(Message):
+    """On ``devices/<id>/status``: the birth (``online``, published retained after connecting) and
+    the last will (``offline``, registered at connect with the same ``session``)."""
+
+    state: Literal["online", "offline"]
+    session: str = Field(min_length=1, max_length=64)
+    firmware_version: str | None = Field(default=None, max_length=64)
+    reason: str = Field(default="", max_length=200)
+
+
+class ReportedConfigMessage(Message):
+    """On ``devices/<id>/config/reported``: the device's whole current configuration and its own
+    counter of reports, raised on every report."""
+
+    reported_version: int = Field(ge=1)
+    state: dict[str, Any]
+    applied_desired_version: int | None = Field(default=None, ge=0)
+
+
+class CommandResultMessage(Message):
+    """On ``devices/<id>/commands/<command id>/result``."""
+
+    command_id: str = Field(pattern=r"^[a-z0-9]{8,40}$")
+    status: Literal["delivered", "rejected", "succeeded", "failed"]
+    result: dict[str, Any] | None = None
+    detail: str = Field(default="", max_length=500)
+
+
+class ClaimRequest(Message):
+    """On ``provisioning/claims/<serial>``, published with the claim credential."""
+
+    serial: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+    nonce: str = Field(min_length=16, max_length=128)
+
+
+# --- platform -> device (MQTT) -------------------------------------------------------------------
+
+
+class DesiredConfigMessage(Message):
+    """On ``devices/<id>/config/desired``, retained, QoS 1: the whole desired configuration (what
+    the agent applies) and the delta to what the device last reported (what will change)."""
+
+    desired_version: int = Field(ge=0)
+    state: dict[str, Any]
+    delta: dict[str, Any]
+
+
+class CommandMessage(Message):
+    """On ``devices/<id>/commands/<command id>``, QoS 1, not retained."""
+
+    command_id: str
+    name: str
+    parameters: dict[str, Any]
+    expires_at: datetime
+
+
+class BrokerEndpoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    host: str
+    port: int = Field(ge=1, le=65535)
+    tls: bool = False
+    ca_pem: str | None = None
+
+
+class ProvisioningPackage(Message):
+    """Everything a device needs to connect; the password appears here once and nowhere else."""
+
+    device_id: DeviceId
+    org_id: OrgId
+    broker: BrokerEndpoint
+    client_id: str
+    username: str
+    password: str = Field(repr=False)
+    topics: DeviceTopics
+    birth: StatusMessage
+    last_will: StatusMessage
+    firmware_public_key: str | None = None
+
+
+# --- HTTP request bodies -------------------------------------------------------------------------
+
+
+class NewDevice(Message):
+    name: DeviceName
+    device_type: Slug
+    tags: Labels = Field(default_factory=list)
+    groups: Labels = Field(default_factory=list)
+    metadata: Metadata = Field(default_factory=dict)
+    serial: str | None = Field(default=None, max_length=128)
+    firmware_version: str | None = Field(default=None, max_length=64)
+
+
+class NewDevices(Message):
+    devices: list[NewDevice] = Field(min_length=1, max_length=500)
+
+
+class DeviceChanges(Message):
+    """A partial update of the registry entry; an omitted field is left as it is."""
+
+    name: DeviceName | None = None
+    tags: Labels | None = None
+    groups: Labels | None = None
+    metadata: Metadata | None = None
+
+
+class ConfigPatch(Message):
+    """A merge patch (RFC 7396) of the desired configuration; ``expected_version`` makes it
+    conditional on the desired version the caller last saw."""
+
+    patch: dict[str, Any]
+    expected_version: int | None = Field(default=None, ge=0)
+
+
+class GroupConfigPatch(Message):
+    """A patch, or a template of the devices' type by name, applied to every device of a group."""
+
+    group: str = Field(min_length=1, max_length=64)
+    patch: dict[str, Any] | None = None
+    template: Slug | None = None
+
+
+class NewCommand(Message):
+    name: Slug
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    ttl_s: int = Field(default=DEFAULT_TTL_S, ge=MIN_TTL_S, le=MAX_TTL_S)
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+# --- HTTP responses ------------------------------------------------------------------------------
+
+
+class ShadowView(Message):
+    device_id: DeviceId
+    desired: dict[str, Any]
+    desired_version: int
+    reported: dict[str, Any]
+    reported_version: int
+    delta: dict[str, Any]
+
+
+class DeviceOutcome(Message):
+    """What happened to one device of a bulk operation."""
+
+    device_id: DeviceId
+    outcome: Literal["applied", "unchanged", "invalid", "conflict"]
+    desired_version: int | None = None
+    detail: str = ""
+
+
+class CommandView(Message):
+    id: str
+    device_id: DeviceId
+    name: str
+    parameters: dict[str, Any]
+    state: CommandState
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+    result: dict[str, Any] | None = None
+    detail: str = ""
+
+
+class DeviceView(Message):
+    id: DeviceId
+    name: str
+    device_type: str
+    tags: list[str]
+    groups: list[str]
+    metadata: dict[str, str]
+    serial: str | None
+    firmware_version: str | None
+    status: DeviceStatus
+    created_at: datetime
+    first_seen: datetime | None
+    last_seen: datetime | None
