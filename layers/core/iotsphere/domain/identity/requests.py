@@ -71,3 +71,8 @@ class PreferencesUpdate(_Request):
     units: Literal["metric", "imperial"] | None = None
     time_zone: TimeZone | None = None
     notifications: NotificationDefaults | None = None
+
+
+class NewOrganization(_Request):
+    name: DisplayName
+    admin_email: Email

@@ -12,6 +12,8 @@ from iotsphere.services.identity.access import require
 from iotsphere.services.identity.paging import page_of
 from iotsphere.services.identity.ports import IdentityPorts
 
+__all__ = ["AuditEntry", "AuditFilter", "entry_for", "list_audit", "record_audit"]
+
 
 def entry_for(
     principal: Principal,

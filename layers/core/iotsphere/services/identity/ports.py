@@ -125,7 +125,7 @@ class LoginAttemptStore(Protocol):
     def record_failure(self, key: str, at: datetime) -> None: ...
 
     def failures_since(self, key: str, since: datetime) -> Sequence[datetime]:
-        """Times of the failures at or after ``since``, oldest first."""
+        """Times of the failures after ``since`` (not at it), oldest first."""
 
     def clear(self, key: str) -> None: ...
 
