@@ -28,6 +28,7 @@ from iotsphere.domain.alerting.conditions import (
 )
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.signals import Point, clear_holds, measure, set_holds
+from iotsphere.domain.alerting.transitions import digest
 
 MAX_HISTORY_POINTS = 5000
 
@@ -53,6 +54,7 @@ class EvaluatorState(BaseModel):
     active: bool = False
     last_ts_ms: int | None = None
     late_dropped: int = 0
+    condition_digest: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -77,6 +79,25 @@ def new_state(rule: Rule, device_id: str) -> EvaluatorState:
         device_id=device_id,
         metric=rule.metric,
         latches=[LatchState() for _ in leaves(rule.condition)],
+        condition_digest=condition_digest(rule),
+    )
+
+
+def condition_digest(rule: Rule) -> str:
+    return digest(rule.condition.model_dump_json())
+
+
+def adopt(state: EvaluatorState, rule: Rule) -> EvaluatorState:
+    """The state under a rule whose condition may have changed since it was saved: a changed
+    condition starts its latches afresh (readings, history and the raised state are kept, so an
+    open alarm clears under the new condition)."""
+    if state.condition_digest == condition_digest(rule):
+        return state
+    return state.model_copy(
+        update={
+            "latches": [LatchState() for _ in leaves(rule.condition)],
+            "condition_digest": condition_digest(rule),
+        }
     )
 
 

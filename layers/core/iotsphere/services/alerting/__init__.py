@@ -1,0 +1,1 @@
+"""Alerting services: evaluate readings, sweep for missing data, backtest and score rules."""

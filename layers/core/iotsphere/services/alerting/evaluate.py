@@ -1,0 +1,152 @@
+"""evaluate alerts: the readings of one ``alerts`` queue message against the rules that watch their
+devices, in device time, into alarm changes, transition events and notifications."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from iotsphere.domain.alerting.alarms import Alarm
+from iotsphere.domain.alerting.evaluator import (
+    EvaluatorState,
+    accept,
+    adopt,
+    needs_history,
+    new_state,
+    prime,
+)
+from iotsphere.domain.alerting.rules import Rule
+from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
+from iotsphere.domain.alerting.signals import Point
+from iotsphere.domain.alerting.transitions import AlarmTransition, from_ms
+from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
+from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
+from iotsphere.services.alerting.ports import (
+    AlarmStore,
+    DeviceDirectory,
+    EvaluatorStateStore,
+    HistoryReader,
+    RuleSource,
+    SilenceSource,
+    StateKey,
+    TransitionLog,
+)
+from iotsphere.services.ports import MessagePublisher
+
+
+@dataclass(frozen=True)
+class AlertingPorts:
+    rules: RuleSource
+    devices: DeviceDirectory
+    history: HistoryReader
+    states: EvaluatorStateStore
+    alarms: AlarmStore
+    transitions: TransitionLog
+    silences: SilenceSource
+    notifications: MessagePublisher
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    readings: int
+    unknown_devices: int
+    evaluated: int
+    late_dropped: int
+    transitions: list[AlarmTransition]
+
+
+Work = tuple[Rule, DeviceProfile, list[Point]]
+
+
+def numeric_points(readings: list[ForwardedReading], metric: str) -> list[Point]:
+    """The metric's numbers (booleans as 0 and 1; strings are not evaluated)."""
+    return [
+        (reading.ts_ms, float(value))
+        for reading in readings
+        if (value := reading.metrics.get(metric)) is not None and not isinstance(value, str)
+    ]
+
+
+def evaluate_readings(
+    batch: ReadingsBatch, ports: AlertingPorts, now: datetime
+) -> EvaluationResult:
+    """``now`` is the platform time, used only as the escalation clock of a newly raised alarm."""
+    by_device: dict[str, list[ForwardedReading]] = defaultdict(list)
+    for reading in batch.readings:
+        by_device[reading.device_id].append(reading)
+    profiles = ports.devices.profiles(list(by_device))
+    work: list[Work] = []
+    for device_id, readings in by_device.items():
+        profile = profiles.get(device_id)
+        if profile is None:
+            continue
+        for rule in ports.rules.enabled_rules(profile.org_id):
+            points = numeric_points(readings, rule.metric) if in_scope(rule, profile) else []
+            if points:
+                work.append((rule, profile, points))
+    states = _load_states(work, ports)
+    changes = Changes()
+    late = 0
+    alarms = _load_alarms(work, ports.alarms)
+    for rule, profile, points in work:
+        key = (rule.org_id, rule.id, profile.device_id, rule.metric)
+        before = states[key]
+        state, verdicts = accept(before, rule, points)
+        late += state.late_dropped - before.late_dropped
+        changes.states.append(state)
+        alarm_id = alarm_key(rule, profile.device_id)
+        old = alarms.get(alarm_id)
+        alarm, transitions = apply_verdicts(old, rule, profile.device_id, verdicts, now)
+        if alarm is not None:
+            alarms[alarm_id] = alarm
+        changes.add(old, alarm, transitions, rule, profile)
+    recorded = commit(
+        changes,
+        silences=ports.silences,
+        log=ports.transitions,
+        notifications=ports.notifications,
+        alarms=ports.alarms,
+        states=ports.states,
+    )
+    return EvaluationResult(
+        readings=len(batch.readings),
+        unknown_devices=len(by_device) - len(profiles),
+        evaluated=len(work),
+        late_dropped=late,
+        transitions=recorded,
+    )
+
+
+def _load_states(work: list[Work], ports: AlertingPorts) -> dict[StateKey, EvaluatorState]:
+    keys = [(rule.org_id, rule.id, profile.device_id, rule.metric) for rule, profile, _ in work]
+    saved = ports.states.load(keys)
+    states: dict[StateKey, EvaluatorState] = {}
+    for key, (rule, profile, points) in zip(keys, work, strict=True):
+        state = saved.get(key)
+        if state is None:
+            state = _fresh(rule, profile.device_id, min(ts for ts, _ in points), ports.history)
+        states[key] = adopt(state, rule)
+    return states
+
+
+def _fresh(rule: Rule, device_id: str, first_ms: int, history: HistoryReader) -> EvaluatorState:
+    """A new state, primed with the window before its first reading when the rule needs one."""
+    state = new_state(rule, device_id)
+    window_s = needs_history(rule)
+    if window_s == 0:
+        return state
+    first = from_ms(first_ms)
+    return prime(
+        state, history.points(device_id, rule.metric, first - timedelta(seconds=window_s), first)
+    )
+
+
+def _load_alarms(work: list[Work], store: AlarmStore) -> dict[str, Alarm]:
+    ids_by_org: dict[str, list[str]] = defaultdict(list)
+    for rule, profile, _ in work:
+        ids_by_org[rule.org_id].append(alarm_key(rule, profile.device_id))
+    loaded: dict[str, Alarm] = {}
+    for org_id, ids in ids_by_org.items():
+        loaded.update(store.load(org_id, ids))
+    return loaded

@@ -1,0 +1,75 @@
+"""What the alerting services need from the outside world; every call is scoped by organization,
+except the few the sweep makes across organizations, which say so in their names."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from iotsphere.domain.alerting.alarms import Alarm
+from iotsphere.domain.alerting.evaluator import EvaluatorState
+from iotsphere.domain.alerting.rules import Rule
+from iotsphere.domain.alerting.scope import DeviceProfile
+from iotsphere.domain.alerting.signals import Point
+from iotsphere.domain.alerting.silences import Silence
+from iotsphere.domain.alerting.transitions import AlarmTransition
+
+StateKey = tuple[str, str, str, str]  # org_id, rule_id, device_id, metric
+
+
+class RuleSource(Protocol):
+    def enabled_rules(self, org_id: str) -> list[Rule]:
+        """The organization's enabled rules."""
+
+    def orgs_with_enabled_rules(self) -> list[str]:
+        """Across organizations, for the sweep only."""
+
+
+class DeviceDirectory(Protocol):
+    def profiles(self, device_ids: Collection[str]) -> dict[str, DeviceProfile]:
+        """Profiles of the known devices among these ids (the device id names the organization)."""
+
+    def list_profiles(self, org_id: str, limit: int) -> list[DeviceProfile]:
+        """The organization's devices, for backtests over a scope."""
+
+
+class HistoryReader(Protocol):
+    def points(self, device_id: str, metric: str, start: datetime, end: datetime) -> list[Point]:
+        """Numeric points of one device metric with ``start <= time < end``, oldest first."""
+
+
+class EvaluatorStateStore(Protocol):
+    def load(self, keys: Collection[StateKey]) -> dict[StateKey, EvaluatorState]:
+        """Saved states among these keys."""
+
+    def save(self, states: Sequence[EvaluatorState]) -> None:
+        """Save each state if its stored revision is still ``state.revision``, as revision + 1;
+        raise ``ConcurrentUpdateError`` otherwise."""
+
+    def sweepable(
+        self, org_id: str, missing_data_rule_ids: Collection[str]
+    ) -> list[EvaluatorState]:
+        """States with readings waiting, and every state of these missing-data rules."""
+
+
+class AlarmStore(Protocol):
+    def load(self, org_id: str, alarm_ids: Collection[str]) -> dict[str, Alarm]:
+        """The organization's alarms among these ids."""
+
+    def save(self, alarms: Sequence[Alarm]) -> None:
+        """Save if the stored revision is still ``alarm.revision`` (as revision + 1), else raise
+        ``ConcurrentUpdateError``."""
+
+    def open_or_flapping(self, org_id: str) -> list[Alarm]:
+        """Alarms the sweep may escalate or settle."""
+
+
+class TransitionLog(Protocol):
+    def record(self, transitions: Sequence[AlarmTransition]) -> None:
+        """Keep transitions; the same key twice keeps one."""
+
+
+class SilenceSource(Protocol):
+    def overlapping(self, org_id: str, start: datetime, end: datetime) -> list[Silence]:
+        """The organization's silences with any part inside ``[start, end]``."""

@@ -1,0 +1,147 @@
+"""In-memory fakes of the alerting ports, honest about organizations and revisions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from iotsphere.domain.alerting.alarms import Alarm
+from iotsphere.domain.alerting.evaluator import EvaluatorState
+from iotsphere.domain.alerting.rules import Rule
+from iotsphere.domain.alerting.scope import DeviceProfile
+from iotsphere.domain.alerting.silences import Silence
+from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
+from iotsphere.services.alerting.errors import ConcurrentUpdateError
+from iotsphere.services.alerting.evaluate import AlertingPorts
+from iotsphere.services.alerting.ports import StateKey
+from tests.fakes import FakePublisher
+
+
+class FakeRules:
+    def __init__(self) -> None:
+        self.rules: dict[str, Rule] = {}
+        self.reads = 0
+
+    def enabled_rules(self, org_id: str) -> list[Rule]:
+        self.reads += 1
+        return [r for r in self.rules.values() if r.org_id == org_id and r.enabled]
+
+    def orgs_with_enabled_rules(self) -> list[str]:
+        return sorted({r.org_id for r in self.rules.values() if r.enabled})
+
+
+class FakeDevices:
+    def __init__(self, *profiles: DeviceProfile) -> None:
+        self.known = {p.device_id: p for p in profiles}
+
+    def profiles(self, device_ids: Collection[str]) -> dict[str, DeviceProfile]:
+        return {d: self.known[d] for d in device_ids if d in self.known}
+
+    def list_profiles(self, org_id: str, limit: int) -> list[DeviceProfile]:
+        return [p for p in self.known.values() if p.org_id == org_id][:limit]
+
+
+class FakeHistory:
+    def __init__(self) -> None:
+        self.series: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self.asked: list[tuple[str, str, datetime, datetime]] = []
+
+    def points(self, device_id, metric, start, end):
+        self.asked.append((device_id, metric, start, end))
+        return [
+            p
+            for p in sorted(self.series.get((device_id, metric), []))
+            if to_ms(start) <= p[0] < to_ms(end)
+        ]
+
+
+class FakeStates:
+    def __init__(self) -> None:
+        self.saved: dict[StateKey, EvaluatorState] = {}
+
+    def load(self, keys):
+        return {k: self.saved[k] for k in keys if k in self.saved}
+
+    def save(self, states: Sequence[EvaluatorState]) -> None:
+        for state in states:
+            stored = self.saved.get(state.key)
+            if (stored.revision if stored else 0) != state.revision:
+                raise ConcurrentUpdateError(f"state {state.key} changed")
+        for state in states:
+            self.saved[state.key] = state.model_copy(update={"revision": state.revision + 1})
+
+    def sweepable(self, org_id, missing_data_rule_ids):
+        return [
+            s
+            for s in self.saved.values()
+            if s.org_id == org_id and (s.pending or s.rule_id in missing_data_rule_ids)
+        ]
+
+
+class FakeAlarms:
+    def __init__(self) -> None:
+        self.saved: dict[str, Alarm] = {}
+
+    def load(self, org_id, alarm_ids):
+        return {
+            i: self.saved[i]
+            for i in alarm_ids
+            if i in self.saved and self.saved[i].org_id == org_id
+        }
+
+    def save(self, alarms: Sequence[Alarm]) -> None:
+        for alarm in alarms:
+            stored = self.saved.get(alarm.id)
+            if (stored.revision if stored else 0) != alarm.revision:
+                raise ConcurrentUpdateError(f"alarm {alarm.id} changed")
+        for alarm in alarms:
+            self.saved[alarm.id] = alarm.model_copy(update={"revision": alarm.revision + 1})
+
+    def open_or_flapping(self, org_id):
+        return [a for a in self.saved.values() if a.org_id == org_id and (a.is_open or a.flapping)]
+
+
+class FakeLog:
+    def __init__(self) -> None:
+        self.kept: dict[str, AlarmTransition] = {}
+
+    def record(self, transitions: Sequence[AlarmTransition]) -> None:
+        for t in transitions:
+            self.kept.setdefault(t.key, t)
+
+
+class FakeSilences:
+    def __init__(self) -> None:
+        self.silences: list[Silence] = []
+
+    def overlapping(self, org_id, start, end):
+        return [
+            s
+            for s in self.silences
+            if s.org_id == org_id and s.starts_at <= end and s.ends_at >= start
+        ]
+
+
+@dataclass
+class Fakes:
+    rules: FakeRules = field(default_factory=FakeRules)
+    devices: FakeDevices = field(default_factory=FakeDevices)
+    history: FakeHistory = field(default_factory=FakeHistory)
+    states: FakeStates = field(default_factory=FakeStates)
+    alarms: FakeAlarms = field(default_factory=FakeAlarms)
+    transitions: FakeLog = field(default_factory=FakeLog)
+    silences: FakeSilences = field(default_factory=FakeSilences)
+    notifications: FakePublisher = field(default_factory=FakePublisher)
+
+    def ports(self) -> AlertingPorts:
+        return AlertingPorts(
+            rules=self.rules,
+            devices=self.devices,
+            history=self.history,
+            states=self.states,
+            alarms=self.alarms,
+            transitions=self.transitions,
+            silences=self.silences,
+            notifications=self.notifications,
+        )

@@ -1,0 +1,178 @@
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from iotsphere.domain.alerting.scope import DeviceProfile
+from iotsphere.domain.alerting.silences import Silence
+from iotsphere.domain.alerting.transitions import AlarmStatus, NotificationMessage, from_ms
+from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
+from iotsphere.services.alerting.errors import ConcurrentUpdateError
+from iotsphere.services.alerting.evaluate import evaluate_readings
+from iotsphere.services.alerting.rule_cache import RuleCache
+from tests.unit.alerting.fakes import FakeDevices, Fakes
+from tests.unit.alerting.rules import T0, make_rule
+
+NOW = from_ms(T0) + timedelta(minutes=5)
+ABOVE = {"type": "threshold", "op": "above", "set": 80, "clear": 75}
+
+
+@pytest.fixture
+def fakes():
+    found = Fakes(
+        devices=FakeDevices(
+            DeviceProfile(device_id="pump-1", org_id="org-a", groups={"plant-1"}),
+            DeviceProfile(device_id="pump-9", org_id="org-b"),
+        )
+    )
+    found.rules.rules["r1"] = make_rule(ABOVE)
+    return found
+
+
+def batch(*readings, device="pump-1", metric="temperature"):
+    return ReadingsBatch(
+        envelope_id="e1",
+        readings=[
+            ForwardedReading(device_id=device, ts_ms=T0 + int(s * 1000), metrics={metric: v})
+            for s, v in readings
+        ],
+    )
+
+
+def notified(fakes):
+    return [
+        (m.transition.kind.value, m.transition.device_id)
+        for m in (NotificationMessage.model_validate_json(b) for b in fakes.notifications.bodies)
+    ]
+
+
+def test_a_crossing_raises_one_alarm_and_repeats_update_it(fakes):
+    result = evaluate_readings(batch((0, 70), (1, 85), (2, 90)), fakes.ports(), NOW)
+    assert [t.kind.value for t in result.transitions] == ["raised"]
+    (alarm,) = fakes.alarms.saved.values()
+    assert (alarm.status, alarm.count, alarm.last_value, alarm.org_id) == (
+        AlarmStatus.ACTIVE,
+        2,
+        90,
+        "org-a",
+    )
+    evaluate_readings(batch((3, 95)), fakes.ports(), NOW)
+    (alarm,) = fakes.alarms.saved.values()
+    assert (alarm.count, alarm.revision) == (3, 2)
+    assert notified(fakes) == [("raised", "pump-1")]
+    assert len(fakes.transitions.kept) == 1
+
+
+def test_a_redelivered_batch_changes_nothing_and_notifies_nothing(fakes):
+    message = batch((0, 70), (1, 85), (2, 60))
+    evaluate_readings(message, fakes.ports(), NOW)
+    saved = dict(fakes.alarms.saved)
+    again = evaluate_readings(message, fakes.ports(), NOW)
+    assert again.transitions == []
+    assert again.late_dropped == 3
+    assert fakes.alarms.saved == saved
+    assert notified(fakes) == [("raised", "pump-1"), ("cleared", "pump-1")]
+
+
+def test_a_failure_before_the_state_is_saved_repeats_the_same_transition_keys(fakes):
+    message = batch((0, 70), (1, 85))
+    fakes.states.save = lambda states: (_ for _ in ()).throw(ConnectionError("down"))
+    with pytest.raises(ConnectionError):
+        evaluate_readings(message, fakes.ports(), NOW)
+    first = list(fakes.notifications.bodies)
+    del fakes.states.save
+    evaluate_readings(message, fakes.ports(), NOW)
+    keys = [json.loads(b)["idempotency_key"] for b in fakes.notifications.bodies]
+    assert len(first) == 1
+    assert len(set(keys)) == 1
+    assert len(fakes.transitions.kept) == 1
+
+
+def test_another_organizations_rules_never_see_a_device(fakes):
+    result = evaluate_readings(batch((0, 99), device="pump-9"), fakes.ports(), NOW)
+    assert (result.evaluated, result.transitions) == (0, [])
+
+
+def test_unknown_devices_strings_and_other_metrics_are_skipped(fakes):
+    message = ReadingsBatch(
+        envelope_id="e",
+        readings=[
+            ForwardedReading(device_id="ghost", ts_ms=T0, metrics={"temperature": 99.0}),
+            ForwardedReading(device_id="pump-1", ts_ms=T0, metrics={"temperature": "hot"}),
+            ForwardedReading(device_id="pump-1", ts_ms=T0 + 1, metrics={"rpm": 99.0}),
+        ],
+    )
+    result = evaluate_readings(message, fakes.ports(), NOW)
+    assert (result.unknown_devices, result.evaluated) == (1, 0)
+    assert fakes.alarms.saved == {}
+
+
+def test_a_silence_records_the_transition_but_does_not_notify(fakes):
+    fakes.silences.silences.append(
+        Silence(
+            id="s1",
+            org_id="org-a",
+            kind="group",
+            value="plant-1",
+            starts_at=from_ms(T0),
+            ends_at=from_ms(T0) + timedelta(hours=1),
+        )
+    )
+    result = evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
+    assert [(t.kind.value, t.suppressed) for t in result.transitions] == [("raised", "silenced")]
+    (kept,) = fakes.transitions.kept.values()
+    assert kept.suppressed == "silenced"
+    assert fakes.notifications.bodies == []
+
+
+def test_a_fresh_state_is_primed_with_the_window_before_its_first_reading(fakes):
+    fakes.rules.rules["r1"] = make_rule(
+        {"type": "aggregate", "function": "mean", "window_s": 60, "op": "above", "set": 50}
+    )
+    fakes.history.series[("pump-1", "temperature")] = [(T0 - 30_000, 100.0), (T0 - 90_000, 0.0)]
+    result = evaluate_readings(batch((0, 20)), fakes.ports(), NOW)
+    assert [t.kind.value for t in result.transitions] == ["raised"]
+    assert fakes.history.asked == [("pump-1", "temperature", from_ms(T0 - 60_000), from_ms(T0))]
+    evaluate_readings(batch((1, 20)), fakes.ports(), NOW)
+    assert len(fakes.history.asked) == 1
+
+
+def test_an_alarm_changed_between_read_and_save_fails_the_message_for_a_retry(fakes):
+    evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
+    load = fakes.alarms.load
+
+    def load_then_someone_acknowledges(org_id, ids):
+        found = load(org_id, ids)
+        for alarm in found.values():
+            fakes.alarms.saved[alarm.id] = alarm.model_copy(update={"revision": 7})
+        return found
+
+    fakes.alarms.load = load_then_someone_acknowledges
+    with pytest.raises(ConcurrentUpdateError):
+        evaluate_readings(batch((1, 95)), fakes.ports(), NOW)
+
+
+def test_a_changed_condition_starts_its_latches_afresh_and_can_clear(fakes):
+    evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
+    fakes.rules.rules["r1"] = make_rule({"type": "threshold", "op": "above", "set": 95})
+    result = evaluate_readings(batch((1, 90)), fakes.ports(), NOW)
+    assert [t.kind.value for t in result.transitions] == ["cleared"]
+
+
+def test_the_rule_cache_serves_rules_until_its_ttl_passes(fakes):
+    clock = [0.0]
+    cache = RuleCache(fakes.rules, ttl_s=5, clock=lambda: clock[0])
+    assert [r.id for r in cache.enabled_rules("org-a")] == ["r1"]
+    fakes.rules.rules["r2"] = make_rule(ABOVE, id="r2")
+    clock[0] = 4.999
+    assert [r.id for r in cache.enabled_rules("org-a")] == ["r1"]
+    clock[0] = 5.0
+    assert [r.id for r in cache.enabled_rules("org-a")] == ["r1", "r2"]
+    assert fakes.rules.reads == 2
+
+
+def test_alarm_times_are_device_times(fakes):
+    evaluate_readings(batch((30, 90)), fakes.ports(), datetime(2030, 1, 1, tzinfo=UTC))
+    (alarm,) = fakes.alarms.saved.values()
+    assert alarm.raised_at == from_ms(T0 + 30_000)
+    assert alarm.opened_at == datetime(2030, 1, 1, tzinfo=UTC)
