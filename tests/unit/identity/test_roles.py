@@ -2,6 +2,8 @@ import pytest
 
 from iotsphere.domain.identity.principal import Principal
 from iotsphere.domain.identity.roles import Permission, Role, role_allows, role_covers
+from iotsphere.services.identity.access import require_grantable
+from iotsphere.services.identity.errors import ForbiddenError
 
 OPERATOR_MAY = {
     Permission.READ,
@@ -62,3 +64,10 @@ def test_roles_read_from_their_names():
     assert Role("operator") is Role.OPERATOR
     with pytest.raises(ValueError, match="superuser"):
         Role("superuser")
+
+
+def test_granting_a_role_above_ones_own_is_forbidden():
+    operator = Principal(org_id="o1", subject_id="u1", kind="api_key", role=Role.OPERATOR)
+    require_grantable(operator, Role.VIEWER)
+    with pytest.raises(ForbiddenError, match="may not grant the admin role"):
+        require_grantable(operator, Role.ADMIN)
