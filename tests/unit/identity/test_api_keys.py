@@ -32,7 +32,7 @@ def test_a_key_is_shown_once_stored_hashed_and_authenticates_with_its_role(ports
 
 
 def test_the_list_shows_last_use_written_at_most_once_a_minute(ports, admin):
-    view, secret = create_api_key(principal_of(admin), "ci", Role.OPERATOR, ports, NOW)
+    _, secret = create_api_key(principal_of(admin), "ci", Role.OPERATOR, ports, NOW)
     writes = []
     touch = ports.api_keys.touch
     ports.api_keys.touch = lambda org_id, key_id, at: (writes.append(at), touch(org_id, key_id, at))
