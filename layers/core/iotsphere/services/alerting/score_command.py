@@ -1,0 +1,44 @@
+"""``iotsphere alerts score --rule rule.json --input in.csv [--output out.csv]``.
+
+The rule file holds a rule, or a draft of one: a missing id, organization, name or scope gets a
+placeholder, since scoring a series needs none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from iotsphere.domain.alerting.errors import RuleValidationError
+from iotsphere.domain.alerting.rule_checks import parse_rule
+from iotsphere.services.alerting.scoring import score_series
+from iotsphere.services.alerting.series_csv import SeriesFormatError, read_series, write_scored
+
+DRAFT = {"id": "draft", "org_id": "local", "name": "draft", "scope": {"kind": "all"}}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    score = actions.add_parser("score", help="score a timestamp,value CSV with a rule")
+    score.add_argument("--rule", required=True, type=Path, help="rule JSON file")
+    score.add_argument("--input", required=True, type=Path, help="CSV of timestamp,value")
+    score.add_argument("--output", type=Path, help="where to write (default: standard output)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rule = parse_rule({**DRAFT, **json.loads(args.rule.read_text(encoding="utf-8"))})
+        with args.input.open(encoding="utf-8", newline="") as source:
+            cells, series = read_series(source)
+    except (OSError, ValueError, RuleValidationError, SeriesFormatError) as exc:
+        print(f"iotsphere alerts score: {exc}", file=sys.stderr)
+        return 2
+    scored = score_series(rule, series)
+    if args.output is None:
+        write_scored(sys.stdout, cells, scored)
+    else:
+        with args.output.open("w", encoding="utf-8", newline="") as out:
+            write_scored(out, cells, scored)
+    return 0

@@ -1,0 +1,92 @@
+"""The scheduled sweep: missing-data alarms, readings that waited past their lateness, escalation
+of unacknowledged alarms and the end of flapping. Repeating a sweep at the same ``now`` changes
+nothing: every moment it names is derived from stored times, never from when it ran."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from iotsphere.domain.alerting.alarms import Alarm, escalate, settle
+from iotsphere.domain.alerting.conditions import MissingDataCondition
+from iotsphere.domain.alerting.evaluator import Verdict, adopt, check_missing, release_until
+from iotsphere.domain.alerting.rules import Rule
+from iotsphere.domain.alerting.scope import DeviceProfile
+from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
+from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
+from iotsphere.services.alerting.evaluate import AlertingPorts
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    organizations: int
+    states_changed: int
+    transitions: list[AlarmTransition]
+
+
+def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
+    orgs = ports.rules.orgs_with_enabled_rules()
+    transitions: list[AlarmTransition] = []
+    states_changed = 0
+    for org_id in orgs:
+        changes = _sweep_org(org_id, now, ports)
+        states_changed += len(changes.states)
+        transitions += commit(
+            changes,
+            silences=ports.silences,
+            log=ports.transitions,
+            notifications=ports.notifications,
+            alarms=ports.alarms,
+            states=ports.states,
+        )
+    return SweepResult(len(orgs), states_changed, transitions)
+
+
+def _sweep_org(org_id: str, now: datetime, ports: AlertingPorts) -> Changes:
+    rules = {rule.id: rule for rule in ports.rules.enabled_rules(org_id)}
+    missing = [i for i, r in rules.items() if isinstance(r.condition, MissingDataCondition)]
+    states = [s for s in ports.states.sweepable(org_id, missing) if s.rule_id in rules]
+    alarms = {a.id: a for a in ports.alarms.open_or_flapping(org_id)}
+    keys = [alarm_key(rules[s.rule_id], s.device_id) for s in states]
+    alarms.update(ports.alarms.load(org_id, [k for k in keys if k not in alarms]))
+    devices = {s.device_id for s in states} | {a.device_id for a in alarms.values()}
+    profiles = ports.devices.profiles(sorted(devices))
+    changes = Changes()
+    now_ms = to_ms(now)
+    for saved, key in zip(states, keys, strict=True):
+        rule = rules[saved.rule_id]
+        state = adopt(saved, rule)
+        verdicts: list[Verdict] = []
+        if state.pending:  # the watermark moves only for what waits: a reading never lags it
+            state, verdicts = release_until(state, rule, now_ms - rule.lateness_s * 1000)
+        state, raised = check_missing(state, rule, now_ms)
+        if state == saved:
+            continue
+        changes.states.append(state)
+        before = alarms.get(key)
+        after, made = apply_verdicts(before, rule, saved.device_id, verdicts + raised, now)
+        if after is not None:
+            alarms[key] = after
+        changes.add(before, after, made, rule, _profile(profiles, org_id, saved.device_id))
+    for alarm in list(alarms.values()):
+        alarm_rule = rules.get(alarm.rule_id)
+        if alarm_rule is not None:
+            _escalate_and_settle(
+                alarm, alarm_rule, now, changes, _profile(profiles, org_id, alarm.device_id)
+            )
+    return changes
+
+
+def _escalate_and_settle(
+    alarm: Alarm, rule: Rule, now: datetime, changes: Changes, device: DeviceProfile
+) -> None:
+    before = changes.alarms.get(alarm.id, alarm)
+    after, escalated = escalate(before, rule, now)
+    after, settled = settle(after, rule, now)
+    if escalated or settled:
+        changes.add(alarm, after, escalated + settled, rule, device)
+
+
+def _profile(profiles: dict[str, DeviceProfile], org_id: str, device_id: str) -> DeviceProfile:
+    """A device no longer in the directory still has its alarms swept (matched by id only)."""
+    return profiles.get(device_id) or DeviceProfile(device_id=device_id, org_id=org_id)

@@ -1,0 +1,93 @@
+from datetime import timedelta
+
+import pytest
+
+from iotsphere.domain.alerting.scope import DeviceProfile
+from iotsphere.domain.alerting.transitions import from_ms
+from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
+from iotsphere.services.alerting.evaluate import evaluate_readings
+from iotsphere.services.alerting.sweep import sweep_missing_data
+from tests.unit.alerting.fakes import FakeDevices, Fakes
+from tests.unit.alerting.rules import T0, make_rule
+
+
+@pytest.fixture
+def fakes():
+    return Fakes(devices=FakeDevices(DeviceProfile(device_id="pump-1", org_id="org-a")))
+
+
+def at(seconds):
+    return from_ms(T0) + timedelta(seconds=seconds)
+
+
+def readings(*pairs):
+    return ReadingsBatch(
+        envelope_id="e",
+        readings=[
+            ForwardedReading(device_id="pump-1", ts_ms=T0 + s * 1000, metrics={"temperature": v})
+            for s, v in pairs
+        ],
+    )
+
+
+def kinds(result):
+    return [(t.kind.value, t.at) for t in result.transitions]
+
+
+def test_the_sweep_raises_missing_data_once_and_a_reading_clears_it(fakes):
+    fakes.rules.rules["hb"] = make_rule({"type": "missing_data", "timeout_s": 300}, id="hb")
+    evaluate_readings(readings((0, 20)), fakes.ports(), at(1))
+    assert kinds(sweep_missing_data(at(299), fakes.ports())) == []
+    assert kinds(sweep_missing_data(at(400), fakes.ports())) == [("raised", at(300))]
+    assert kinds(sweep_missing_data(at(500), fakes.ports())) == []
+    result = evaluate_readings(readings((450, 20)), fakes.ports(), at(451))
+    assert [(t.kind.value, t.at) for t in result.transitions] == [("cleared", at(450))]
+    assert len(fakes.notifications.bodies) == 2
+
+
+def test_the_sweep_releases_readings_that_waited_past_their_lateness(fakes):
+    fakes.rules.rules["r1"] = make_rule(
+        {"type": "threshold", "op": "above", "set": 80}, lateness_s=60
+    )
+    assert evaluate_readings(readings((0, 90)), fakes.ports(), at(1)).transitions == []
+    assert kinds(sweep_missing_data(at(59), fakes.ports())) == []
+    assert kinds(sweep_missing_data(at(60), fakes.ports())) == [("raised", at(0))]
+
+
+def test_the_sweep_escalates_unacknowledged_alarms_once_per_step(fakes):
+    fakes.rules.rules["r1"] = make_rule(
+        {"type": "threshold", "op": "above", "set": 80},
+        escalation=[{"after_s": 600, "severity": "critical", "notify": "oncall"}],
+    )
+    evaluate_readings(readings((0, 90)), fakes.ports(), at(10))
+    assert kinds(sweep_missing_data(at(609), fakes.ports())) == []
+    result = sweep_missing_data(at(700), fakes.ports())
+    assert [(t.kind.value, t.target, t.severity.value) for t in result.transitions] == [
+        ("escalated", "oncall", "critical")
+    ]
+    assert kinds(sweep_missing_data(at(800), fakes.ports())) == []
+    (alarm,) = fakes.alarms.saved.values()
+    assert alarm.severity.value == "critical"
+
+
+def test_the_sweep_ends_flapping_after_the_settle_time(fakes):
+    fakes.rules.rules["r1"] = make_rule(
+        {"type": "threshold", "op": "above", "set": 80},
+        flap={"transitions": 3, "window_s": 60, "settle_s": 120},
+    )
+    evaluate_readings(readings((0, 90), (1, 70), (2, 90)), fakes.ports(), at(3))
+    (alarm,) = fakes.alarms.saved.values()
+    assert alarm.flapping
+    assert kinds(sweep_missing_data(at(121), fakes.ports())) == []
+    assert kinds(sweep_missing_data(at(122), fakes.ports())) == [("flapping_ended", at(122))]
+    (alarm,) = fakes.alarms.saved.values()
+    assert not alarm.flapping
+
+
+def test_a_disabled_rule_is_not_swept(fakes):
+    fakes.rules.rules["hb"] = make_rule({"type": "missing_data", "timeout_s": 60}, id="hb")
+    evaluate_readings(readings((0, 20)), fakes.ports(), at(1))
+    fakes.rules.rules["hb"] = make_rule(
+        {"type": "missing_data", "timeout_s": 60}, id="hb", enabled=False
+    )
+    assert kinds(sweep_missing_data(at(1000), fakes.ports())) == []
