@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
 
+from iotsphere.domain.firmware.offer import FirmwareOffer
+from iotsphere.domain.firmware.progress import DeviceProgress, ProgressState, may_move_from
+from iotsphere.domain.firmware.refusals import RefusalCode
 from iotsphere.domain.firmware.release import Release
+from iotsphere.domain.firmware.rollout import Rollout, RolloutState, RolloutTarget
 from iotsphere.services.firmware.errors import (
     ImageNotFoundError,
     ReleaseConflictError,
     ReleaseNotFoundError,
+    RolloutNotFoundError,
+    RolloutStateError,
 )
 from iotsphere.services.firmware.ports import ImageInfo
 
@@ -65,10 +71,131 @@ class FakeReleases:
             raise ReleaseNotFoundError(release_id)
         return release
 
-    def list(self, org_id: str, device_type: str | None = None, limit: int = 100) -> list[Release]:
+    def find(self, org_id: str, device_type: str | None = None, limit: int = 100) -> list[Release]:
         found = [
             r
             for r in self.releases.values()
             if r.org_id == org_id and device_type in (None, r.device_type)
         ]
         return sorted(found, key=lambda r: r.created_at, reverse=True)[:limit]
+
+
+class FakeTargets:
+    """Devices as (org, type, groups, tags)."""
+
+    def __init__(self) -> None:
+        self.devices: dict[str, tuple[str, str, set[str], set[str]]] = {}
+
+    def add(
+        self,
+        device_id: str,
+        org_id: str = "acme",
+        device_type: str = "pump-v2",
+        groups: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+    ) -> None:
+        self.devices[device_id] = (org_id, device_type, set(groups), set(tags))
+
+    def resolve(self, org_id: str, target: RolloutTarget, device_type: str) -> list[str]:
+        return [
+            device_id
+            for device_id, (org, kind, groups, tags) in self.devices.items()
+            if org == org_id
+            and kind == device_type
+            and (
+                device_id in target.device_ids
+                or groups & set(target.groups)
+                or tags & set(target.tags)
+            )
+        ]
+
+
+class FakeOffers:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, FirmwareOffer]] = []
+
+    def offer(self, org_id: str, device_id: str, offer: FirmwareOffer) -> None:
+        self.sent.append((org_id, device_id, offer))
+
+    def devices(self) -> list[str]:
+        return [device_id for _, device_id, _ in self.sent]
+
+
+class FakeRollouts:
+    def __init__(self) -> None:
+        self.rollouts: dict[str, Rollout] = {}
+        self.progress: dict[tuple[str, str], DeviceProgress] = {}
+
+    def create(self, rollout: Rollout, devices: Sequence[DeviceProgress]) -> None:
+        for device in devices:
+            self.progress[(rollout.rollout_id, device.device_id)] = device
+        self.rollouts[rollout.rollout_id] = rollout
+
+    def get(self, org_id: str, rollout_id: str) -> Rollout:
+        rollout = self.rollouts.get(rollout_id)
+        if rollout is None or rollout.org_id != org_id:
+            raise RolloutNotFoundError(rollout_id)
+        return rollout
+
+    def save(self, rollout: Rollout, expected_revision: int) -> None:
+        if self.get(rollout.org_id, rollout.rollout_id).revision != expected_revision:
+            raise RolloutStateError("changed meanwhile")
+        self.rollouts[rollout.rollout_id] = rollout
+
+    def find(
+        self, org_id: str, state: RolloutState | None = None, limit: int = 100
+    ) -> list[Rollout]:
+        found = [
+            r for r in self.rollouts.values() if r.org_id == org_id and state in (None, r.state)
+        ]
+        return sorted(found, key=lambda r: r.created_at, reverse=True)[:limit]
+
+    def running(self, limit: int = 1000) -> list[Rollout]:
+        return [r for r in self.rollouts.values() if r.state is RolloutState.RUNNING][:limit]
+
+    def _mine(self, org_id: str, rollout_id: str) -> list[DeviceProgress]:
+        return [
+            p for (rid, _), p in self.progress.items() if rid == rollout_id and p.org_id == org_id
+        ]
+
+    def pending_devices(self, org_id: str, rollout_id: str, wave: int, limit: int) -> list[str]:
+        return [
+            p.device_id
+            for p in self._mine(org_id, rollout_id)
+            if p.wave == wave and p.state is ProgressState.PENDING
+        ][:limit]
+
+    def move(
+        self,
+        org_id: str,
+        rollout_id: str,
+        device_ids: Sequence[str],
+        to: ProgressState,
+        now: datetime,
+        code: RefusalCode | None = None,
+        detail: str | None = None,
+    ) -> int:
+        moved = 0
+        for device_id in device_ids:
+            current = self.progress.get((rollout_id, device_id))
+            if current is None or current.org_id != org_id:
+                continue
+            if current.state in may_move_from(to):
+                self.progress[(rollout_id, device_id)] = current.model_copy(
+                    update={"state": to, "code": code, "detail": detail, "updated_at": now}
+                )
+                moved += 1
+        return moved
+
+    def counts(self, org_id: str, rollout_id: str) -> dict[int, dict[ProgressState, int]]:
+        counts: dict[int, dict[ProgressState, int]] = {}
+        for p in self._mine(org_id, rollout_id):
+            wave = counts.setdefault(p.wave, {})
+            wave[p.state] = wave.get(p.state, 0) + 1
+        return counts
+
+    def device(self, org_id: str, rollout_id: str, device_id: str) -> DeviceProgress:
+        found = self.progress.get((rollout_id, device_id))
+        if found is None or found.org_id != org_id:
+            raise RolloutNotFoundError(f"{rollout_id}/{device_id}")
+        return found

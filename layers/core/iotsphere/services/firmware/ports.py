@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from iotsphere.domain.firmware.offer import FirmwareOffer
+from iotsphere.domain.firmware.progress import DeviceProgress, ProgressState
+from iotsphere.domain.firmware.refusals import RefusalCode
 from iotsphere.domain.firmware.release import Release
+from iotsphere.domain.firmware.rollout import Rollout, RolloutState, RolloutTarget
 
 
 class ManifestSigner(Protocol):
@@ -53,5 +57,60 @@ class ReleaseStore(Protocol):
     def get(self, org_id: str, release_id: str) -> Release:
         """Raises ``ReleaseNotFoundError``, for another organization's release too."""
 
-    def list(self, org_id: str, device_type: str | None = None, limit: int = 100) -> list[Release]:
+    def find(self, org_id: str, device_type: str | None = None, limit: int = 100) -> list[Release]:
         """Newest first."""
+
+
+class DeviceTargets(Protocol):
+    """The device registry, seen from a rollout."""
+
+    def resolve(self, org_id: str, target: RolloutTarget, device_type: str) -> list[str]:
+        """Ids of the organization's devices of ``device_type`` that ``target`` names by id,
+        group or tag (each once). Ids of other organizations or types are left out."""
+
+
+class OfferPublisher(Protocol):
+    def offer(self, org_id: str, device_id: str, offer: FirmwareOffer) -> None:
+        """Deliver an offer to one device (MQTT, QoS 1); raise ``StoreUnavailableError``."""
+
+
+class RolloutStore(Protocol):
+    def create(self, rollout: Rollout, devices: Sequence[DeviceProgress]) -> None:
+        """Store a new rollout with the progress of every targeted device."""
+
+    def get(self, org_id: str, rollout_id: str) -> Rollout:
+        """Raises ``RolloutNotFoundError``, for another organization's rollout too."""
+
+    def save(self, rollout: Rollout, expected_revision: int) -> None:
+        """Replace the stored rollout if its revision is still ``expected_revision``; raise
+        ``RolloutStateError`` if it changed meanwhile."""
+
+    def find(
+        self, org_id: str, state: RolloutState | None = None, limit: int = 100
+    ) -> list[Rollout]:
+        """Newest first."""
+
+    def running(self, limit: int = 1000) -> list[Rollout]:
+        """Running rollouts of every organization (for the scheduled sweep)."""
+
+    def pending_devices(self, org_id: str, rollout_id: str, wave: int, limit: int) -> list[str]:
+        """Ids of devices of that wave not offered yet."""
+
+    def move(
+        self,
+        org_id: str,
+        rollout_id: str,
+        device_ids: Sequence[str],
+        to: ProgressState,
+        now: datetime,
+        code: RefusalCode | None = None,
+        detail: str | None = None,
+    ) -> int:
+        """Move each device to ``to`` if it is in one of ``may_move_from(to)``; the number moved.
+        A move that does not apply changes nothing (redelivered or late reports)."""
+
+    def counts(self, org_id: str, rollout_id: str) -> dict[int, dict[ProgressState, int]]:
+        """Devices per wave and state."""
+
+    def device(self, org_id: str, rollout_id: str, device_id: str) -> DeviceProgress:
+        """Raises ``RolloutNotFoundError`` when the device is not part of that rollout."""

@@ -1,0 +1,250 @@
+from datetime import timedelta
+
+import pytest
+
+from iotsphere.domain.firmware.progress import FirmwareStatusReport, ProgressState
+from iotsphere.domain.firmware.refusals import RefusalCode
+from iotsphere.domain.firmware.release import Release
+from iotsphere.domain.firmware.rollout import HealthGate, RolloutState, RolloutTarget
+from iotsphere.domain.firmware.waves import WavePlan
+from iotsphere.services.firmware.errors import (
+    InvalidRolloutRequestError,
+    ReleaseNotFoundError,
+    RolloutNotFoundError,
+    RolloutStateError,
+)
+from iotsphere.services.firmware.rollouts import (
+    RolloutPorts,
+    RolloutRequest,
+    advance_rollout,
+    advance_rollouts,
+    cancel_rollout,
+    pause_rollout,
+    record_status,
+    resume_rollout,
+    start_rollout,
+)
+from tests.unit.firmware.factories import NOW, KeyPair, manifest
+from tests.unit.firmware.fakes import (
+    FakeImages,
+    FakeOffers,
+    FakeReleases,
+    FakeRollouts,
+    FakeTargets,
+)
+
+P = ProgressState
+SOAK = timedelta(minutes=10)
+GATE = HealthGate(max_failure_rate=0.1, min_success_count=1, min_success_rate=0.8, soak_time=SOAK)
+RELEASE = Release.of(manifest(), KeyPair().sign(manifest()))
+
+
+@pytest.fixture
+def ports():
+    releases = FakeReleases()
+    releases.add(RELEASE)
+    targets = FakeTargets()
+    for i in range(200):
+        targets.add(f"pump-{i:03}", groups=("north",) if i % 2 else ("south",))
+    targets.add("valve-1", device_type="valve-v1", groups=("north",))
+    targets.add("pump-globex", org_id="globex", groups=("north",))
+    return RolloutPorts(
+        releases=releases,
+        rollouts=FakeRollouts(),
+        targets=targets,
+        images=FakeImages(),
+        offers=FakeOffers(),
+        url_ttl=timedelta(minutes=15),
+    )
+
+
+def start(ports, plan=None, **target):
+    request = RolloutRequest(
+        release_id=RELEASE.release_id,
+        target=RolloutTarget(**(target or {"groups": ["north", "south"]})),
+        plan=plan or WavePlan.default(),
+        gate=GATE,
+    )
+    return start_rollout("acme", request, "ro-1", ports, NOW)
+
+
+def report(device_id, state, **extra):
+    return FirmwareStatusReport(
+        device_id=device_id,
+        rollout_id="ro-1",
+        release_id=RELEASE.release_id,
+        state=state,
+        at=NOW,
+        **extra,
+    )
+
+
+def settle(ports, devices, state, **extra):
+    for device_id in devices:
+        record_status("acme", report(device_id, state, **extra), ports, NOW)
+
+
+def offered_in_wave(ports, wave):
+    return [
+        p.device_id
+        for p in ports.rollouts.progress.values()
+        if p.wave == wave and p.state is not P.PENDING
+    ]
+
+
+def test_a_rollout_offers_its_first_wave_only_with_a_short_lived_url(ports):
+    rollout = start(ports)
+    assert (rollout.state, rollout.wave, rollout.wave_ends) == (
+        RolloutState.RUNNING,
+        0,
+        [2, 20, 100, 200],
+    )
+    assert len(ports.offers.sent) == 2
+    _, _, offer = ports.offers.sent[0]
+    assert offer.url_expires_at == NOW + timedelta(minutes=15)
+    assert offer.signed == RELEASE.signed
+    assert len(ports.rollouts.progress) == 200
+
+
+def test_healthy_waves_lead_to_the_next_after_their_soak_until_complete(ports):
+    start(ports)
+    now = NOW
+    for wave in range(4):
+        settle(ports, offered_in_wave(ports, wave), "healthy")
+        assert advance_rollout("acme", "ro-1", ports, now).wave == wave  # still soaking
+        now += SOAK
+        rollout = advance_rollout("acme", "ro-1", ports, now)
+    assert rollout.state is RolloutState.COMPLETED
+    assert sorted(ports.offers.devices()) == sorted(f"pump-{i:03}" for i in range(200))
+
+
+def test_a_wave_breaching_the_gate_halts_the_rollout_and_offers_nothing_more(ports):
+    start(ports)
+    settle(ports, offered_in_wave(ports, 0), "healthy")
+    advance_rollout("acme", "ro-1", ports, NOW + SOAK)
+    wave_two = offered_in_wave(ports, 1)
+    assert len(wave_two) == 18
+    settle(ports, wave_two[:1], "rolled_back")
+    assert advance_rollout("acme", "ro-1", ports, NOW + SOAK).state is RolloutState.RUNNING
+    settle(ports, wave_two[1:2], "failed", code=RefusalCode.HASH_MISMATCH)
+    halted = advance_rollout("acme", "ro-1", ports, NOW + SOAK)
+    assert halted.state is RolloutState.HALTED
+    assert halted.reason == "wave 2: 2 of 18 devices failed (11.1%); the gate allows 10.0%"
+    assert advance_rollout("acme", "ro-1", ports, NOW + 9 * SOAK) == halted
+    assert len(ports.offers.sent) == 20
+
+
+def test_resuming_a_halted_rollout_waives_that_waves_gate(ports):
+    start(ports, plan=WavePlan(sizes=[10]))
+    settle(ports, offered_in_wave(ports, 0), "failed")
+    assert advance_rollout("acme", "ro-1", ports, NOW).state is RolloutState.HALTED
+    assert resume_rollout("acme", "ro-1", ports, NOW + SOAK / 2).wave == 0
+    assert advance_rollout("acme", "ro-1", ports, NOW + 2 * SOAK).wave == 1
+    assert len(ports.offers.sent) == 200
+
+
+def test_a_redelivered_or_late_report_is_never_counted_twice(ports):
+    start(ports)
+    device_id = offered_in_wave(ports, 0)[0]
+    assert record_status("acme", report(device_id, "downloading"), ports, NOW)
+    assert record_status("acme", report(device_id, "rolled_back"), ports, NOW)
+    assert not record_status("acme", report(device_id, "rolled_back"), ports, NOW)
+    assert not record_status("acme", report(device_id, "installed"), ports, NOW)
+    assert not record_status("acme", report(device_id, "healthy"), ports, NOW)
+    assert ports.rollouts.counts("acme", "ro-1")[0] == {P.ROLLED_BACK: 1, P.OFFERED: 1}
+
+
+def test_a_report_for_a_device_not_yet_offered_changes_nothing(ports):
+    start(ports)
+    later = next(p.device_id for p in ports.rollouts.progress.values() if p.wave == 3)
+    assert not record_status("acme", report(later, "healthy"), ports, NOW)
+
+
+def test_a_device_already_running_the_release_counts_as_healthy(ports):
+    start(ports)
+    device_id = offered_in_wave(ports, 0)[0]
+    already = report(device_id, "failed", code=RefusalCode.ANTI_ROLLBACK, running_version="1.3.0")
+    assert record_status("acme", already, ports, NOW)
+    assert ports.rollouts.device("acme", "ro-1", device_id).state is P.HEALTHY
+
+
+def test_pause_stops_offers_until_resumed_and_cancel_ends_them(ports):
+    start(ports)
+    settle(ports, offered_in_wave(ports, 0), "healthy")
+    assert pause_rollout("acme", "ro-1", ports, NOW).state is RolloutState.PAUSED
+    assert advance_rollout("acme", "ro-1", ports, NOW + SOAK).state is RolloutState.PAUSED
+    assert len(ports.offers.sent) == 2
+    assert resume_rollout("acme", "ro-1", ports, NOW + SOAK).wave == 1
+    assert len(ports.offers.sent) == 20
+    assert cancel_rollout("acme", "ro-1", ports, NOW + SOAK).state is RolloutState.CANCELLED
+    settle(ports, offered_in_wave(ports, 1), "healthy")
+    assert advance_rollout("acme", "ro-1", ports, NOW + 3 * SOAK).state is RolloutState.CANCELLED
+    assert len(ports.offers.sent) == 20
+    with pytest.raises(RolloutStateError, match="cannot resume a rollout that is cancelled"):
+        resume_rollout("acme", "ro-1", ports, NOW + 3 * SOAK)
+
+
+def test_another_organization_sees_neither_the_rollout_nor_the_release(ports):
+    start(ports)
+    with pytest.raises(RolloutNotFoundError):
+        pause_rollout("globex", "ro-1", ports, NOW)
+    with pytest.raises(RolloutNotFoundError):
+        record_status("globex", report("pump-000", "healthy"), ports, NOW)
+    request = RolloutRequest(release_id=RELEASE.release_id, target=RolloutTarget(groups=["north"]))
+    with pytest.raises(ReleaseNotFoundError):
+        start_rollout("globex", request, "ro-2", ports, NOW)
+
+
+def test_targets_are_the_organizations_devices_of_the_release_type_each_once(ports):
+    rollout = start(ports, device_ids=["pump-000", "pump-001", "valve-1"], groups=["north"])
+    assert rollout.total == 101  # the 100 odd pumps of north, and pump-000 by id
+    assert "valve-1" not in {p.device_id for p in ports.rollouts.progress.values()}
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [({}, "name at least one"), ({"groups": ["east"]}, "no pump-v2 devices")],
+)
+def test_a_rollout_without_devices_is_refused(ports, target, message):
+    request = RolloutRequest(release_id=RELEASE.release_id, target=RolloutTarget(**target))
+    with pytest.raises(InvalidRolloutRequestError, match=message):
+        start_rollout("acme", request, "ro-1", ports, NOW)
+    assert ports.rollouts.rollouts == {}
+
+
+def test_an_expired_release_cannot_start_and_halts_a_running_rollout(ports):
+    start(ports)
+    halted = advance_rollout("acme", "ro-1", ports, RELEASE.expires_at)
+    assert (halted.state, halted.reason) == (
+        RolloutState.HALTED,
+        f"wave 1: release {RELEASE.release_id} expired",
+    )
+    request = RolloutRequest(release_id=RELEASE.release_id, target=RolloutTarget(groups=["north"]))
+    with pytest.raises(InvalidRolloutRequestError, match="expired"):
+        start_rollout("acme", request, "ro-2", ports, RELEASE.expires_at)
+
+
+def test_the_sweep_advances_every_running_rollout(ports):
+    start(ports)
+    settle(ports, offered_in_wave(ports, 0), "healthy")
+    (advanced,) = advance_rollouts(ports, NOW + SOAK)
+    assert advanced.wave == 1
+
+
+def test_a_write_that_raced_another_is_refused(ports):
+    rollout = start(ports)
+    ports.rollouts.save(rollout.pause(NOW), rollout.revision)
+    with pytest.raises(RolloutStateError, match="changed meanwhile"):
+        ports.rollouts.save(rollout.cancel(NOW), rollout.revision)
+
+
+def test_urls_must_expire_within_fifteen_minutes(ports):
+    with pytest.raises(ValueError, match="within"):
+        RolloutPorts(
+            releases=ports.releases,
+            rollouts=ports.rollouts,
+            targets=ports.targets,
+            images=ports.images,
+            offers=ports.offers,
+            url_ttl=timedelta(minutes=16),
+        )
