@@ -41,7 +41,7 @@ def rollout(**changes) -> Rollout:
 
 def test_a_wave_passes_after_its_soak_with_enough_healthy_devices():
     counts = {P.HEALTHY: 10, P.OFFERED: 10}
-    assert judge_wave(GATE, 20, counts, NOW, LATER)[0] is GateVerdict.PASS
+    assert judge_wave(GATE, 20, counts, NOW, LATER)[0] is GateVerdict.ADVANCE
     assert judge_wave(GATE, 20, counts, NOW, LATER - timedelta(seconds=1))[0] is GateVerdict.WAIT
     assert judge_wave(GATE, 20, {P.HEALTHY: 9}, NOW, LATER)[0] is GateVerdict.WAIT
 
@@ -50,12 +50,12 @@ def test_a_wave_breaches_as_soon_as_failures_pass_the_rate_even_while_soaking():
     verdict, reason = judge_wave(GATE, 20, {P.FAILED: 2, P.ROLLED_BACK: 1}, NOW, NOW)
     assert verdict is GateVerdict.BREACH
     assert reason == "3 of 20 devices failed (15.0%); the gate allows 10.0%"
-    assert judge_wave(GATE, 20, {P.FAILED: 2, P.HEALTHY: 18}, NOW, LATER)[0] is GateVerdict.PASS
+    assert judge_wave(GATE, 20, {P.FAILED: 2, P.HEALTHY: 18}, NOW, LATER)[0] is GateVerdict.ADVANCE
 
 
 def test_a_waived_wave_passes_after_its_soak_whatever_failed():
     counts = {P.FAILED: 20}
-    assert judge_wave(GATE, 20, counts, NOW, LATER, waived=True)[0] is GateVerdict.PASS
+    assert judge_wave(GATE, 20, counts, NOW, LATER, waived=True)[0] is GateVerdict.ADVANCE
 
 
 def test_successes_needed_never_exceed_the_wave():

@@ -64,7 +64,7 @@ class HealthGate(BaseModel):
 
 class GateVerdict(StrEnum):
     WAIT = "wait"
-    PASS = "pass"
+    ADVANCE = "advance"
     BREACH = "breach"
 
 
@@ -89,7 +89,7 @@ def judge_wave(
     needed = gate.successes_needed(wave_size)
     if not waived and healthy < needed:
         return GateVerdict.WAIT, f"{healthy} of the {needed} healthy devices needed"
-    return GateVerdict.PASS, f"{healthy} healthy, {failed} failed of {wave_size}"
+    return GateVerdict.ADVANCE, f"{healthy} healthy, {failed} failed of {wave_size}"
 
 
 class RolloutState(StrEnum):

@@ -145,7 +145,7 @@ def _judge(rollout: Rollout, release: Release, ports: RolloutPorts, now: datetim
     )
     if verdict is GateVerdict.BREACH:
         return rollout.breach(now, reason)
-    if verdict is GateVerdict.PASS:
+    if verdict is GateVerdict.ADVANCE:
         return rollout.next_wave(now)
     return rollout
 
