@@ -80,6 +80,7 @@ class Device(BaseModel):
     last_seen: datetime | None = None
     connection_history: list[ConnectionEvent] = Field(default_factory=list)
     credential_hash: str = Field(default="", repr=False)
+    revision: int = Field(default=0, ge=0)  # raised by the repository on every save
 
     def move_to(self, status: DeviceStatus, at: datetime) -> Device:
         """The device in ``status``; raises ``IllegalTransitionError`` on an illegal edge."""

@@ -12,7 +12,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.devices.commands import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S, CommandState
+from iotsphere.domain.devices.config_schema import ANY_OBJECT, ConfigSchema
 from iotsphere.domain.devices.device import DeviceStatus
+from iotsphere.domain.devices.device_type import MetricSpec
 from iotsphere.domain.devices.fields import DeviceId, DeviceName, Labels, Metadata, OrgId, Slug
 from iotsphere.domain.devices.topics import DeviceTopics
 
@@ -119,6 +121,16 @@ class NewDevice(Message):
     firmware_version: str | None = Field(default=None, max_length=64)
 
 
+class NewDeviceType(Message):
+    id: Slug
+    name: str = Field(min_length=1, max_length=100)
+    firmware_family: Slug
+    config_schema: ConfigSchema = ANY_OBJECT
+    default_config: dict[str, Any] = Field(default_factory=dict)
+    metrics: list[MetricSpec] = Field(default_factory=list)
+    templates: dict[Slug, dict[str, Any]] = Field(default_factory=dict)
+
+
 class NewDevices(Message):
     devices: list[NewDevice] = Field(min_length=1, max_length=500)
 
@@ -202,3 +214,8 @@ class DeviceView(Message):
     created_at: datetime
     first_seen: datetime | None
     last_seen: datetime | None
+
+
+class DevicePage(Message):
+    items: list[DeviceView]
+    next_cursor: str | None = None

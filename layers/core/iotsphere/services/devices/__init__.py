@@ -1,0 +1,1 @@
+"""Device lifecycle services: registry, onboarding, claims, configuration, commands."""
