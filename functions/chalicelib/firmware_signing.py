@@ -1,0 +1,105 @@
+"""firmware signing: an image uploaded under ``firmware/`` becomes a signed, recorded release.
+
+The upload's key says what it is: ``firmware/<organization>/<device type>/<version>/<file>``
+(an optional ``x-amz-meta-min-version`` sets the manifest's minimum version). The signed manifest
+is written next to the image as ``<file>.manifest.json``; that write fires this handler too, and is
+skipped. An upload that cannot be a release is logged and dropped (retrying cannot help); an
+unavailable store raises, so the invocation is retried.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from aws_lambda_powertools import Logger
+from chalice.app import Blueprint, S3Event
+from pydantic import BaseModel, ConfigDict, Field
+from pymongo import MongoClient
+
+from iotsphere import bootstrap
+from iotsphere.adapters.aws import aws_client
+from iotsphere.adapters.file_manifest_signer import FileManifestSigner
+from iotsphere.adapters.mongo_firmware_releases import COLLECTION, MongoReleaseStore
+from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
+from iotsphere.domain.firmware.manifest import MANIFEST_SUFFIX
+from iotsphere.services.firmware.errors import (
+    ImageNotFoundError,
+    InvalidImageError,
+    ReleaseConflictError,
+    SigningKeyError,
+)
+from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts, sign_image
+
+FIRMWARE_BUCKET = "iotsphere-firmware"
+ENV_PREFIX = "IOTSPHERE_FIRMWARE_"
+
+bp = Blueprint(__name__)
+logger = Logger(service="firmware-signing")
+
+
+class SigningSettings(BaseModel):
+    """``IOTSPHERE_FIRMWARE_KEY_FILE`` (required), ``..._VALIDITY_DAYS``, ``..._MAX_IMAGE_MB``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key_file: str = ""
+    validity_days: int = Field(default=90, ge=1, le=3650)
+    max_image_mb: int = Field(default=256, ge=1, le=4096)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SigningSettings:
+        env = os.environ if environ is None else environ
+        return cls.model_validate(
+            {
+                name: env[ENV_PREFIX + name.upper()]
+                for name in cls.model_fields
+                if ENV_PREFIX + name.upper() in env
+            }
+        )
+
+
+@cache
+def signing_ports() -> SigningPorts:
+    config = bootstrap.settings()
+    signing = SigningSettings.from_env()
+    if not signing.key_file:
+        raise SigningKeyError(f"{ENV_PREFIX}KEY_FILE is not set: no key to sign firmware with")
+    client: MongoClient[dict[str, object]] = MongoClient(
+        config.mongo_url, serverSelectionTimeoutMS=5000, tz_aware=True
+    )
+    return SigningPorts(
+        images=S3FirmwareImages(aws_client("s3", config), FIRMWARE_BUCKET),
+        releases=MongoReleaseStore(client[config.mongo_database][COLLECTION]),
+        signer=FileManifestSigner.from_file(Path(signing.key_file)),
+        policy=SigningPolicy(
+            validity=timedelta(days=signing.validity_days),
+            max_image_bytes=signing.max_image_mb * 1024 * 1024,
+        ),
+    )
+
+
+@bp.on_s3_event(bucket=FIRMWARE_BUCKET, events=["s3:ObjectCreated:*"], prefix="firmware/")
+def sign_uploaded_firmware(event: S3Event) -> None:
+    if event.key.endswith(MANIFEST_SUFFIX):
+        return
+    try:
+        release = sign_image(event.key, signing_ports(), datetime.now(tz=UTC))
+    except (InvalidImageError, ReleaseConflictError, ImageNotFoundError) as exc:
+        logger.warning("upload not signed", extra={"key": event.key, "reason": str(exc)})
+        return
+    logger.info(
+        "release signed",
+        extra={
+            "key": event.key,
+            "release_id": release.release_id,
+            "org_id": release.org_id,
+            "device_type": release.device_type,
+            "version": release.version,
+            "sha256": release.image_sha256,
+            "key_id": release.key_id,
+        },
+    )

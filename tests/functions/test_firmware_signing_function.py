@@ -1,0 +1,123 @@
+"""The firmware signing function on S3 events, with moto's S3 and the key-file signer."""
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from chalice import Chalice
+from chalice.test import Client
+from moto import mock_aws
+
+from chalicelib import firmware_signing
+from iotsphere.adapters.file_manifest_signer import FileManifestSigner, generate_key_file
+from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
+from iotsphere.domain.firmware.signatures import SignedManifest, TrustedKey
+from iotsphere.domain.firmware.verification import verify_update
+from iotsphere.services.firmware.errors import SigningKeyError
+from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
+from tests.sample_events import load_event
+from tests.unit.firmware.factories import IMAGE, NOW, device
+from tests.unit.firmware.fakes import FakeReleases
+
+BUCKET = firmware_signing.FIRMWARE_BUCKET
+KEY = "firmware/acme/pump-v2/1.3.0/pump+boot.bin"
+
+
+@pytest.fixture
+def s3(monkeypatch) -> Iterator[object]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+@pytest.fixture
+def ports(s3, tmp_path, monkeypatch):
+    key_file = tmp_path / "firmware.pem"
+    generate_key_file(key_file)
+    fakes = SigningPorts(
+        images=S3FirmwareImages(s3, BUCKET),
+        releases=FakeReleases(),
+        signer=FileManifestSigner.from_file(key_file),
+        policy=SigningPolicy(max_image_bytes=len(IMAGE) * 2),
+    )
+    monkeypatch.setattr(firmware_signing, "signing_ports", lambda: fakes)
+    return fakes
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    app = Chalice(app_name="firmware-signing-test")
+    app.register_blueprint(firmware_signing.bp)
+    with Client(app) as test_client:
+        yield test_client
+
+
+def test_an_uploaded_image_gets_a_signed_manifest_and_a_release(client, s3, ports):
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
+    client.lambda_.invoke("sign_uploaded_firmware", load_event("firmware_image_uploaded.json"))
+    (release,) = ports.releases.releases.values()
+    assert (release.org_id, release.device_type, release.version, release.image_key) == (
+        "acme",
+        "pump-v2",
+        "1.3.0",
+        KEY,
+    )
+    stored = s3.get_object(Bucket=BUCKET, Key=KEY + ".manifest.json")["Body"].read()
+    signed = SignedManifest.model_validate_json(stored)
+    trusted = [TrustedKey.of(ports.signer.public_key())]
+    image = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
+    accepted = verify_update(signed, trusted, device(), NOW, KEY, [image])
+    assert accepted.release_id == release.release_id
+
+
+def test_a_redelivered_event_records_one_release(client, s3, ports):
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
+    event = load_event("firmware_image_uploaded.json")
+    client.lambda_.invoke("sign_uploaded_firmware", event)
+    first = s3.get_object(Bucket=BUCKET, Key=KEY + ".manifest.json")["Body"].read()
+    client.lambda_.invoke("sign_uploaded_firmware", event)
+    assert len(ports.releases.releases) == 1
+    assert s3.get_object(Bucket=BUCKET, Key=KEY + ".manifest.json")["Body"].read() == first
+
+
+def test_the_manifest_write_that_fires_the_function_again_is_skipped(client, s3, ports):
+    client.lambda_.invoke("sign_uploaded_firmware", load_event("firmware_manifest_written.json"))
+    assert ports.releases.releases == {}
+
+
+def test_an_upload_that_cannot_be_a_release_is_dropped_with_the_reason(client, s3, ports, caplog):
+    event = load_event("firmware_image_uploaded.json")
+    event["Records"][0]["s3"]["object"]["key"] = "firmware/acme/pump.bin"
+    s3.put_object(Bucket=BUCKET, Key="firmware/acme/pump.bin", Body=IMAGE)
+    client.lambda_.invoke("sign_uploaded_firmware", event)
+    assert ports.releases.releases == {}
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
+    assert [(r.getMessage(), r.reason.split(" is ")[-1]) for r in caplog.records] == [
+        ("upload not signed", "not firmware/<organization>/<device type>/<version>/<file>")
+    ]
+
+
+def test_a_missing_image_is_dropped(client, s3, ports):
+    client.lambda_.invoke("sign_uploaded_firmware", load_event("firmware_image_uploaded.json"))
+    assert ports.releases.releases == {}
+
+
+def test_without_a_key_file_nothing_is_signed(monkeypatch):
+    monkeypatch.delenv("IOTSPHERE_FIRMWARE_KEY_FILE", raising=False)
+    firmware_signing.signing_ports.cache_clear()
+    with pytest.raises(SigningKeyError, match="IOTSPHERE_FIRMWARE_KEY_FILE is not set"):
+        firmware_signing.signing_ports()
+
+
+def test_settings_come_from_the_environment():
+    settings = firmware_signing.SigningSettings.from_env(
+        {"IOTSPHERE_FIRMWARE_KEY_FILE": "/k.pem", "IOTSPHERE_FIRMWARE_VALIDITY_DAYS": "30"}
+    )
+    assert (settings.key_file, settings.validity_days, settings.max_image_mb) == ("/k.pem", 30, 256)
