@@ -42,7 +42,12 @@ def mongo_identity_ports(
     tokens: TokenCodec,
     policy: IdentityPolicy | None = None,
 ) -> IdentityPorts:
-    """Identity ports over ``database``; no I/O until a store is used."""
+    """Identity ports over ``database``; no I/O until a store is used.
+
+    The client must be ``tz_aware=True``: the services compare stored times with aware ones.
+    """
+    if not database.codec_options.tz_aware:
+        raise ValueError("the MongoDB client of the identity stores needs tz_aware=True")
     return IdentityPorts(
         orgs=MongoOrganizationRepository(database[COLLECTIONS["orgs"]]),
         users=MongoUserRepository(database[COLLECTIONS["users"]]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from iotsphere.domain.identity.audit import AuditEntry
 from iotsphere.domain.identity.ids import new_id
@@ -71,7 +71,7 @@ def create_organization(
 
 def bootstrap_first_admin(
     ports: IdentityPorts,
-    now: datetime,
+    now: datetime | None = None,
     *,
     org_name: str = FIRST_ORGANIZATION,
     email: str = FIRST_ADMIN_EMAIL,
@@ -80,6 +80,7 @@ def bootstrap_first_admin(
     to print once; None when any admin exists already (running set-up again changes nothing)."""
     if ports.users.any_admin():
         return None
+    now = now or datetime.now(tz=UTC)
     new = parse_input(NewOrganization, {"name": org_name, "admin_email": email})
     try:
         return create_organization(new, ports, now)
