@@ -13,6 +13,7 @@ from iotsphere.services.identity.errors import (
 from iotsphere.services.identity.sessions import login
 from iotsphere.services.identity.users import (
     change_role,
+    end_user_sessions,
     get_me,
     get_user,
     list_users,
@@ -102,3 +103,16 @@ def test_a_user_reads_and_renames_their_own_account_without_a_password_hash(port
     renamed = update_profile(principal_of(viewer), ProfileUpdate(display_name=" Vi "), ports, NOW)
     assert renamed.display_name == "Vi"
     assert renamed.role is Role.VIEWER
+
+
+def test_an_admin_signs_a_user_out_everywhere(ports, org, admin, viewer):
+    pair = login(viewer.email, PASSWORD, None, ports, NOW)
+    with pytest.raises(ForbiddenError):
+        end_user_sessions(principal_of(viewer), viewer.id, ports, NOW)
+    end_user_sessions(principal_of(admin), viewer.id, ports, NOW)
+    with pytest.raises(AuthenticationError):
+        authenticate(f"Bearer {pair.access_token}", ports, NOW)
+    assert login(viewer.email, PASSWORD, None, ports, NOW)
+    stranger = add_user(ports, add_org(ports, "Globex"), "s@globex.test")
+    with pytest.raises(NotFoundError):
+        end_user_sessions(principal_of(admin), stranger.id, ports, NOW)

@@ -21,7 +21,7 @@ class RecentLookups:
             return None
         read_at, value = found
         if not read_at <= now < read_at + max_age:
-            del self._entries[(kind, key)]
+            self._entries.pop((kind, key), None)
             return None
         return value
 

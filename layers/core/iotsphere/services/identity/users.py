@@ -100,6 +100,19 @@ def remove_user(principal: Principal, user_id: str, ports: IdentityPorts, now: d
     )
 
 
+def end_user_sessions(
+    principal: Principal, user_id: str, ports: IdentityPorts, now: datetime
+) -> None:
+    """Sign a user out everywhere (a lost laptop, a suspected theft); their password stays."""
+    require(principal, Permission.MANAGE_USERS)
+    user = find_user(principal.org_id, user_id, ports)
+    end_all_sessions(user.org_id, user.id, "admin", ports, now)
+    record_audit(
+        entry_for(principal, "user.end_sessions", now, target_type="user", target_id=user.id),
+        ports,
+    )
+
+
 def find_user(org_id: str, user_id: str, ports: IdentityPorts) -> User:
     user = ports.users.get(org_id, user_id)
     if user is None:
