@@ -1,4 +1,4 @@
-"""The firmware release and rollout stores against the real MongoDB-wire server of the test stack."""
+"""The firmware release and rollout stores against the test stack's MongoDB-wire server."""
 
 import uuid
 from datetime import timedelta
