@@ -13,6 +13,7 @@ LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}$"
 MAX_METADATA_KEYS = 50
 MAX_METADATA_VALUE_CHARS = 256
 MAX_LABELS = 50
+MAX_DOCUMENT_DEPTH = 16
 
 
 def check_metadata(value: dict[str, str]) -> dict[str, str]:
@@ -23,6 +24,24 @@ def check_metadata(value: dict[str, str]) -> dict[str, str]:
             raise ValueError(f"metadata key {key[:70]!r} must be 1-64 characters without $ or .")
         if len(item) > MAX_METADATA_VALUE_CHARS:
             raise ValueError(f"metadata {key!r} is longer than {MAX_METADATA_VALUE_CHARS}")
+    return value
+
+
+def check_document_keys(value: dict[str, Any], path: str = "$") -> dict[str, Any]:
+    """Free JSON documents (configuration, command parameters and results) are stored as they
+    are: no member name may start with ``$``, hold a ``.`` or a NUL, and nesting stops at 16."""
+    if path.count(".") > MAX_DOCUMENT_DEPTH:
+        raise ValueError(f"{path}: nested deeper than {MAX_DOCUMENT_DEPTH} levels")
+    for key, item in value.items():
+        if not key or key.startswith("$") or "." in key or "\x00" in key or len(key) > 128:
+            raise ValueError(
+                f"{path}: member name {key[:64]!r} must be 1-128 characters, "
+                "not start with $ and hold no . or NUL"
+            )
+        items = item if isinstance(item, list) else [item]
+        for element in items:
+            if isinstance(element, dict):
+                check_document_keys(element, f"{path}.{key}")
     return value
 
 
@@ -42,4 +61,4 @@ DeviceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 Metadata = Annotated[
     dict[str, Annotated[str, StringConstraints(max_length=1024)]], AfterValidator(check_metadata)
 ]
-JsonObject = dict[str, Any]
+Document = Annotated[dict[str, Any], AfterValidator(check_document_keys)]

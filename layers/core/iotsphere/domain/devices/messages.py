@@ -15,7 +15,15 @@ from iotsphere.domain.devices.commands import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_
 from iotsphere.domain.devices.config_schema import ANY_OBJECT, ConfigSchema
 from iotsphere.domain.devices.device import DeviceStatus
 from iotsphere.domain.devices.device_type import MetricSpec
-from iotsphere.domain.devices.fields import DeviceId, DeviceName, Labels, Metadata, OrgId, Slug
+from iotsphere.domain.devices.fields import (
+    DeviceId,
+    DeviceName,
+    Document,
+    Labels,
+    Metadata,
+    OrgId,
+    Slug,
+)
 from iotsphere.domain.devices.topics import DeviceTopics
 
 
@@ -43,7 +51,7 @@ class ReportedConfigMessage(Message):
     counter of reports, raised on every report."""
 
     reported_version: int = Field(ge=1)
-    state: dict[str, Any]
+    state: Document
     applied_desired_version: int | None = Field(default=None, ge=0)
 
 
@@ -52,7 +60,7 @@ class CommandResultMessage(Message):
 
     command_id: str = Field(pattern=r"^[a-z0-9]{8,40}$")
     status: Literal["delivered", "rejected", "succeeded", "failed"]
-    result: dict[str, Any] | None = None
+    result: Document | None = None
     detail: str = Field(default="", max_length=500)
 
 
@@ -126,9 +134,9 @@ class NewDeviceType(Message):
     name: str = Field(min_length=1, max_length=100)
     firmware_family: Slug
     config_schema: ConfigSchema = ANY_OBJECT
-    default_config: dict[str, Any] = Field(default_factory=dict)
+    default_config: Document = Field(default_factory=dict)
     metrics: list[MetricSpec] = Field(default_factory=list)
-    templates: dict[Slug, dict[str, Any]] = Field(default_factory=dict)
+    templates: dict[Slug, Document] = Field(default_factory=dict)
 
 
 class NewDevices(Message):
@@ -148,7 +156,7 @@ class ConfigPatch(Message):
     """A merge patch (RFC 7396) of the desired configuration; ``expected_version`` makes it
     conditional on the desired version the caller last saw."""
 
-    patch: dict[str, Any]
+    patch: Document
     expected_version: int | None = Field(default=None, ge=0)
 
 
@@ -156,13 +164,13 @@ class GroupConfigPatch(Message):
     """A patch, or a template of the devices' type by name, applied to every device of a group."""
 
     group: str = Field(min_length=1, max_length=64)
-    patch: dict[str, Any] | None = None
+    patch: Document | None = None
     template: Slug | None = None
 
 
 class NewCommand(Message):
     name: Slug
-    parameters: dict[str, Any] = Field(default_factory=dict)
+    parameters: Document = Field(default_factory=dict)
     ttl_s: int = Field(default=DEFAULT_TTL_S, ge=MIN_TTL_S, le=MAX_TTL_S)
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=128)
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.errors import InvalidCursorError
-from iotsphere.domain.devices.fields import Label, Slug
+from iotsphere.domain.devices.fields import Label, Metadata, Slug
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -36,7 +36,7 @@ class DeviceSearch(BaseModel):
     tags: list[Label] = Field(default_factory=list, max_length=20)
     groups: list[Label] = Field(default_factory=list, max_length=20)
     firmware_version: str | None = Field(default=None, max_length=64)
-    metadata: dict[str, str] = Field(default_factory=dict, max_length=10)
+    metadata: Metadata = Field(default_factory=dict)
     serial: str | None = Field(default=None, max_length=128)
     last_seen_after: datetime | None = None
     last_seen_before: datetime | None = None
