@@ -12,7 +12,7 @@ from iotsphere.services.identity.access import require
 from iotsphere.services.identity.paging import page_of
 from iotsphere.services.identity.ports import IdentityPorts
 
-__all__ = ["AuditEntry", "AuditFilter", "entry_for", "list_audit", "record_audit"]
+__all__ = ["AuditEntry", "AuditFilter", "entry_for", "list_audit", "record_audit", "user_entry"]
 
 
 def entry_for(
@@ -37,6 +37,31 @@ def entry_for(
         client_address=principal.client_address,
         outcome=outcome,
         details=details or {},
+    )
+
+
+def user_entry(
+    org_id: str,
+    user_id: str,
+    client_address: str | None,
+    action: str,
+    now: datetime,
+    *,
+    target_type: str,
+    target_id: str,
+    outcome: Outcome = "success",
+) -> AuditEntry:
+    """An entry for a user who is not signed in yet (login, refresh, accepting an invitation)."""
+    return AuditEntry(
+        org_id=org_id,
+        at=now,
+        actor_kind="user",
+        actor_id=user_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        client_address=client_address,
+        outcome=outcome,
     )
 
 

@@ -15,7 +15,7 @@ from iotsphere.domain.identity.sessions import TokenPair
 from iotsphere.domain.identity.user import User
 from iotsphere.domain.identity.views import InvitationView
 from iotsphere.services.identity.access import require, require_grantable
-from iotsphere.services.identity.audit import entry_for, record_audit
+from iotsphere.services.identity.audit import entry_for, record_audit, user_entry
 from iotsphere.services.identity.errors import AuthenticationError, ConflictError, NotFoundError
 from iotsphere.services.identity.opaque import INVITATION_PREFIX, new_secret, secret_hash
 from iotsphere.services.identity.paging import page_of
@@ -80,8 +80,10 @@ def accept_invitation(
         raise AuthenticationError("the invitation is unknown, used, revoked or expired")
     ports.users.add(user)  # ConflictError if the address got an account meanwhile
     record_audit(
-        entry_for(
-            _as_principal(user, client_address),
+        user_entry(
+            user.org_id,
+            user.id,
+            client_address,
             "user.accept_invitation",
             now,
             target_type="invitation",
@@ -113,14 +115,4 @@ def revoke_invitation(
             principal, "invitation.revoke", now, target_type="invitation", target_id=invitation_id
         ),
         ports,
-    )
-
-
-def _as_principal(user: User, client_address: str | None) -> Principal:
-    return Principal(
-        org_id=user.org_id,
-        subject_id=user.id,
-        kind="user",
-        role=user.role,
-        client_address=client_address,
     )

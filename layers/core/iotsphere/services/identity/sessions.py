@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from iotsphere.domain.identity.audit import AuditEntry, Outcome
 from iotsphere.domain.identity.fields import normalize_email
 from iotsphere.domain.identity.ids import new_id
 from iotsphere.domain.identity.principal import Principal
@@ -23,7 +22,7 @@ from iotsphere.domain.identity.sessions import (
 from iotsphere.domain.identity.user import User
 from iotsphere.domain.identity.views import SessionView
 from iotsphere.services.identity.access import require_user
-from iotsphere.services.identity.audit import entry_for, record_audit
+from iotsphere.services.identity.audit import entry_for, record_audit, user_entry
 from iotsphere.services.identity.errors import AuthenticationError, NotFoundError
 from iotsphere.services.identity.lookups import forget_session
 from iotsphere.services.identity.opaque import REFRESH_TOKEN_PREFIX, new_secret, secret_hash
@@ -52,14 +51,37 @@ def login(
     if user is None or not ports.hasher.verify(user.password_hash, password):
         record_login_failure(email, client_address, ports, now)
         if user is not None:
-            record_audit(_login_entry(user, client_address, now, "failure"), ports)
+            record_audit(
+                user_entry(
+                    user.org_id,
+                    user.id,
+                    client_address,
+                    "auth.login",
+                    now,
+                    target_type="user",
+                    target_id=user.id,
+                    outcome="failure",
+                ),
+                ports,
+            )
         raise AuthenticationError(WRONG_LOGIN)
     ports.login_attempts.clear(account_key(email))
     if ports.hasher.needs_rehash(user.password_hash):
         user = user.model_copy(update={"password_hash": ports.hasher.hash(password)})
         ports.users.save(user)
     pair = start_session(user, client_address, ports, now)
-    record_audit(_login_entry(user, client_address, now, "success"), ports)
+    record_audit(
+        user_entry(
+            user.org_id,
+            user.id,
+            client_address,
+            "auth.login",
+            now,
+            target_type="user",
+            target_id=user.id,
+        ),
+        ports,
+    )
     return pair
 
 
@@ -80,15 +102,14 @@ def refresh(
     if token.used_at is not None or not ports.refresh_tokens.mark_used(token.id, now):
         _end(session, "refresh_reuse", ports, now)
         record_audit(
-            AuditEntry(
-                at=now,
-                org_id=session.org_id,
-                actor_kind="user",
-                actor_id=session.user_id,
-                action="session.reuse_detected",
+            user_entry(
+                session.org_id,
+                session.user_id,
+                client_address,
+                "session.reuse_detected",
+                now,
                 target_type="session",
                 target_id=session.id,
-                client_address=client_address,
                 outcome="denied",
             ),
             ports,
@@ -200,19 +221,3 @@ def _issue(session: Session, ports: IdentityPorts, now: datetime) -> TokenPair:
 def _end(session: Session, reason: RevokedReason, ports: IdentityPorts, now: datetime) -> None:
     ports.sessions.revoke(session.org_id, session.id, now, reason)
     forget_session(session.org_id, session.id, ports)
-
-
-def _login_entry(
-    user: User, client_address: str | None, now: datetime, outcome: Outcome
-) -> AuditEntry:
-    return AuditEntry(
-        at=now,
-        org_id=user.org_id,
-        actor_kind="user",
-        actor_id=user.id,
-        action="auth.login",
-        target_type="user",
-        target_id=user.id,
-        client_address=client_address,
-        outcome=outcome,
-    )
