@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from iotsphere.domain.identity.fields import normalize_email
+from iotsphere.domain.identity.fields import MAX_PASSWORD_CHARS, normalize_email
 from iotsphere.domain.identity.ids import new_id
 from iotsphere.domain.identity.principal import Principal
 from iotsphere.domain.identity.sessions import (
@@ -44,6 +44,8 @@ def login(
         email = normalize_email(email)
     except ValueError as exc:
         raise AuthenticationError(WRONG_LOGIN) from exc
+    if len(password) > MAX_PASSWORD_CHARS:  # never hash a megabyte; no password is that long
+        raise AuthenticationError(WRONG_LOGIN)
     check_login_allowed(email, client_address, ports, now)
     user = ports.users.find_by_email(email)
     if user is None:
