@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("iotsphere.simulator.main", "publish telemetry from a simulated fleet"),
     "package": ("iotsphere.local.package", "write the AWS SAM template and deployment package"),
     "quarantine": ("iotsphere.local.quarantine", "list readings that ingest refused"),
+    "alerts": ("iotsphere.services.alerting.score_command", "score a series with an alert rule"),
 }
 
 

@@ -167,3 +167,16 @@ def test_a_notification_carries_the_transition_key_as_idempotency_key(rule):
     assert message.idempotency_key == raised.key == again.key
     assert NotificationMessage.model_validate_json(message.model_dump_json()) == message
     assert raised.kind is TransitionKind.RAISED
+
+
+def test_a_raise_replayed_after_flapping_settled_is_still_recognised(rule):
+    alarm = None
+    for i in range(4):
+        if i % 2 == 0:
+            alarm, _ = raise_alarm(alarm, rule, "d1", s(i), 90, now=s(i))
+        else:
+            alarm, _ = clear_alarm(alarm, rule, s(i), 70)
+    assert alarm.flapping
+    alarm, _ = settle(alarm, rule, s(1000))
+    replayed, transitions = raise_alarm(alarm, rule, "d1", s(2), 90, now=s(1001))
+    assert (replayed, transitions) == (alarm, [])

@@ -54,6 +54,9 @@ class Alarm(BaseModel):
     comments: list[Comment] = Field(default_factory=list)
     flapping: bool = False
     changes: list[datetime] = Field(default_factory=list, description="recent raises and clears")
+    last_change_at: datetime | None = Field(
+        default=None, description="the newest raise or clear applied: older ones are replays"
+    )
     escalation_level: int = 0
     revision: int = 0
 
@@ -78,7 +81,7 @@ def raise_alarm(
     now: datetime,
 ) -> Result:
     """The rule rose at device time ``at``. Applying the same raise twice changes nothing."""
-    if alarm is not None and alarm.changes and at <= alarm.changes[-1]:
+    if alarm is not None and _replayed(alarm, at):
         return alarm, []
     if alarm is not None and alarm.is_open:
         return repeat(alarm, at, value), []
@@ -120,12 +123,16 @@ def raise_alarm(
 
 def clear_alarm(alarm: Alarm, rule: Rule, at: datetime, value: float | None) -> Result:
     """The rule cleared at device time ``at``; an alarm that is not open stays as it is."""
-    if not alarm.is_open or (alarm.changes and at <= alarm.changes[-1]):
+    if not alarm.is_open or _replayed(alarm, at):
         return alarm, []
     alarm = alarm.model_copy(
         update={"status": AlarmStatus.CLEARED, "cleared_at": at, "last_value": value}
     )
     return _changed(alarm, rule, TransitionKind.CLEARED, at, value)
+
+
+def _replayed(alarm: Alarm, at: datetime) -> bool:
+    return alarm.last_change_at is not None and at <= alarm.last_change_at
 
 
 def repeat(alarm: Alarm, at: datetime, value: float | None) -> Alarm:
@@ -202,7 +209,7 @@ def _changed(
     alarm, transitions = settle(alarm, rule, at)
     window = timedelta(seconds=rule.flap.window_s) if rule.flap else timedelta(0)
     changes = [*(c for c in alarm.changes if c > at - window), at]
-    alarm = alarm.model_copy(update={"changes": changes[-100:]})
+    alarm = alarm.model_copy(update={"changes": changes[-100:], "last_change_at": at})
     starts = rule.flap is not None and not alarm.flapping and len(changes) >= rule.flap.transitions
     if starts:
         alarm = alarm.model_copy(update={"flapping": True})
