@@ -21,6 +21,7 @@ from iotsphere.services.firmware.rollouts import (
     cancel_rollout,
     pause_rollout,
     record_status,
+    renew_offer,
     resume_rollout,
     start_rollout,
 )
@@ -248,3 +249,30 @@ def test_urls_must_expire_within_fifteen_minutes(ports):
             offers=ports.offers,
             url_ttl=timedelta(minutes=16),
         )
+
+
+def test_an_offered_device_can_get_a_fresh_url(ports):
+    start(ports)
+    device_id = offered_in_wave(ports, 0)[0]
+    later = NOW + timedelta(hours=3)
+    renewed = renew_offer("acme", "ro-1", device_id, ports, later)
+    (_, offered_to, offer) = ports.offers.sent[-1]
+    assert (offered_to, offer, renewed.url_expires_at) == (
+        device_id,
+        renewed,
+        later + timedelta(minutes=15),
+    )
+
+
+def test_no_fresh_url_for_a_finished_device_or_a_cancelled_rollout(ports):
+    start(ports)
+    done, other = offered_in_wave(ports, 0)
+    settle(ports, [done], "healthy")
+    with pytest.raises(RolloutStateError, match="is healthy: no offer to renew"):
+        renew_offer("acme", "ro-1", done, ports, NOW)
+    later = next(p.device_id for p in ports.rollouts.progress.values() if p.wave == 3)
+    with pytest.raises(RolloutStateError, match="is pending"):
+        renew_offer("acme", "ro-1", later, ports, NOW)
+    cancel_rollout("acme", "ro-1", ports, NOW)
+    with pytest.raises(RolloutStateError, match="cancelled"):
+        renew_offer("acme", "ro-1", other, ports, NOW)
