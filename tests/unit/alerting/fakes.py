@@ -12,7 +12,7 @@ from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
-from iotsphere.services.alerting.errors import ConcurrentUpdateError
+from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
 from iotsphere.services.alerting.evaluate import AlertingPorts
 from iotsphere.services.alerting.ports import StateKey
 from tests.fakes import FakePublisher
@@ -29,6 +29,22 @@ class FakeRules:
 
     def orgs_with_enabled_rules(self) -> list[str]:
         return sorted({r.org_id for r in self.rules.values() if r.enabled})
+
+    def save(self, rule: Rule) -> None:
+        self.rules[f"{rule.org_id}/{rule.id}"] = rule
+
+    def get(self, org_id: str, rule_id: str) -> Rule:
+        found = [r for r in self.rules.values() if (r.org_id, r.id) == (org_id, rule_id)]
+        if not found:
+            raise NotFoundError(f"no rule {rule_id!r}")
+        return found[0]
+
+    def list_rules(self, org_id: str, limit: int = 500) -> list[Rule]:
+        return [r for r in self.rules.values() if r.org_id == org_id][:limit]
+
+    def delete(self, org_id: str, rule_id: str) -> None:
+        self.get(org_id, rule_id)
+        self.rules = {k: r for k, r in self.rules.items() if (r.org_id, r.id) != (org_id, rule_id)}
 
 
 class FakeDevices:

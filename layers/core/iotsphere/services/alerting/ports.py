@@ -73,3 +73,16 @@ class TransitionLog(Protocol):
 class SilenceSource(Protocol):
     def overlapping(self, org_id: str, start: datetime, end: datetime) -> list[Silence]:
         """The organization's silences with any part inside ``[start, end]``."""
+
+
+class RuleStore(RuleSource, Protocol):
+    def save(self, rule: Rule) -> None:
+        """Insert or replace the rule (organization + id)."""
+
+    def get(self, org_id: str, rule_id: str) -> Rule:
+        """Raise ``NotFoundError`` when the organization has no such rule."""
+
+    def list_rules(self, org_id: str, limit: int = 500) -> list[Rule]: ...
+
+    def delete(self, org_id: str, rule_id: str) -> None:
+        """Raise ``NotFoundError`` when the organization has no such rule."""

@@ -1,0 +1,66 @@
+"""What people do to alarms: acknowledge, assign, comment. Each is saved by revision first (two
+operators acknowledging at once: one wins, the other gets ``ConcurrentUpdateError``), then
+recorded and notified like every transition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from iotsphere.domain.alerting import alarms as lifecycle
+from iotsphere.domain.alerting.alarms import Alarm, Result
+from iotsphere.domain.alerting.transitions import NotificationMessage
+from iotsphere.services.alerting.errors import NotFoundError
+from iotsphere.services.alerting.ports import AlarmStore, RuleStore, TransitionLog
+from iotsphere.services.ports import MessagePublisher
+
+
+@dataclass(frozen=True)
+class AlarmActionPorts:
+    alarms: AlarmStore
+    rules: RuleStore
+    transitions: TransitionLog
+    notifications: MessagePublisher
+
+
+def acknowledge_alarm(
+    org_id: str, alarm_id: str, by: str, now: datetime, ports: AlarmActionPorts
+) -> Alarm:
+    return _act(org_id, alarm_id, lambda alarm: lifecycle.acknowledge(alarm, by, now), ports)
+
+
+def assign_alarm(
+    org_id: str,
+    alarm_id: str,
+    assignee: str | None,
+    by: str,
+    now: datetime,
+    ports: AlarmActionPorts,
+) -> Alarm:
+    return _act(org_id, alarm_id, lambda alarm: lifecycle.assign(alarm, assignee, by, now), ports)
+
+
+def comment_on_alarm(
+    org_id: str, alarm_id: str, text: str, by: str, now: datetime, ports: AlarmActionPorts
+) -> Alarm:
+    return _act(org_id, alarm_id, lambda alarm: lifecycle.add_comment(alarm, text, by, now), ports)
+
+
+def _act(
+    org_id: str, alarm_id: str, action: Callable[[Alarm], Result], ports: AlarmActionPorts
+) -> Alarm:
+    alarm = ports.alarms.load(org_id, [alarm_id]).get(alarm_id)
+    if alarm is None:
+        raise NotFoundError(f"no alarm {alarm_id!r}")
+    changed, transitions = action(alarm)
+    ports.alarms.save([changed])
+    ports.transitions.record(transitions)
+    try:
+        rule_name = ports.rules.get(org_id, alarm.rule_id).name
+    except NotFoundError:
+        rule_name = alarm.rule_id
+    ports.notifications.publish(
+        [NotificationMessage.of(t, rule_name).model_dump_json() for t in transitions if t.notify]
+    )
+    return changed.model_copy(update={"revision": changed.revision + 1})
