@@ -199,3 +199,11 @@ class FakeRollouts:
         if found is None or found.org_id != org_id:
             raise RolloutNotFoundError(f"{rollout_id}/{device_id}")
         return found
+
+
+class FakeDirectory:
+    def __init__(self, organizations: dict[str, str]) -> None:
+        self.organizations = organizations
+
+    def organization_of(self, device_id: str) -> str | None:
+        return self.organizations.get(device_id)

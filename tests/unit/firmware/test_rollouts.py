@@ -2,10 +2,9 @@ from datetime import timedelta
 
 import pytest
 
-from iotsphere.domain.firmware.progress import FirmwareStatusReport, ProgressState
+from iotsphere.domain.firmware.progress import ProgressState
 from iotsphere.domain.firmware.refusals import RefusalCode
-from iotsphere.domain.firmware.release import Release
-from iotsphere.domain.firmware.rollout import HealthGate, RolloutState, RolloutTarget
+from iotsphere.domain.firmware.rollout import RolloutState, RolloutTarget
 from iotsphere.domain.firmware.waves import WavePlan
 from iotsphere.services.firmware.errors import (
     InvalidRolloutRequestError,
@@ -25,72 +24,10 @@ from iotsphere.services.firmware.rollouts import (
     resume_rollout,
     start_rollout,
 )
-from tests.unit.firmware.factories import NOW, KeyPair, manifest
-from tests.unit.firmware.fakes import (
-    FakeImages,
-    FakeOffers,
-    FakeReleases,
-    FakeRollouts,
-    FakeTargets,
-)
+from tests.unit.firmware.factories import NOW
+from tests.unit.firmware.scenario import RELEASE, SOAK, offered_in_wave, report, settle, start
 
 P = ProgressState
-SOAK = timedelta(minutes=10)
-GATE = HealthGate(max_failure_rate=0.1, min_success_count=1, min_success_rate=0.8, soak_time=SOAK)
-RELEASE = Release.of(manifest(), KeyPair().sign(manifest()))
-
-
-@pytest.fixture
-def ports():
-    releases = FakeReleases()
-    releases.add(RELEASE)
-    targets = FakeTargets()
-    for i in range(200):
-        targets.add(f"pump-{i:03}", groups=("north",) if i % 2 else ("south",))
-    targets.add("valve-1", device_type="valve-v1", groups=("north",))
-    targets.add("pump-globex", org_id="globex", groups=("north",))
-    return RolloutPorts(
-        releases=releases,
-        rollouts=FakeRollouts(),
-        targets=targets,
-        images=FakeImages(),
-        offers=FakeOffers(),
-        url_ttl=timedelta(minutes=15),
-    )
-
-
-def start(ports, plan=None, **target):
-    request = RolloutRequest(
-        release_id=RELEASE.release_id,
-        target=RolloutTarget(**(target or {"groups": ["north", "south"]})),
-        plan=plan or WavePlan.default(),
-        gate=GATE,
-    )
-    return start_rollout("acme", request, "ro-1", ports, NOW)
-
-
-def report(device_id, state, **extra):
-    return FirmwareStatusReport(
-        device_id=device_id,
-        rollout_id="ro-1",
-        release_id=RELEASE.release_id,
-        state=state,
-        at=NOW,
-        **extra,
-    )
-
-
-def settle(ports, devices, state, **extra):
-    for device_id in devices:
-        record_status("acme", report(device_id, state, **extra), ports, NOW)
-
-
-def offered_in_wave(ports, wave):
-    return [
-        p.device_id
-        for p in ports.rollouts.progress.values()
-        if p.wave == wave and p.state is not P.PENDING
-    ]
 
 
 def test_a_rollout_offers_its_first_wave_only_with_a_short_lived_url(ports):

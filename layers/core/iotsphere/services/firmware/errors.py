@@ -39,3 +39,7 @@ class InvalidRolloutRequestError(FirmwareServiceError):
 
 class SigningKeyError(FirmwareServiceError):
     """The signing key is missing, unreadable, not Ed25519, or readable by others."""
+
+
+class InvalidStatusReportError(FirmwareServiceError):
+    """A device's firmware status message is not a report of this version, or not its own."""

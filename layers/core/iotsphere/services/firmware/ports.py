@@ -114,3 +114,8 @@ class RolloutStore(Protocol):
 
     def device(self, org_id: str, rollout_id: str, device_id: str) -> DeviceProgress:
         """Raises ``RolloutNotFoundError`` when the device is not part of that rollout."""
+
+
+class DeviceDirectory(Protocol):
+    def organization_of(self, device_id: str) -> str | None:
+        """The organization a device belongs to; None for a device the registry does not know."""

@@ -1,0 +1,68 @@
+import pytest
+
+from iotsphere.domain.firmware.progress import ProgressState
+from iotsphere.services.firmware.errors import InvalidStatusReportError, RolloutNotFoundError
+from iotsphere.services.firmware.queries import rollout_progress
+from iotsphere.services.firmware.reports import record_device_report
+from tests.unit.firmware.factories import NOW
+from tests.unit.firmware.fakes import FakeDirectory
+from tests.unit.firmware.scenario import offered_in_wave, report, start
+
+P = ProgressState
+
+
+@pytest.fixture
+def directory():
+    return FakeDirectory({f"pump-{i:03}": "acme" for i in range(200)} | {"stranger": "globex"})
+
+
+def test_a_devices_own_report_moves_its_progress(ports, directory):
+    start(ports)
+    device_id = offered_in_wave(ports, 0)[0]
+    payload = report(device_id, "healthy").model_dump_json()
+    assert record_device_report(device_id, payload, directory, ports, NOW)
+    assert not record_device_report(device_id, payload, directory, ports, NOW)
+    assert ports.rollouts.device("acme", "ro-1", device_id).state is P.HEALTHY
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"{not json", "not a firmware status report: payload: Invalid JSON"),
+        (b'{"v": 2}', "not a firmware status report: v: Input should be 1"),
+    ],
+)
+def test_a_payload_that_is_no_report_is_refused_with_the_reason(ports, directory, payload, message):
+    with pytest.raises(InvalidStatusReportError, match=message):
+        record_device_report("pump-000", payload, directory, ports, NOW)
+
+
+def test_a_device_cannot_report_for_another(ports, directory):
+    start(ports)
+    sender, other = offered_in_wave(ports, 0)
+    payload = report(other, "failed").model_dump_json()
+    with pytest.raises(InvalidStatusReportError, match=f"sent a report for device {other}"):
+        record_device_report(sender, payload, directory, ports, NOW)
+    assert ports.rollouts.device("acme", "ro-1", other).state is P.OFFERED
+
+
+def test_an_unregistered_or_foreign_device_changes_nothing(ports, directory):
+    start(ports)
+    with pytest.raises(InvalidStatusReportError, match="not registered"):
+        record_device_report(
+            "ghost", report("ghost", "healthy").model_dump_json(), directory, ports, NOW
+        )
+    with pytest.raises(RolloutNotFoundError):
+        record_device_report(
+            "stranger", report("stranger", "healthy").model_dump_json(), directory, ports, NOW
+        )
+
+
+def test_progress_shows_every_wave_with_every_state(ports):
+    start(ports)
+    progress = rollout_progress("acme", "ro-1", ports.rollouts)
+    assert [w.size for w in progress.waves] == [2, 18, 80, 100]
+    assert progress.waves[0].devices[P.OFFERED] == 2
+    assert progress.waves[3].devices == {state: 100 if state is P.PENDING else 0 for state in P}
+    with pytest.raises(RolloutNotFoundError):
+        rollout_progress("globex", "ro-1", ports.rollouts)
