@@ -17,6 +17,7 @@ from iotsphere.domain.firmware.waves import WavePlan
 from iotsphere.services.firmware.errors import (
     ReleaseConflictError,
     ReleaseNotFoundError,
+    RolloutConflictError,
     RolloutNotFoundError,
     RolloutStateError,
 )
@@ -149,3 +150,13 @@ def test_another_organization_cannot_read_or_move_a_rollout(rollouts):
         rollouts.save(rollout.pause(NOW).model_copy(update={"org_id": "someone-else"}), 0)
     assert rollouts.move("someone-else", rollout.rollout_id, ["d1"], P.OFFERED, NOW) == 0
     assert rollouts.counts("someone-else", rollout.rollout_id) == {}
+
+
+def test_a_taken_rollout_id_is_a_conflict_that_changes_nothing(rollouts):
+    org = f"org-{uuid.uuid4().hex[:8]}"
+    rollout, progress = a_rollout(org, ["d1", "d2"])
+    rollouts.create(rollout, progress)
+    rollouts.move(org, rollout.rollout_id, ["d1"], P.OFFERED, NOW)
+    with pytest.raises(RolloutConflictError):
+        rollouts.create(rollout, progress)
+    assert rollouts.counts(org, rollout.rollout_id) == {0: {P.OFFERED: 1}, 1: {P.PENDING: 1}}

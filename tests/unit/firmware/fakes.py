@@ -14,6 +14,7 @@ from iotsphere.services.firmware.errors import (
     ImageNotFoundError,
     ReleaseConflictError,
     ReleaseNotFoundError,
+    RolloutConflictError,
     RolloutNotFoundError,
     RolloutStateError,
 )
@@ -127,6 +128,8 @@ class FakeRollouts:
         self.progress: dict[tuple[str, str], DeviceProgress] = {}
 
     def create(self, rollout: Rollout, devices: Sequence[DeviceProgress]) -> None:
+        if rollout.rollout_id in self.rollouts:
+            raise RolloutConflictError(rollout.rollout_id)
         for device in devices:
             self.progress[(rollout.rollout_id, device.device_id)] = device
         self.rollouts[rollout.rollout_id] = rollout

@@ -9,6 +9,7 @@ from iotsphere.domain.firmware.waves import WavePlan
 from iotsphere.services.firmware.errors import (
     InvalidRolloutRequestError,
     ReleaseNotFoundError,
+    RolloutConflictError,
     RolloutNotFoundError,
     RolloutStateError,
 )
@@ -213,3 +214,12 @@ def test_no_fresh_url_for_a_finished_device_or_a_cancelled_rollout(ports):
     cancel_rollout("acme", "ro-1", ports, NOW)
     with pytest.raises(RolloutStateError, match="cancelled"):
         renew_offer("acme", "ro-1", other, ports, NOW)
+
+
+def test_a_taken_rollout_id_is_refused_and_changes_nothing(ports):
+    start(ports)
+    before = dict(ports.rollouts.progress)
+    with pytest.raises(RolloutConflictError):
+        start(ports)
+    assert ports.rollouts.progress == before
+    assert len(ports.offers.sent) == 2

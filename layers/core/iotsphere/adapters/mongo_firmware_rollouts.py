@@ -14,13 +14,17 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, InsertOne
 from pymongo.collection import Collection
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from iotsphere.domain.firmware.progress import DeviceProgress, ProgressState, may_move_from
 from iotsphere.domain.firmware.refusals import RefusalCode
 from iotsphere.domain.firmware.rollout import Rollout, RolloutState
 from iotsphere.services.errors import StoreUnavailableError
-from iotsphere.services.firmware.errors import RolloutNotFoundError, RolloutStateError
+from iotsphere.services.firmware.errors import (
+    RolloutConflictError,
+    RolloutNotFoundError,
+    RolloutStateError,
+)
 
 ROLLOUTS = "firmware_rollouts"
 DEVICES = "firmware_rollout_devices"
@@ -65,6 +69,8 @@ class MongoRolloutStore:
         self._devices = devices
 
     def create(self, rollout: Rollout, devices: Sequence[DeviceProgress]) -> None:
+        """The rollout document first (its id is the lock), then the devices; a failure removes
+        both."""
         operations = [
             InsertOne(
                 {
@@ -75,17 +81,24 @@ class MongoRolloutStore:
             for device in devices
         ]
         try:
+            self._rollouts.insert_one(_rollout_document(rollout))
+        except DuplicateKeyError as exc:
+            raise RolloutConflictError(f"rollout {rollout.rollout_id} exists already") from exc
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"MongoDB rollout write failed: {exc}") from exc
+        try:
             for start in range(0, len(operations), BATCH):
                 self._devices.bulk_write(operations[start : start + BATCH], ordered=False)
-            self._rollouts.insert_one(_rollout_document(rollout))
         except PyMongoError as exc:
             self._forget(rollout)
             raise StoreUnavailableError(f"MongoDB rollout write failed: {exc}") from exc
 
     def _forget(self, rollout: Rollout) -> None:
         """Leave nothing half-written behind a failed create (best effort)."""
+        where = {"org_id": rollout.org_id, "rollout_id": rollout.rollout_id}
         with contextlib.suppress(PyMongoError):
-            self._devices.delete_many({"org_id": rollout.org_id, "rollout_id": rollout.rollout_id})
+            self._devices.delete_many(where)
+            self._rollouts.delete_one({"_id": rollout.rollout_id, "org_id": rollout.org_id})
 
     def get(self, org_id: str, rollout_id: str) -> Rollout:
         found = self._read(lambda: self._rollouts.find_one({"_id": rollout_id, "org_id": org_id}))

@@ -29,6 +29,10 @@ class ReleaseConflictError(FirmwareServiceError):
     """This device type already has a different release of that version."""
 
 
+class RolloutConflictError(FirmwareServiceError):
+    """A rollout with that id exists already."""
+
+
 class RolloutStateError(FirmwareServiceError):
     """The rollout's state does not allow the request (resume a cancelled rollout ...)."""
 

@@ -76,7 +76,8 @@ class OfferPublisher(Protocol):
 
 class RolloutStore(Protocol):
     def create(self, rollout: Rollout, devices: Sequence[DeviceProgress]) -> None:
-        """Store a new rollout with the progress of every targeted device."""
+        """Store a new rollout with the progress of every targeted device, all or nothing;
+        raise ``RolloutConflictError`` (changing nothing) if the id is taken."""
 
     def get(self, org_id: str, rollout_id: str) -> Rollout:
         """Raises ``RolloutNotFoundError``, for another organization's rollout too."""
