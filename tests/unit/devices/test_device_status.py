@@ -130,3 +130,8 @@ def test_fields_that_could_escape_a_topic_or_a_query_are_refused(field, value):
 
 def test_tags_and_groups_are_kept_unique_and_sorted():
     assert device(tags=["b", "a", "b"]).tags == ["a", "b"]
+
+
+def test_the_first_birth_counts_even_if_stamped_before_the_device_was_created():
+    d = device().record_connection(ConnectionEvent(kind="online", at=at(-3), session="a"))
+    assert d.status is S.ONLINE

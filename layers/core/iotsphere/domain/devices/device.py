@@ -104,11 +104,12 @@ class Device(BaseModel):
                 "last_seen": max(filter(None, [self.last_seen, event.at])),
             }
         )
-        if event.at < self.status_changed_at:
-            return device
         if self.status is DeviceStatus.PROVISIONED:
+            # the first birth counts whatever its time: the bridge's clock may lag the API's
             if event.kind == "offline":
                 return device
             device = device.move_to(DeviceStatus.VERIFIED, event.at)
+        elif event.at < self.status_changed_at:
+            return device
         target = DeviceStatus.ONLINE if event.kind == "online" else DeviceStatus.OFFLINE
         return device if device.status is target else device.move_to(target, event.at)

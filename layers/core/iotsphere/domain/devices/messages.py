@@ -71,6 +71,15 @@ class ClaimRequest(Message):
     nonce: str = Field(min_length=16, max_length=128)
 
 
+class DeviceEvent(Message):
+    """A body on the ``device-events`` queue: one message a device published on an inbound topic
+    (``topics.INBOUND`` or a claim), forwarded by the bridge with the topic it came on."""
+
+    topic: str = Field(max_length=256)
+    received_ms: int = Field(ge=0)
+    payload: str = Field(max_length=64 * 1024)
+
+
 # --- platform -> device (MQTT) -------------------------------------------------------------------
 
 

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 CLAIM_REQUESTS = "provisioning/claims/+"  # a claiming device publishes to .../<serial>
+# What the platform receives from devices, for the bridge to subscribe to (besides telemetry).
+INBOUND = ("devices/+/status", "devices/+/config/reported", "devices/+/commands/+/result")
+InboundKind = Literal["status", "reported", "command_result", "claim"]
+_ID = r"([A-Za-z0-9][A-Za-z0-9_.:-]{0,127})"
+_INBOUND_PATTERNS: dict[InboundKind, re.Pattern[str]] = {
+    "status": re.compile(rf"devices/{_ID}/status"),
+    "reported": re.compile(rf"devices/{_ID}/config/reported"),
+    "command_result": re.compile(rf"devices/{_ID}/commands/{_ID}/result"),
+    "claim": re.compile(rf"provisioning/claims/{_ID}"),
+}
 
 
 def device_root(device_id: str) -> str:
@@ -65,3 +78,24 @@ class DeviceTopics(BaseModel):
             command_result=command_result(device_id, "<command id>"),
             status=status(device_id),
         )
+
+
+class InboundTopic(BaseModel):
+    """What a topic a device published to says: which kind of message, from which device (or
+    serial, for a claim), about which command."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: InboundKind
+    subject: str  # the device id, or the serial of a claim
+    command_id: str | None = None
+
+
+def parse_inbound(topic: str) -> InboundTopic | None:
+    """The meaning of an inbound topic, or None for a topic the device services do not handle."""
+    for kind, pattern in _INBOUND_PATTERNS.items():
+        found = pattern.fullmatch(topic)
+        if found:
+            command_id = found.group(2) if kind == "command_result" else None
+            return InboundTopic(kind=kind, subject=found.group(1), command_id=command_id)
+    return None

@@ -1,0 +1,105 @@
+import json
+
+import pytest
+
+from iotsphere.domain.devices import topics
+from iotsphere.domain.devices.commands import CommandState
+from iotsphere.domain.devices.device import DeviceStatus
+from iotsphere.domain.devices.messages import DeviceEvent, NewCommand
+from iotsphere.services.devices.claims import allow_serials
+from iotsphere.services.devices.commands import get_command, send_command
+from iotsphere.services.devices.configuration import get_shadow
+from iotsphere.services.devices.device_events import handle_device_event
+from iotsphere.services.devices.registry import get_device
+from tests.unit.devices.conftest import ORG, onboard
+
+RECEIVED_MS = 1_795_748_400_000  # 2026-11-27T03:00:00Z, the fake clock
+
+
+def event(topic, payload):
+    body = payload if isinstance(payload, str) else json.dumps(payload)
+    return DeviceEvent(topic=topic, received_ms=RECEIVED_MS, payload=body)
+
+
+@pytest.mark.parametrize(
+    ("topic", "expected"),
+    [
+        ("devices/d1/status", ("status", "d1", None)),
+        ("devices/d1/config/reported", ("reported", "d1", None)),
+        ("devices/d1/commands/c1/result", ("command_result", "d1", "c1")),
+        ("provisioning/claims/SN-1", ("claim", "SN-1", None)),
+        ("devices/d1/telemetry", None),
+        ("devices/d1/config/desired", None),
+        ("devices/+/status", None),
+        ("devices/d1/commands/c1", None),
+        ("provisioning/claims/SN-1/response", None),
+    ],
+)
+def test_inbound_topics(topic, expected):
+    parsed = topics.parse_inbound(topic)
+    got = None if parsed is None else (parsed.kind, parsed.subject, parsed.command_id)
+    assert got == expected
+
+
+def test_a_birth_then_a_report_then_a_result_are_each_applied(ports):
+    device_id = onboard(ports).device_id
+    command = send_command(ORG, device_id, NewCommand(name="a"), ports)
+    birth = event(topics.status(device_id), {"version": 1, "state": "online", "session": "s"})
+    assert handle_device_event(birth, ports).outcome == "handled"
+    assert get_device(ORG, device_id, ports).status is DeviceStatus.ONLINE
+    report = event(topics.reported_config(device_id), {"reported_version": 1, "state": {"a": 1}})
+    assert handle_device_event(report, ports).outcome == "handled"
+    assert handle_device_event(report, ports).outcome == "ignored"
+    assert get_shadow(ORG, device_id, ports).reported == {"a": 1}
+    done = {"command_id": command.id, "status": "succeeded"}
+    assert (
+        handle_device_event(
+            event(topics.command_result(device_id, command.id), done), ports
+        ).outcome
+        == "handled"
+    )
+    assert get_command(ORG, command.id, ports).state is CommandState.SUCCEEDED
+
+
+@pytest.mark.parametrize(
+    ("topic", "payload", "reason"),
+    [
+        ("devices/d1/status", "{not json", "status: payload: Invalid JSON"),
+        ("devices/d1/status", {"state": "maybe", "session": "s"}, "status: state: Input should be"),
+        (
+            "devices/d1/config/reported",
+            {"reported_version": 0, "state": {}},
+            "reported: reported_version",
+        ),
+        (
+            "devices/d1/config/reported",
+            {"reported_version": 1, "state": {"$set": 1}},
+            "reported: state",
+        ),
+        (
+            "devices/d1/commands/c0000001/result",
+            {"command_id": "c0000002", "status": "failed"},
+            "command_id differs",
+        ),
+        ("provisioning/claims/SN-1", {"serial": "SN-2", "nonce": "n" * 16}, "serial differs"),
+        ("provisioning/claims/SN-1", {"serial": "SN-1", "nonce": "n" * 16}, "not on an allowlist"),
+        ("devices/d1/telemetry", {}, "no handler for topic"),
+    ],
+)
+def test_broken_messages_are_refused_with_the_reason(ports, topic, payload, reason):
+    outcome = handle_device_event(event(topic, payload), ports)
+    assert outcome.outcome == "refused"
+    assert reason in outcome.reason
+
+
+def test_messages_about_unknown_devices_are_ignored(ports):
+    birth = event(topics.status("dnobody"), {"state": "online", "session": "s"})
+    assert handle_device_event(birth, ports).outcome == "ignored"
+
+
+def test_a_claim_over_the_queue_publishes_the_package(ports):
+    allow_serials(ORG, "thermo", ["SN-1"], ports)
+    claim = event(topics.claim_request("SN-1"), {"serial": "SN-1", "nonce": "n" * 16})
+    assert handle_device_event(claim, ports).outcome == "handled"
+    assert len(ports.channel.on(topics.claim_response("SN-1"))) == 1
+    assert handle_device_event(claim, ports).outcome == "refused"
