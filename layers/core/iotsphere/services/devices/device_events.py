@@ -2,8 +2,9 @@
 reports, command results and claims, as the bridge forwards them on the ``device-events`` queue.
 
 A message that breaks its contract is refused for good (``refused``, with the reason; redelivery
-would not help). A message about an unknown device, or one the stored state is newer than, is ``ignored``. Only an unavailable store or
-broker raises, so the queue redelivers; every handler is idempotent.
+would not help). A message about an unknown device, or one older than what is stored, is
+``ignored``. Only an unavailable store or broker raises, so the queue redelivers; every handler is
+idempotent.
 """
 
 from __future__ import annotations
