@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
+from iotsphere.domain.alerting.scope import DeviceProfile, RuleIndex, in_scope
 from iotsphere.domain.alerting.silences import Silence, silencing
 from tests.unit.alerting.rules import make_rule
 
@@ -67,3 +67,21 @@ def test_silence_matching(silence_, at, expected):
 def test_a_silence_needs_a_sensible_window(hours, words):
     with pytest.raises(ValidationError, match=words):
         silence("device", "pump-1", hours=hours)
+
+
+def test_the_rule_index_finds_exactly_the_rules_in_scope():
+    scopes = [
+        {"kind": "all"},
+        {"kind": "device", "value": "pump-1"},
+        {"kind": "device", "value": "pump-2"},
+        {"kind": "group", "value": "plant-1"},
+        {"kind": "group", "value": "plant-2"},
+        {"kind": "tag", "value": "north"},
+        {"kind": "device_type", "value": "pump"},
+        {"kind": "device_type", "value": "fan"},
+    ]
+    rules = [make_rule(ABOVE, id=f"r{i}", scope=scope) for i, scope in enumerate(scopes)]
+    rules.append(make_rule(ABOVE, id="other-org", org_id="org-b"))
+    found = RuleIndex(rules).rules_for(PUMP)
+    assert sorted(r.id for r in found) == sorted(r.id for r in rules if in_scope(r, PUMP))
+    assert sorted(r.id for r in found) == ["r0", "r1", "r3", "r5", "r6"]

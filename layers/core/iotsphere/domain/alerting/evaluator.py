@@ -16,7 +16,7 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.alerting.conditions import (
     CompositeCondition,
@@ -35,6 +35,8 @@ MAX_HISTORY_POINTS = 5000
 
 class LatchState(BaseModel):
     """One leaf's memory: raised or not, and since when its set comparison has held."""
+
+    model_config = ConfigDict(frozen=True)
 
     active: bool = False
     since_ms: int | None = None
@@ -108,7 +110,7 @@ def needs_history(rule: Rule) -> int:
 
 def prime(state: EvaluatorState, points: Iterable[Point]) -> EvaluatorState:
     """A fresh state with history read from the store before its first reading."""
-    primed = state.model_copy(deep=True)
+    primed = _copy(state)
     primed.history = sorted(set(points))[-MAX_HISTORY_POINTS:]
     return primed
 
@@ -117,7 +119,7 @@ def accept(
     state: EvaluatorState, rule: Rule, points: Iterable[Point]
 ) -> tuple[EvaluatorState, list[Verdict]]:
     """Take readings in any order; evaluate those the watermark has passed."""
-    state = state.model_copy(deep=True)
+    state = _copy(state)
     pending = dict(state.pending)
     for ts_ms, value in points:
         if state.watermark_ms is not None and ts_ms <= state.watermark_ms:
@@ -135,7 +137,7 @@ def release_until(
     state: EvaluatorState, rule: Rule, until_ms: int
 ) -> tuple[EvaluatorState, list[Verdict]]:
     """Evaluate what waits up to ``until_ms`` (the sweep: wall clock minus lateness)."""
-    return _release(state.model_copy(deep=True), rule, until_ms)
+    return _release(_copy(state), rule, until_ms)
 
 
 def check_missing(
@@ -151,10 +153,21 @@ def check_missing(
     due = state.max_seen_ms + condition.timeout_s * 1000
     if now_ms < due:
         return state, []
-    state = state.model_copy(deep=True)
+    state = _copy(state)
     state.active = True
     state.latches = [LatchState(active=True, since_ms=due)]
     return state, [Verdict(ts_ms=due, value=None, score=None, active=True, changed=True)]
+
+
+def _copy(state: EvaluatorState) -> EvaluatorState:
+    """A copy the step functions may change: its lists are new, their items are immutable."""
+    return state.model_copy(
+        update={
+            "pending": list(state.pending),
+            "history": list(state.history),
+            "latches": list(state.latches),
+        }
+    )
 
 
 def _lateness_ms(rule: Rule) -> int:

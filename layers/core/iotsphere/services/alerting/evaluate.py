@@ -17,7 +17,7 @@ from iotsphere.domain.alerting.evaluator import (
     prime,
 )
 from iotsphere.domain.alerting.rules import Rule
-from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
+from iotsphere.domain.alerting.scope import DeviceProfile, RuleIndex
 from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.transitions import AlarmTransition, from_ms
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
@@ -77,12 +77,15 @@ def evaluate_readings(
         by_device[reading.device_id].append(reading)
     profiles = ports.devices.profiles(list(by_device))
     work: list[Work] = []
+    indexes: dict[str, RuleIndex] = {}
     for device_id, readings in by_device.items():
         profile = profiles.get(device_id)
         if profile is None:
             continue
-        for rule in ports.rules.enabled_rules(profile.org_id):
-            points = numeric_points(readings, rule.metric) if in_scope(rule, profile) else []
+        if profile.org_id not in indexes:
+            indexes[profile.org_id] = RuleIndex(ports.rules.enabled_rules(profile.org_id))
+        for rule in indexes[profile.org_id].rules_for(profile):
+            points = numeric_points(readings, rule.metric)
             if points:
                 work.append((rule, profile, points))
     states = _load_states(work, ports)
