@@ -235,10 +235,11 @@ def test_a_serial_is_claimed_once_and_released_only_by_its_device(database, org)
         claims.allow([AllowedSerial(serial=f"{serial}-2", org_id=org, device_type="t"),
                       AllowedSerial(serial=serial, org_id=org, device_type="t")])  # fmt: skip
     assert claims.get(f"{serial}-2") is None
-    assert claims.claim(serial, "d1", T0)
-    assert not claims.claim(serial, "d2", T0)
+    assert claims.claim(serial, "d1", "key1", T0)
+    assert not claims.claim(serial, "d2", "key2", T0)
     claims.release(serial, "d2")
-    assert claims.get(serial).device_id == "d1"
+    assert (claims.get(serial).device_id, claims.get(serial).claim_key) == ("d1", "key1")
     claims.release(serial, "d1")
-    assert claims.claim(serial, "d3", T0)
+    assert claims.get(serial).claim_key is None
+    assert claims.claim(serial, "d3", "key3", T0)
     assert claims.get(serial).device_id == "d3"

@@ -4,10 +4,12 @@ onboarding sequence, commands to an offline device, a stale report, a replayed c
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pymongo import MongoClient
 
 from iotsphere.adapters.mongo_devices_indexes import ensure_device_indexes
 from iotsphere.adapters.mongo_devices_ports import build_device_ports
+from iotsphere.domain.devices.claim_sealing import public_key_of, unseal
 from iotsphere.domain.devices.commands import CommandState
 from iotsphere.domain.devices.credentials import verify_password
 from iotsphere.domain.devices.device import DeviceStatus
@@ -18,6 +20,7 @@ from iotsphere.domain.devices.messages import (
     NewCommand,
     NewDevice,
     NewDeviceType,
+    ProvisioningPackage,
     ReportedConfigMessage,
     StatusMessage,
 )
@@ -102,9 +105,17 @@ def test_configuration_round_trip_and_stale_writes(ports, org):
 def test_a_replayed_claim_gets_no_second_identity(ports, org):
     serial = f"SN-{org}"
     claims.allow_serials(org, "thermo", [serial], ports)
-    request = ClaimRequest(serial=serial, nonce="n" * 16)
-    package = claims.claim_device(request, ports.clock(), ports)
+    key = X25519PrivateKey.generate()
+    request = ClaimRequest(serial=serial, nonce="n" * 16, public_key=public_key_of(key))
+    response = claims.claim_device(request, ports.clock(), ports)
+    package = ProvisioningPackage.model_validate_json(unseal(response.sealed_package, key))
+    again = claims.claim_device(request, ports.clock(), ports)
+    assert (
+        ProvisioningPackage.model_validate_json(unseal(again.sealed_package, key)).device_id
+        == package.device_id
+    )
+    other = public_key_of(X25519PrivateKey.generate())
     with pytest.raises(ClaimRefusedError):
-        claims.claim_device(request, ports.clock(), ports)
+        claims.claim_device(request.model_copy(update={"public_key": other}), ports.clock(), ports)
     found = registry.search_devices(org, DeviceSearch(serial=serial), None, ports)
     assert [d.id for d in found.items] == [package.device_id]

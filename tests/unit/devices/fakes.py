@@ -185,17 +185,19 @@ class FakeClaims:
     def get(self, serial: str) -> AllowedSerial | None:
         return self.rows.get(serial)
 
-    def claim(self, serial: str, device_id: str, at: datetime) -> bool:
+    def claim(self, serial: str, device_id: str, claim_key: str, at: datetime) -> bool:
         entry = self.rows.get(serial)
         if entry is None or entry.device_id is not None:
             return False
-        self.rows[serial] = entry.model_copy(update={"device_id": device_id, "claimed_at": at})
+        bound = {"device_id": device_id, "claim_key": claim_key, "claimed_at": at}
+        self.rows[serial] = entry.model_copy(update=bound)
         return True
 
     def release(self, serial: str, device_id: str) -> None:
         entry = self.rows.get(serial)
         if entry is not None and entry.device_id == device_id:
-            self.rows[serial] = entry.model_copy(update={"device_id": None, "claimed_at": None})
+            unbound = {"device_id": None, "claim_key": None, "claimed_at": None}
+            self.rows[serial] = entry.model_copy(update=unbound)
 
 
 class FakeBroker:

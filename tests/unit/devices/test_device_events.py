@@ -1,8 +1,10 @@
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from iotsphere.domain.devices import topics
+from iotsphere.domain.devices.claim_sealing import public_key_of
 from iotsphere.domain.devices.commands import CommandState
 from iotsphere.domain.devices.device import DeviceStatus
 from iotsphere.domain.devices.messages import DeviceEvent, NewCommand
@@ -13,6 +15,7 @@ from iotsphere.services.devices.device_events import handle_device_event
 from iotsphere.services.devices.registry import get_device
 from tests.unit.devices.conftest import ORG, onboard
 
+CLAIM_KEY = public_key_of(X25519PrivateKey.generate())
 RECEIVED_MS = 1_795_748_400_000  # 2026-11-27T03:00:00Z, the fake clock
 
 
@@ -81,8 +84,21 @@ def test_a_birth_then_a_report_then_a_result_are_each_applied(ports):
             {"command_id": "c0000002", "status": "failed"},
             "command_id differs",
         ),
-        ("provisioning/claims/SN-1", {"serial": "SN-2", "nonce": "n" * 16}, "serial differs"),
-        ("provisioning/claims/SN-1", {"serial": "SN-1", "nonce": "n" * 16}, "not on an allowlist"),
+        (
+            "provisioning/claims/SN-1",
+            {"serial": "SN-2", "nonce": "n" * 16, "public_key": CLAIM_KEY},
+            "serial differs",
+        ),
+        (
+            "provisioning/claims/SN-1",
+            {"serial": "SN-1", "nonce": "n" * 16, "public_key": CLAIM_KEY},
+            "not on an allowlist",
+        ),
+        (
+            "provisioning/claims/SN-1",
+            {"serial": "SN-1", "nonce": "n" * 16, "public_key": "A" * 43},
+            "not a usable X25519 key",
+        ),
         ("devices/d1/telemetry", {}, "no handler for topic"),
     ],
 )
@@ -99,7 +115,13 @@ def test_messages_about_unknown_devices_are_ignored(ports):
 
 def test_a_claim_over_the_queue_publishes_the_package(ports):
     allow_serials(ORG, "thermo", ["SN-1"], ports)
-    claim = event(topics.claim_request("SN-1"), {"serial": "SN-1", "nonce": "n" * 16})
-    assert handle_device_event(claim, ports).outcome == "handled"
+    body = {"serial": "SN-1", "nonce": "n" * 16, "public_key": CLAIM_KEY}
+    assert (
+        handle_device_event(event(topics.claim_request("SN-1"), body), ports).outcome == "handled"
+    )
     assert len(ports.channel.on(topics.claim_response("SN-1"))) == 1
-    assert handle_device_event(claim, ports).outcome == "refused"
+    other = body | {"public_key": public_key_of(X25519PrivateKey.generate())}
+    assert (
+        handle_device_event(event(topics.claim_request("SN-1"), other), ports).outcome == "refused"
+    )
+    assert len(ports.devices.rows) == 1

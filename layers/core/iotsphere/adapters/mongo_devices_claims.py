@@ -41,13 +41,13 @@ class MongoClaimRepository:
             return None
         return AllowedSerial.model_validate({**document, "serial": document.pop("_id")})
 
-    def claim(self, serial: str, device_id: str, at: datetime) -> bool:
-        change = {"$set": {"device_id": device_id, "claimed_at": at}}
+    def claim(self, serial: str, device_id: str, claim_key: str, at: datetime) -> bool:
+        change = {"$set": {"device_id": device_id, "claim_key": claim_key, "claimed_at": at}}
         with mongo_errors("claims"):
             done = self._collection.update_one({"_id": serial, "device_id": None}, change)
         return done.matched_count == 1
 
     def release(self, serial: str, device_id: str) -> None:
-        change = {"$set": {"device_id": None, "claimed_at": None}}
+        change = {"$set": {"device_id": None, "claim_key": None, "claimed_at": None}}
         with mongo_errors("claims"):
             self._collection.update_one({"_id": serial, "device_id": device_id}, change)

@@ -65,10 +65,23 @@ class CommandResultMessage(Message):
 
 
 class ClaimRequest(Message):
-    """On ``provisioning/claims/<serial>``, published with the claim credential."""
+    """On ``provisioning/claims/<serial>``, published with the claim credential. ``public_key`` is
+    the device's X25519 key (base64url, 32 bytes) the answer is sealed to; ``nonce`` is echoed."""
 
     serial: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
     nonce: str = Field(min_length=16, max_length=128)
+    public_key: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$")
+
+
+class ClaimResponse(Message):
+    """On ``provisioning/claims/<serial>/response``: the provisioning package (JSON) sealed to the
+    claim's key, or why the claim was refused."""
+
+    serial: str
+    nonce: str
+    status: Literal["accepted", "refused"]
+    sealed_package: str | None = None
+    reason: str = ""
 
 
 class DeviceEvent(Message):

@@ -101,6 +101,7 @@ class AllowedSerial(BaseModel):
     org_id: str
     device_type: str
     device_id: str | None = None
+    claim_key: str | None = None  # the X25519 key of the claim that won
     claimed_at: datetime | None = None
 
 
@@ -110,8 +111,8 @@ class ClaimRepository(Protocol):
 
     def get(self, serial: str) -> AllowedSerial | None: ...
 
-    def claim(self, serial: str, device_id: str, at: datetime) -> bool:
-        """Bind ``serial`` to ``device_id`` unless it is bound already."""
+    def claim(self, serial: str, device_id: str, claim_key: str, at: datetime) -> bool:
+        """Bind ``serial`` to ``device_id`` and the claim's key unless it is bound already."""
 
     def release(self, serial: str, device_id: str) -> None:
         """Unbind ``serial`` if it is bound to ``device_id``."""
