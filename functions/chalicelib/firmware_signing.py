@@ -1,6 +1,6 @@
 """firmware signing: an image uploaded under ``firmware/`` becomes a signed, recorded release.
 
-The upload's key says what it is: ``firmware/<organization>/<device type>/<version>/<file>``
+The upload's key says what it is: ``firmware/<organization>/<firmware family>/<version>/<file>``
 (an optional ``x-amz-meta-min-version`` sets the manifest's minimum version). The signed manifest
 is written next to the image as ``<file>.manifest.json``; that write fires this handler too, and is
 skipped. An upload that cannot be a release is logged and dropped (retrying cannot help); an
@@ -97,7 +97,7 @@ def sign_uploaded_firmware(event: S3Event) -> None:
             "key": event.key,
             "release_id": release.release_id,
             "org_id": release.org_id,
-            "device_type": release.device_type,
+            "firmware_family": release.firmware_family,
             "version": release.version,
             "sha256": release.image_sha256,
             "key_id": release.key_id,

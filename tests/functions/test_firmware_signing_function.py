@@ -63,7 +63,7 @@ def test_an_uploaded_image_gets_a_signed_manifest_and_a_release(client, s3, port
     s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
     client.lambda_.invoke("sign_uploaded_firmware", load_event("firmware_image_uploaded.json"))
     (release,) = ports.releases.releases.values()
-    assert (release.org_id, release.device_type, release.version, release.image_key) == (
+    assert (release.org_id, release.firmware_family, release.version, release.image_key) == (
         "acme",
         "pump-v2",
         "1.3.0",
@@ -100,7 +100,7 @@ def test_an_upload_that_cannot_be_a_release_is_dropped_with_the_reason(client, s
     assert ports.releases.releases == {}
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
     assert [(r.getMessage(), r.reason.split(" is ")[-1]) for r in caplog.records] == [
-        ("upload not signed", "not firmware/<organization>/<device type>/<version>/<file>")
+        ("upload not signed", "not firmware/<organization>/<firmware family>/<version>/<file>")
     ]
 
 

@@ -89,7 +89,7 @@ def a_rollout(org: str, devices: list[str]) -> tuple[Rollout, list[DeviceProgres
         rollout_id=rollout_id,
         org_id=org,
         release_id="rel-1",
-        device_type="pump-v2",
+        firmware_family="pump-v2",
         target=RolloutTarget(groups=["north"]),
         plan=WavePlan(sizes=[1]),
         gate=HealthGate(soak_time=timedelta(minutes=3)),
@@ -160,3 +160,16 @@ def test_a_taken_rollout_id_is_a_conflict_that_changes_nothing(rollouts):
     with pytest.raises(RolloutConflictError):
         rollouts.create(rollout, progress)
     assert rollouts.counts(org, rollout.rollout_id) == {0: {P.OFFERED: 1}, 1: {P.PENDING: 1}}
+
+
+def test_the_sweep_passes_over_a_rollout_document_it_cannot_read(database, rollouts):
+    org = f"org-{uuid.uuid4().hex[:8]}"
+    rollout, progress = a_rollout(org, ["d1"])
+    rollouts.create(rollout, progress)
+    unreadable = f"ro-{uuid.uuid4().hex[:12]}"
+    database[mongo_firmware_rollouts.ROLLOUTS].insert_one(
+        {"_id": unreadable, "org_id": org, "state": "running", "created_at": NOW}
+    )
+    running = {r.rollout_id for r in rollouts.running(limit=100_000)}
+    assert rollout.rollout_id in running
+    assert unreadable not in running

@@ -59,7 +59,7 @@ def test_an_upload_is_signed_and_served_through_a_short_lived_url(s3, ports):
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our endpoint)
         downloaded = response.read()
     device = DeviceFirmware(
-        org_id=org, device_type="pump-v2", current_version="1.0.0", max_image_bytes=1 << 22
+        org_id=org, firmware_family="pump-v2", current_version="1.0.0", max_image_bytes=1 << 22
     )
     trusted = [TrustedKey.of(ports.signer.public_key())]
     verify_update(signed, trusted, device, now, key, [downloaded])

@@ -34,7 +34,7 @@ def manifest(**changes: Any) -> FirmwareManifest:
     fields: dict[str, Any] = {
         "release_id": "rel-1",
         "org_id": "acme",
-        "device_type": "pump-v2",
+        "firmware_family": "pump-v2",
         "version": "1.3.0",
         "image_key": IMAGE_KEY,
         "image_sha256": hashlib.sha256(IMAGE).hexdigest(),
@@ -49,7 +49,7 @@ def manifest(**changes: Any) -> FirmwareManifest:
 def device(**changes: Any) -> DeviceFirmware:
     fields: dict[str, Any] = {
         "org_id": "acme",
-        "device_type": "pump-v2",
+        "firmware_family": "pump-v2",
         "current_version": "1.2.9",
         "max_image_bytes": 1 << 20,
     }

@@ -57,12 +57,12 @@ class FakeReleases:
         if stored is not None:
             return stored
         for other in self.releases.values():
-            if (other.org_id, other.device_type, other.version) == (
+            if (other.org_id, other.firmware_family, other.version) == (
                 release.org_id,
-                release.device_type,
+                release.firmware_family,
                 release.version,
             ):
-                raise ReleaseConflictError(f"{release.device_type} {release.version} exists")
+                raise ReleaseConflictError(f"{release.firmware_family} {release.version} exists")
         self.releases[release.release_id] = release
         return release
 
@@ -72,11 +72,13 @@ class FakeReleases:
             raise ReleaseNotFoundError(release_id)
         return release
 
-    def find(self, org_id: str, device_type: str | None = None, limit: int = 100) -> list[Release]:
+    def find(
+        self, org_id: str, firmware_family: str | None = None, limit: int = 100
+    ) -> list[Release]:
         found = [
             r
             for r in self.releases.values()
-            if r.org_id == org_id and device_type in (None, r.device_type)
+            if r.org_id == org_id and firmware_family in (None, r.firmware_family)
         ]
         return sorted(found, key=lambda r: r.created_at, reverse=True)[:limit]
 
@@ -91,18 +93,18 @@ class FakeTargets:
         self,
         device_id: str,
         org_id: str = "acme",
-        device_type: str = "pump-v2",
+        firmware_family: str = "pump-v2",
         groups: tuple[str, ...] = (),
         tags: tuple[str, ...] = (),
     ) -> None:
-        self.devices[device_id] = (org_id, device_type, set(groups), set(tags))
+        self.devices[device_id] = (org_id, firmware_family, set(groups), set(tags))
 
-    def resolve(self, org_id: str, target: RolloutTarget, device_type: str) -> list[str]:
+    def resolve(self, org_id: str, target: RolloutTarget, firmware_family: str) -> list[str]:
         return [
             device_id
             for device_id, (org, kind, groups, tags) in self.devices.items()
             if org == org_id
-            and kind == device_type
+            and kind == firmware_family
             and (
                 device_id in target.device_ids
                 or groups & set(target.groups)

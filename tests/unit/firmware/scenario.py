@@ -36,7 +36,7 @@ def fleet_ports() -> RolloutPorts:
     targets = FakeTargets()
     for i in range(200):
         targets.add(f"pump-{i:03}", groups=("north",) if i % 2 else ("south",))
-    targets.add("valve-1", device_type="valve-v1", groups=("north",))
+    targets.add("valve-1", firmware_family="valve-v1", groups=("north",))
     targets.add("pump-globex", org_id="globex", groups=("north",))
     return RolloutPorts(
         releases=releases,

@@ -38,7 +38,7 @@ def test_the_canonical_bytes_parse_back_to_the_same_manifest():
         {"expires_at": NOW - timedelta(days=1)},
         {"created_at": datetime(2026, 11, 27)},
         {"min_version": "2.0.0"},
-        {"device_type": "pump v2"},
+        {"firmware_family": "pump v2"},
     ],
 )
 def test_a_manifest_breaking_a_rule_is_not_built(changes):

@@ -27,7 +27,7 @@ def rollout(**changes) -> Rollout:
         "rollout_id": "ro-1",
         "org_id": "acme",
         "release_id": "rel-1",
-        "device_type": "pump-v2",
+        "firmware_family": "pump-v2",
         "target": RolloutTarget(groups=["north"]),
         "plan": WavePlan.default(),
         "gate": GATE,

@@ -39,7 +39,11 @@ def ports():
 
 def test_an_upload_becomes_a_signed_release_with_its_manifest_next_to_the_image(ports):
     release = sign_image(IMAGE_KEY, ports, NOW)
-    assert (release.org_id, release.device_type, release.version) == ("acme", "pump-v2", "1.3.0")
+    assert (release.org_id, release.firmware_family, release.version) == (
+        "acme",
+        "pump-v2",
+        "1.3.0",
+    )
     assert release.image_sha256 == hashlib.sha256(IMAGE).hexdigest()
     assert release.image_size == len(IMAGE)
     assert release.expires_at == NOW + timedelta(days=30)

@@ -56,9 +56,9 @@ def test_bad_signature_from_another_key_claiming_the_trusted_id():
 def test_bad_signature_when_the_manifest_was_edited_after_signing():
     signed = KEY.sign(manifest())
     edited = json.loads(signed.manifest)
-    edited["device_type"] = "pump-v3"
+    edited["firmware_family"] = "pump-v3"
     tampered = signed.model_copy(update={"manifest": json.dumps(edited)})
-    assert refusal(tampered, on=device(device_type="pump-v3")) is RefusalCode.BAD_SIGNATURE
+    assert refusal(tampered, on=device(firmware_family="pump-v3")) is RefusalCode.BAD_SIGNATURE
 
 
 def test_bad_signature_that_is_not_base64_of_64_bytes():
@@ -97,7 +97,7 @@ def test_an_image_larger_than_the_device_holds_is_oversize_before_download():
 
 
 def test_wrong_device_type():
-    assert refusal(KEY.sign(manifest()), on=device(device_type="valve-v1")) is (
+    assert refusal(KEY.sign(manifest()), on=device(firmware_family="valve-v1")) is (
         RefusalCode.WRONG_DEVICE_TYPE
     )
 

@@ -1,7 +1,7 @@
 """Firmware releases in MongoDB: collection ``firmware_releases``, one document per release.
 
 ``_id`` is the release id; every read is scoped by ``org_id``. A unique index on
-(org_id, device_type, version) makes a second, different release of one version a conflict even
+(org_id, firmware_family, version) makes a second, different release of one version a conflict even
 when two signers race.
 """
 
@@ -19,7 +19,11 @@ from iotsphere.services.firmware.errors import ReleaseConflictError, ReleaseNotF
 
 COLLECTION = "firmware_releases"
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
-    (COLLECTION, [("org_id", ASCENDING), ("device_type", ASCENDING), ("version", ASCENDING)], True),
+    (
+        COLLECTION,
+        [("org_id", ASCENDING), ("firmware_family", ASCENDING), ("version", ASCENDING)],
+        True,
+    ),
     (COLLECTION, [("org_id", ASCENDING), ("created_at", DESCENDING)], False),
 ]
 
@@ -45,7 +49,7 @@ class MongoReleaseStore:
                 clash = self._collection.find_one(
                     {
                         "org_id": release.org_id,
-                        "device_type": release.device_type,
+                        "firmware_family": release.firmware_family,
                         "version": release.version,
                     },
                     {"_id": 1},
@@ -66,7 +70,7 @@ class MongoReleaseStore:
     @staticmethod
     def _conflict(release: Release) -> ReleaseConflictError:
         return ReleaseConflictError(
-            f"{release.device_type} {release.version} is released already with another image"
+            f"{release.firmware_family} {release.version} is released already with another image"
         )
 
     def get(self, org_id: str, release_id: str) -> Release:
@@ -78,10 +82,12 @@ class MongoReleaseStore:
             raise ReleaseNotFoundError(f"no release {release_id}")
         return _release(found)
 
-    def find(self, org_id: str, device_type: str | None = None, limit: int = 100) -> list[Release]:
+    def find(
+        self, org_id: str, firmware_family: str | None = None, limit: int = 100
+    ) -> list[Release]:
         where: dict[str, Any] = {"org_id": org_id}
-        if device_type is not None:
-            where["device_type"] = device_type
+        if firmware_family is not None:
+            where["firmware_family"] = firmware_family
         try:
             cursor = self._collection.find(where).sort("created_at", DESCENDING).limit(limit)
             return [_release(document) for document in cursor]

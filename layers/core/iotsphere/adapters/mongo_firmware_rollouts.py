@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from pymongo import ASCENDING, DESCENDING, InsertOne
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -127,8 +128,15 @@ class MongoRolloutStore:
         )
 
     def running(self, limit: int = 1000) -> list[Rollout]:
+        """Running rollouts of every organization. A document this version cannot read is
+        passed over, so one organization's bad record never stops everyone's rollouts."""
         where = {"state": RolloutState.RUNNING.value}
-        return self._read(lambda: [_rollout(d) for d in self._rollouts.find(where).limit(limit)])
+        documents = self._read(lambda: list(self._rollouts.find(where).limit(limit)))
+        readable = []
+        for document in documents:
+            with contextlib.suppress(ValidationError):
+                readable.append(_rollout(document))
+        return readable
 
     def pending_devices(self, org_id: str, rollout_id: str, wave: int, limit: int) -> list[str]:
         where = {

@@ -35,14 +35,15 @@ Version = Annotated[str, AfterValidator(validate_version)]
 
 
 class FirmwareManifest(BaseModel):
-    """One release of one firmware family (device type), bound to one image by hash and size."""
+    """One release of one firmware family (what device types declare as ``firmware_family``),
+    bound to one image by hash and size."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     v: Literal[1] = 1
     release_id: Name
     org_id: Name
-    device_type: Name
+    firmware_family: Name
     version: Version
     min_version: Version | None = None
     image_key: Annotated[str, Field(min_length=1, max_length=1024)]

@@ -17,7 +17,7 @@ RELEASE_VERSION = 1
 IMAGE_PREFIX = "firmware/"
 IMAGE_KEY = re.compile(
     r"^firmware/(?P<org_id>[A-Za-z0-9][A-Za-z0-9_.:-]{0,127})"
-    r"/(?P<device_type>[A-Za-z0-9][A-Za-z0-9_.:-]{0,127})"
+    r"/(?P<firmware_family>[A-Za-z0-9][A-Za-z0-9_.:-]{0,127})"
     r"/(?P<version>[^/]{1,64})/(?P<file>[^/]{1,255})$"
 )
 
@@ -31,7 +31,7 @@ class Release(BaseModel):
     v: int = RELEASE_VERSION
     release_id: str
     org_id: str
-    device_type: str
+    firmware_family: str
     version: str
     min_version: str | None
     image_key: str
@@ -59,10 +59,10 @@ class Release(BaseModel):
 
 @dataclass(frozen=True)
 class ImageLocation:
-    """An image key read as ``firmware/<org>/<device type>/<version>/<file>``."""
+    """An image key read as ``firmware/<org>/<firmware family>/<version>/<file>``."""
 
     org_id: str
-    device_type: str
+    firmware_family: str
     version: str
 
 
@@ -72,9 +72,9 @@ def locate_image(key: str) -> ImageLocation:
     match = IMAGE_KEY.fullmatch(key)
     if match is None:
         raise InvalidManifestError(
-            f"{key[:300]!r} is not firmware/<organization>/<device type>/<version>/<file>"
+            f"{key[:300]!r} is not firmware/<organization>/<firmware family>/<version>/<file>"
         )
-    return ImageLocation(match["org_id"], match["device_type"], match["version"])
+    return ImageLocation(match["org_id"], match["firmware_family"], match["version"])
 
 
 def release_id_of(org_id: str, image_key: str, image_sha256: str) -> str:

@@ -107,7 +107,7 @@ class Rollout(BaseModel):
     rollout_id: str
     org_id: str
     release_id: str
-    device_type: str
+    firmware_family: str
     target: RolloutTarget
     plan: WavePlan
     gate: HealthGate

@@ -34,7 +34,7 @@ class DeviceFirmware:
     """What the device knows about itself when an offer arrives."""
 
     org_id: str
-    device_type: str
+    firmware_family: str
     current_version: str
     max_image_bytes: int
 
@@ -82,10 +82,11 @@ def check_fit(manifest: FirmwareManifest, device: DeviceFirmware, now: datetime)
         )
     if manifest.org_id != device.org_id:
         raise _refuse(RefusalCode.WRONG_ORGANIZATION, "the release belongs to another organization")
-    if manifest.device_type != device.device_type:
+    if manifest.firmware_family != device.firmware_family:
         raise _refuse(
             RefusalCode.WRONG_DEVICE_TYPE,
-            f"the release is for {manifest.device_type!r}, this device is {device.device_type!r}",
+            f"the release is for firmware family {manifest.firmware_family!r}, "
+            f"this device runs {device.firmware_family!r}",
         )
     try:
         current = SemVer.parse(device.current_version)

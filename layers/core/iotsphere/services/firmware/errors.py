@@ -26,7 +26,7 @@ class InvalidImageError(FirmwareServiceError):
 
 
 class ReleaseConflictError(FirmwareServiceError):
-    """This device type already has a different release of that version."""
+    """This firmware family already has a different release of that version."""
 
 
 class RolloutConflictError(FirmwareServiceError):

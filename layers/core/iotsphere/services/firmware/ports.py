@@ -51,22 +51,25 @@ class ReleaseStore(Protocol):
     def add(self, release: Release) -> Release:
         """Store if absent and return what is stored under its id (the first one wins).
 
-        Raises ``ReleaseConflictError`` if the device type has another release of that version.
+        Raises ``ReleaseConflictError`` if the firmware family has another release of that version.
         """
 
     def get(self, org_id: str, release_id: str) -> Release:
         """Raises ``ReleaseNotFoundError``, for another organization's release too."""
 
-    def find(self, org_id: str, device_type: str | None = None, limit: int = 100) -> list[Release]:
+    def find(
+        self, org_id: str, firmware_family: str | None = None, limit: int = 100
+    ) -> list[Release]:
         """Newest first."""
 
 
 class DeviceTargets(Protocol):
     """The device registry, seen from a rollout."""
 
-    def resolve(self, org_id: str, target: RolloutTarget, device_type: str) -> list[str]:
-        """Ids of the organization's devices of ``device_type`` that ``target`` names by id,
-        group or tag (each once). Ids of other organizations or types are left out."""
+    def resolve(self, org_id: str, target: RolloutTarget, firmware_family: str) -> list[str]:
+        """Ids of the organization's devices whose device type has ``firmware_family`` and that
+        ``target`` names by id, group or tag (each once). Other organizations' devices, and
+        devices of other families, are left out."""
 
 
 class OfferPublisher(Protocol):

@@ -79,10 +79,10 @@ def start_rollout(
     release = ports.releases.get(org_id, request.release_id)
     if release.expires_at <= now:
         raise InvalidRolloutRequestError(f"release {release.release_id} has expired")
-    devices = ports.targets.resolve(org_id, request.target, release.device_type)
+    devices = ports.targets.resolve(org_id, request.target, release.firmware_family)
     if not devices:
         raise InvalidRolloutRequestError(
-            f"target: no {release.device_type} devices of this organization match"
+            f"target: no {release.firmware_family} devices of this organization match"
         )
     if len(set(devices)) > MAX_TARGETS:
         raise InvalidRolloutRequestError(f"target: more than {MAX_TARGETS} devices match")
@@ -91,7 +91,7 @@ def start_rollout(
         rollout_id=rollout_id,
         org_id=org_id,
         release_id=release.release_id,
-        device_type=release.device_type,
+        firmware_family=release.firmware_family,
         target=request.target,
         plan=request.plan,
         gate=request.gate,

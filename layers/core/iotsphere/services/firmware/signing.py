@@ -65,7 +65,7 @@ def sign_image(image_key: str, ports: SigningPorts, now: datetime) -> Release:
         manifest = FirmwareManifest(
             release_id=release_id_of(location.org_id, image_key, sha256),
             org_id=location.org_id,
-            device_type=location.device_type,
+            firmware_family=location.firmware_family,
             version=location.version,
             min_version=info.metadata.get(MIN_VERSION_METADATA) or None,
             image_key=image_key,
