@@ -87,8 +87,8 @@ def test_alarms_rise_once_survive_in_mongodb_and_take_acknowledgements(database)
             for s, v in [(0, 70.0), (1, 85.0), (2, 90.0)]
         ],
     )
-    first = evaluate_readings(batch, ports, AT)
-    again = evaluate_readings(batch, ports, AT)
+    first = evaluate_readings(batch, ports, AT + timedelta(minutes=1))
+    again = evaluate_readings(batch, ports, AT + timedelta(minutes=1))
     assert [t.kind.value for t in first.transitions] == ["raised"]
     assert (again.transitions, again.late_dropped) == ([], 6)
 

@@ -260,3 +260,14 @@ def test_state_survives_a_json_round_trip():
     again = type(state).model_validate_json(state.model_dump_json())
     assert again == state
     assert accept(again, rule, seconds((80, 50))) == accept(state, rule, seconds((80, 50)))
+
+
+def test_a_reading_stamped_ahead_of_the_platform_clock_does_not_blind_the_rule():
+    rule = make_rule(ABOVE, lateness_s=60)
+    now = T0 + 100_000
+    state, _ = accept(new_state(rule, "d1"), rule, seconds((600, 99)), now_ms=now)
+    assert state.watermark_ms == now - 60_000
+    state, verdicts = accept(state, rule, seconds((50, 90)), now_ms=now)
+    assert (state.late_dropped, verdicts) == (0, [])
+    _, later = accept(state, rule, [], now_ms=T0 + 700_000)
+    assert [(v.ts_ms - T0, v.changed) for v in later] == [(50_000, True)]

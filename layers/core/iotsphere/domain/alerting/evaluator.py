@@ -116,9 +116,14 @@ def prime(state: EvaluatorState, points: Iterable[Point]) -> EvaluatorState:
 
 
 def accept(
-    state: EvaluatorState, rule: Rule, points: Iterable[Point]
+    state: EvaluatorState, rule: Rule, points: Iterable[Point], now_ms: int | None = None
 ) -> tuple[EvaluatorState, list[Verdict]]:
-    """Take readings in any order; evaluate those the watermark has passed."""
+    """Take readings in any order; evaluate those the watermark has passed.
+
+    With the platform clock ``now_ms`` the watermark never passes ``now_ms - lateness``: one
+    reading stamped minutes ahead by a wrong device clock waits, instead of making every honest
+    reading after it look late.
+    """
     state = _copy(state)
     pending = dict(state.pending)
     for ts_ms, value in points:
@@ -130,7 +135,8 @@ def accept(
     state.pending = sorted(pending.items())
     if state.max_seen_ms is None:
         return state, []
-    return _release(state, rule, state.max_seen_ms - _lateness_ms(rule))
+    until = state.max_seen_ms if now_ms is None else min(state.max_seen_ms, now_ms)
+    return _release(state, rule, until - _lateness_ms(rule))
 
 
 def release_until(
@@ -191,10 +197,10 @@ def _step(state: EvaluatorState, rule: Rule, ts_ms: int, value: float) -> list[V
     condition = rule.condition
     if isinstance(condition, MissingDataCondition):
         return _step_missing(state, condition, ts_ms, value)
-    cutoffs = [ts_ms - getattr(leaf, "window_s", 0) * 1000 for leaf in leaves(condition)]
     actives: list[bool] = []
     signals: list[float | None] = []
-    for index, (leaf, cutoff) in enumerate(zip(leaves(condition), cutoffs, strict=True)):
+    for index, leaf in enumerate(leaves(condition)):
+        cutoff = ts_ms - getattr(leaf, "window_s", 0) * 1000
         start = bisect.bisect_right(state.history, (cutoff, float("inf")))
         signal = measure(leaf, state.history[start:], ts_ms, value)
         state.latches[index] = _latch(state.latches[index], leaf, signal, ts_ms)

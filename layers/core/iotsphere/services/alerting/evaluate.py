@@ -19,7 +19,7 @@ from iotsphere.domain.alerting.evaluator import (
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, RuleIndex
 from iotsphere.domain.alerting.signals import Point
-from iotsphere.domain.alerting.transitions import AlarmTransition, from_ms
+from iotsphere.domain.alerting.transitions import AlarmTransition, from_ms, to_ms
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
 from iotsphere.services.alerting.ports import (
@@ -71,7 +71,8 @@ def numeric_points(readings: list[ForwardedReading], metric: str) -> list[Point]
 def evaluate_readings(
     batch: ReadingsBatch, ports: AlertingPorts, now: datetime
 ) -> EvaluationResult:
-    """``now`` is the platform time, used only as the escalation clock of a newly raised alarm."""
+    """``now`` is the platform time: the escalation clock of a newly raised alarm, and the bound
+    of the watermark (a reading stamped ahead of it waits for it)."""
     by_device: dict[str, list[ForwardedReading]] = defaultdict(list)
     for reading in batch.readings:
         by_device[reading.device_id].append(reading)
@@ -95,7 +96,7 @@ def evaluate_readings(
     for rule, profile, points in work:
         key = (rule.org_id, rule.id, profile.device_id, rule.metric)
         before = states[key]
-        state, verdicts = accept(before, rule, points)
+        state, verdicts = accept(before, rule, points, now_ms=to_ms(now))
         late += state.late_dropped - before.late_dropped
         changes.states.append(state)
         alarm_id = alarm_key(rule, profile.device_id)
