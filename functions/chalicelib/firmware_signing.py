@@ -4,19 +4,29 @@ The upload's key says what it is: ``firmware/<organization>/<firmware family>/<v
 (an optional ``x-amz-meta-min-version`` sets the manifest's minimum version). The signed manifest
 is written next to the image as ``<file>.manifest.json``; that write fires this handler too, and is
 skipped. An upload that cannot be a release is logged and dropped (retrying cannot help); an
-unavailable store raises, so the invocation is retried.
+unavailable store raises, so the invocation is retried. The same notifications may come through
+the ``firmware-uploads`` queue instead (S3 → SQS), as the local stack wires them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger
-from chalice.app import Blueprint, S3Event
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice.app import Blueprint, S3Event, SQSEvent
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo import MongoClient
 
@@ -26,6 +36,7 @@ from iotsphere.adapters.file_manifest_signer import FileManifestSigner
 from iotsphere.adapters.mongo_firmware_releases import COLLECTION, MongoReleaseStore
 from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
 from iotsphere.domain.firmware.manifest import MANIFEST_SUFFIX
+from iotsphere.domain.firmware.release import IMAGE_PREFIX
 from iotsphere.services.firmware.errors import (
     ImageNotFoundError,
     InvalidImageError,
@@ -35,10 +46,12 @@ from iotsphere.services.firmware.errors import (
 from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts, sign_image
 
 FIRMWARE_BUCKET = "iotsphere-firmware"
+UPLOADS_QUEUE = "firmware-uploads"
 ENV_PREFIX = "IOTSPHERE_FIRMWARE_"
 
 bp = Blueprint(__name__)
 logger = Logger(service="firmware-signing")
+processor = BatchProcessor(event_type=EventType.SQS)
 
 
 class SigningSettings(BaseModel):
@@ -82,19 +95,19 @@ def signing_ports() -> SigningPorts:
     )
 
 
-@bp.on_s3_event(bucket=FIRMWARE_BUCKET, events=["s3:ObjectCreated:*"], prefix="firmware/")
-def sign_uploaded_firmware(event: S3Event) -> None:
-    if event.key.endswith(MANIFEST_SUFFIX):
+def sign_key(key: str) -> None:
+    """Sign one uploaded key; a refusal is logged and dropped, an outage raises (retry)."""
+    if not key.startswith(IMAGE_PREFIX) or key.endswith(MANIFEST_SUFFIX):
         return
     try:
-        release = sign_image(event.key, signing_ports(), datetime.now(tz=UTC))
+        release = sign_image(key, signing_ports(), datetime.now(tz=UTC))
     except (InvalidImageError, ReleaseConflictError, ImageNotFoundError) as exc:
-        logger.warning("upload not signed", extra={"key": event.key, "reason": str(exc)})
+        logger.warning("upload not signed", extra={"key": key, "reason": str(exc)})
         return
     logger.info(
         "release signed",
         extra={
-            "key": event.key,
+            "key": key,
             "release_id": release.release_id,
             "org_id": release.org_id,
             "firmware_family": release.firmware_family,
@@ -102,4 +115,45 @@ def sign_uploaded_firmware(event: S3Event) -> None:
             "sha256": release.image_sha256,
             "key_id": release.key_id,
         },
+    )
+
+
+def uploaded_keys(body: str) -> list[str]:
+    """The object keys an S3 event notification (as S3 sends it to a queue) reports created in the
+    firmware bucket. S3's test event and other buckets' or other events' records give none."""
+    try:
+        notification = json.loads(body)
+    except ValueError:
+        logger.warning("not an S3 event notification", extra={"body": body[:200]})
+        return []
+    records = notification.get("Records", []) if isinstance(notification, dict) else []
+    keys = []
+    for record in records if isinstance(records, list) else []:
+        s3 = record.get("s3", {}) if isinstance(record, dict) else {}
+        if (
+            str(record.get("eventName", "")).startswith("ObjectCreated:")
+            and s3.get("bucket", {}).get("name") == FIRMWARE_BUCKET
+            and isinstance(s3.get("object", {}).get("key"), str)
+        ):
+            keys.append(unquote_plus(s3["object"]["key"]))
+    return keys
+
+
+def sign_record(record: SQSRecord) -> None:
+    for key in uploaded_keys(record.body):
+        sign_key(key)
+
+
+@bp.on_s3_event(bucket=FIRMWARE_BUCKET, events=["s3:ObjectCreated:*"], prefix=IMAGE_PREFIX)
+def sign_uploaded_firmware(event: S3Event) -> None:
+    """Direct S3 notification (Lambda): Lambda retries a failed invocation twice."""
+    sign_key(event.key)
+
+
+@bp.on_sqs_message(queue=UPLOADS_QUEUE, batch_size=5)
+def sign_queued_firmware(event: SQSEvent) -> PartialItemFailureResponse:
+    """S3 notifications through the ``firmware-uploads`` queue (the local stack, and wherever a
+    DLQ for uploads that could not be signed is wanted): only failed records come back."""
+    return process_partial_response(
+        event=event.to_dict(), record_handler=sign_record, processor=processor
     )

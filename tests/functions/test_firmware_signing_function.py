@@ -1,5 +1,6 @@
 """The firmware signing function on S3 events, with moto's S3 and the key-file signer."""
 
+import json
 from collections.abc import Iterator
 
 import boto3
@@ -13,6 +14,7 @@ from iotsphere.adapters.file_manifest_signer import FileManifestSigner, generate
 from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
 from iotsphere.domain.firmware.signatures import SignedManifest, TrustedKey
 from iotsphere.domain.firmware.verification import verify_update
+from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.services.firmware.errors import SigningKeyError
 from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
 from tests.sample_events import load_event
@@ -121,3 +123,47 @@ def test_settings_come_from_the_environment():
         {"IOTSPHERE_FIRMWARE_KEY_FILE": "/k.pem", "IOTSPHERE_FIRMWARE_VALIDITY_DAYS": "30"}
     )
     assert (settings.key_file, settings.validity_days, settings.max_image_mb) == ("/k.pem", 30, 256)
+
+
+def test_uploads_through_the_queue_are_signed_and_the_test_event_ignored(client, s3, ports):
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
+    response = client.lambda_.invoke(
+        "sign_queued_firmware", load_event("firmware_sqs_uploads.json")
+    )
+    assert response.payload == {"batchItemFailures": []}
+    (release,) = ports.releases.releases.values()
+    assert release.image_key == KEY
+
+
+def test_a_store_outage_returns_only_that_record_to_the_queue(client, s3, ports, monkeypatch):
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
+
+    def unavailable(release):
+        raise StoreUnavailableError("MongoDB is down")
+
+    monkeypatch.setattr(ports.releases, "add", unavailable)
+    event = load_event("firmware_sqs_uploads.json")
+    response = client.lambda_.invoke("sign_queued_firmware", event)
+    assert response.payload == {
+        "batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        '["a list"]',
+        '{"Records": [{"eventName": "ObjectRemoved:Delete", "s3": {"bucket": '
+        '{"name": "iotsphere-firmware"}, "object": {"key": "firmware/a/b/1.0.0/x.bin"}}}]}',
+        '{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": '
+        '{"name": "elsewhere"}, "object": {"key": "firmware/a/b/1.0.0/x.bin"}}}]}',
+    ],
+)
+def test_notifications_that_create_no_firmware_object_give_no_key(body):
+    assert firmware_signing.uploaded_keys(body) == []
+
+
+def test_keys_in_notifications_are_url_decoded():
+    body = json.dumps(load_event("firmware_image_uploaded.json"))
+    assert firmware_signing.uploaded_keys(body) == [KEY]
