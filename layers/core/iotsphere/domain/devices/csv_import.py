@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from iotsphere.domain.devices.messages import Message, NewDevice
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_ROWS = 1000
 REQUIRED_COLUMNS = ("name", "device_type")
 PLAIN_COLUMNS = {"name", "device_type", "tags", "groups", "serial", "firmware_version"}
 METADATA_PREFIX = "metadata."

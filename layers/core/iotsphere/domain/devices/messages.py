@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.devices.commands import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S, CommandState
 from iotsphere.domain.devices.config_schema import ANY_OBJECT, ConfigSchema
-from iotsphere.domain.devices.device import DeviceStatus
+from iotsphere.domain.devices.device import ConnectionEvent, DeviceStatus
 from iotsphere.domain.devices.device_type import MetricSpec
 from iotsphere.domain.devices.fields import (
     DeviceId,
@@ -241,9 +241,27 @@ class DeviceView(Message):
     serial: str | None
     firmware_version: str | None
     status: DeviceStatus
+    status_changed_at: datetime
     created_at: datetime
     first_seen: datetime | None
     last_seen: datetime | None
+    connection_history: list[ConnectionEvent]
+
+
+class DeviceTypeView(NewDeviceType):
+    created_at: datetime
+
+
+class ShadowRevisionView(Message):
+    """One accepted change of a side of the configuration (``revision`` is that side's version)."""
+
+    device_id: DeviceId
+    side: Literal["desired", "reported"]
+    revision: int
+    document: dict[str, Any]
+    patch: dict[str, Any] | None
+    at: datetime
+    actor: str
 
 
 class DevicePage(Message):

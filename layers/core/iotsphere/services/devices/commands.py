@@ -30,6 +30,7 @@ RESULT_STATES: dict[Literal["delivered", "rejected", "succeeded", "failed"], Com
     "failed": CommandState.FAILED,
 }
 SWEEP_BATCH = 500
+MAX_LISTED = 200
 
 
 def send_command(org_id: str, device_id: str, body: NewCommand, ports: DevicePorts) -> Command:
@@ -141,3 +142,9 @@ def get_command(org_id: str, command_id: str, ports: DevicePorts) -> Command:
     if command is None:
         raise NotFoundError(f"no command {command_id!r}")
     return command
+
+
+def list_commands(org_id: str, device_id: str, limit: int, ports: DevicePorts) -> list[Command]:
+    """The device's commands, newest first (at most 200)."""
+    get_device(org_id, device_id, ports)
+    return ports.commands.list(org_id, device_id, min(max(limit, 1), MAX_LISTED))

@@ -31,9 +31,8 @@ from iotsphere.services.devices.errors import (
     StaleVersionError,
 )
 from iotsphere.services.devices.ports import DevicePorts
-from iotsphere.services.devices.registry import get_device
+from iotsphere.services.devices.registry import SAVE_ATTEMPTS, get_device
 
-SAVE_ATTEMPTS = 5
 Outcome = Literal["applied", "unchanged", "invalid", "conflict"]
 MAX_HISTORY = 200
 

@@ -7,6 +7,7 @@ packages; the registry keeps its scrypt hash.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from iotsphere.domain.devices import credentials
@@ -26,7 +27,7 @@ def check_new_devices(org_id: str, new: Sequence[NewDevice], ports: DevicePorts)
     """Per device, what stops it from being created ("" when nothing does)."""
     types = {t: ports.types.get(org_id, t) for t in {d.device_type for d in new}}
     taken = ports.devices.names_taken(org_id, [d.name for d in new])
-    names = [d.name for d in new]
+    given = Counter(d.name for d in new)
     problems = []
     for device in new:
         reasons = []
@@ -34,8 +35,8 @@ def check_new_devices(org_id: str, new: Sequence[NewDevice], ports: DevicePorts)
             reasons.append(f"device_type: no device type {device.device_type!r}")
         if device.name in taken:
             reasons.append(f"name: a device named {device.name!r} exists already")
-        if names.count(device.name) > 1:
-            reasons.append(f"name: {device.name!r} is given {names.count(device.name)} times")
+        if given[device.name] > 1:
+            reasons.append(f"name: {device.name!r} is given {given[device.name]} times")
         problems.append("; ".join(reasons))
     return problems
 

@@ -13,6 +13,7 @@ from iotsphere.domain.devices.messages import DeviceChanges, DevicePage, DeviceV
 from iotsphere.domain.devices.search import DeviceSearch
 from iotsphere.services.devices.errors import ConflictError, InvalidInputError, NotFoundError
 from iotsphere.services.devices.ports import DevicePorts
+from iotsphere.services.devices.views import device_view
 
 SAVE_ATTEMPTS = 5
 
@@ -36,15 +37,15 @@ def get_device_type(org_id: str, type_id: str, ports: DevicePorts) -> DeviceType
     return device_type
 
 
+def list_device_types(org_id: str, ports: DevicePorts) -> list[DeviceType]:
+    return ports.types.list(org_id)
+
+
 def get_device(org_id: str, device_id: str, ports: DevicePorts) -> Device:
     device = ports.devices.get(org_id, device_id)
     if device is None:
         raise NotFoundError(f"no device {device_id!r}")
     return device
-
-
-def view(device: Device) -> DeviceView:
-    return DeviceView.model_validate(device.model_dump(include=set(DeviceView.model_fields)))
 
 
 def change_device(
@@ -65,7 +66,9 @@ def update_device(
     renamed = "name" in fields and fields["name"] != get_device(org_id, device_id, ports).name
     if renamed and ports.devices.names_taken(org_id, [fields["name"]]):
         raise InvalidInputError("name", f"a device named {fields['name']!r} exists already")
-    return view(change_device(org_id, device_id, lambda d: d.model_copy(update=fields), ports))
+    return device_view(
+        change_device(org_id, device_id, lambda d: d.model_copy(update=fields), ports)
+    )
 
 
 def search_devices(
@@ -81,6 +84,6 @@ def search_devices(
     page = found[: search.limit]
     more = len(found) > search.limit
     return DevicePage(
-        items=[view(d) for d in page],
+        items=[device_view(d) for d in page],
         next_cursor=search.cursor_after(page[-1]) if more else None,
     )
