@@ -101,6 +101,7 @@ def test_alarms_are_saved_by_revision_and_scoped_by_organization(database):
     with pytest.raises(ConcurrentUpdateError):
         store.save([acked])
     assert [a.status for a in store.open_or_flapping(owner)] == [AlarmStatus.ACKNOWLEDGED]
+    assert owner in store.orgs_with_open_alarms()
     assert store.list_alarms(owner, status=AlarmStatus.ACKNOWLEDGED)[0].acknowledged_by == "ana"
 
 

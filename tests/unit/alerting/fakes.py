@@ -114,6 +114,9 @@ class FakeAlarms:
         for alarm in alarms:
             self.saved[alarm.id] = alarm.model_copy(update={"revision": alarm.revision + 1})
 
+    def orgs_with_open_alarms(self):
+        return sorted({a.org_id for a in self.saved.values() if a.is_open})
+
     def open_or_flapping(self, org_id):
         return [a for a in self.saved.values() if a.org_id == org_id and (a.is_open or a.flapping)]
 

@@ -91,3 +91,18 @@ def test_a_disabled_rule_is_not_swept(fakes):
         {"type": "missing_data", "timeout_s": 60}, id="hb", enabled=False
     )
     assert kinds(sweep_missing_data(at(1000), fakes.ports())) == []
+
+
+def test_open_alarms_of_a_disabled_rule_clear_once(fakes):
+    fakes.rules.rules["r1"] = make_rule({"type": "threshold", "op": "above", "set": 80})
+    evaluate_readings(readings((0, 90)), fakes.ports(), at(1))
+    fakes.rules.rules["r1"] = make_rule(
+        {"type": "threshold", "op": "above", "set": 80}, enabled=False
+    )
+    result = sweep_missing_data(at(60), fakes.ports())
+    assert [(t.kind.value, t.note, t.at) for t in result.transitions] == [
+        ("cleared", "rule disabled or deleted", at(60))
+    ]
+    assert sweep_missing_data(at(120), fakes.ports()).transitions == []
+    (alarm,) = fakes.alarms.saved.values()
+    assert alarm.status.value == "cleared"

@@ -133,6 +133,15 @@ class MongoAlarmStore:
         }
         return self._find(where, limit=0)
 
+    def orgs_with_open_alarms(self) -> list[str]:
+        try:
+            found = self._collection.distinct(
+                "org_id", {"status": {"$ne": str(AlarmStatus.CLEARED)}}
+            )
+        except PyMongoError as exc:
+            raise _read("alarm read", exc) from exc
+        return sorted(found)
+
     def _find(self, where: dict[str, Any], limit: int) -> list[Alarm]:
         try:
             cursor = self._collection.find(where).sort("last_at", DESCENDING).limit(limit)

@@ -131,6 +131,15 @@ def clear_alarm(alarm: Alarm, rule: Rule, at: datetime, value: float | None) -> 
     return _changed(alarm, rule, TransitionKind.CLEARED, at, value)
 
 
+def retire(alarm: Alarm, at: datetime) -> Result:
+    """Clear an open alarm whose rule was disabled or deleted (no flap accounting: it is not the
+    rule speaking). If the rule comes back and still holds, its next reading raises anew."""
+    if not alarm.is_open:
+        return alarm, []
+    alarm = alarm.model_copy(update={"status": AlarmStatus.CLEARED, "cleared_at": at})
+    return alarm, [transition(alarm, TransitionKind.CLEARED, at, note="rule disabled or deleted")]
+
+
 def _replayed(alarm: Alarm, at: datetime) -> bool:
     return alarm.last_change_at is not None and at <= alarm.last_change_at
 

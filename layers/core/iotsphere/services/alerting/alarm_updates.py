@@ -63,19 +63,21 @@ class Changes:
 
     states: list[EvaluatorState] = field(default_factory=list)
     alarms: dict[str, Alarm] = field(default_factory=dict)
-    transitions: list[tuple[AlarmTransition, Rule, DeviceProfile]] = field(default_factory=list)
+    transitions: list[tuple[AlarmTransition, str, DeviceProfile]] = field(default_factory=list)
 
     def add(
         self,
         before: Alarm | None,
         after: Alarm | None,
         transitions: Sequence[AlarmTransition],
-        rule: Rule,
+        rule_name: str,
         device: DeviceProfile,
     ) -> None:
+        """Keep a changed alarm and its transitions, with the rule's name for the notification
+        and the device for silences."""
         if after is not None and after != before:
             self.alarms[after.id] = after
-        self.transitions.extend((t, rule, device) for t in transitions)
+        self.transitions.extend((t, rule_name, device) for t in transitions)
 
 
 def alarm_key(rule: Rule, device_id: str) -> str:
@@ -99,7 +101,7 @@ def commit(
     marked = _mark_silenced(changes.transitions, silences)
     if marked:
         log.record(marked)
-        names = {t.key: rule.name for t, rule, _ in changes.transitions}
+        names = {t.key: rule_name for t, rule_name, _ in changes.transitions}
         notifications.publish(
             [NotificationMessage.of(t, names[t.key]).model_dump_json() for t in marked if t.notify]
         )
@@ -111,7 +113,7 @@ def commit(
 
 
 def _mark_silenced(
-    transitions: Sequence[tuple[AlarmTransition, Rule, DeviceProfile]], source: SilenceSource
+    transitions: Sequence[tuple[AlarmTransition, str, DeviceProfile]], source: SilenceSource
 ) -> list[AlarmTransition]:
     by_org: dict[str, list[datetime]] = {}
     for t, _, _ in transitions:
@@ -119,11 +121,11 @@ def _mark_silenced(
             by_org.setdefault(t.org_id, []).append(t.at)
     windows = {org: source.overlapping(org, min(ats), max(ats)) for org, ats in by_org.items()}
     marked = []
-    for t, rule, device in transitions:
+    for t, _, device in transitions:
         if (
             t.notify
             and t.kind in SILENCEABLE
-            and silencing(windows[t.org_id], rule.id, device, t.at)
+            and silencing(windows[t.org_id], t.rule_id, device, t.at)
         ):
             t = t.model_copy(update={"suppressed": "silenced"})
         marked.append(t)

@@ -104,7 +104,7 @@ def evaluate_readings(
         alarm, transitions = apply_verdicts(old, rule, profile.device_id, verdicts, now)
         if alarm is not None:
             alarms[alarm_id] = alarm
-        changes.add(old, alarm, transitions, rule, profile)
+        changes.add(old, alarm, transitions, rule.name, profile)
     recorded = commit(
         changes,
         silences=ports.silences,

@@ -64,6 +64,9 @@ class AlarmStore(Protocol):
     def open_or_flapping(self, org_id: str) -> list[Alarm]:
         """Alarms the sweep may escalate or settle."""
 
+    def orgs_with_open_alarms(self) -> list[str]:
+        """Across organizations, for the sweep only."""
+
 
 class TransitionLog(Protocol):
     def record(self, transitions: Sequence[AlarmTransition]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from iotsphere.domain.alerting.alarms import Alarm, escalate, settle
+from iotsphere.domain.alerting.alarms import Alarm, escalate, retire, settle
 from iotsphere.domain.alerting.conditions import MissingDataCondition
 from iotsphere.domain.alerting.evaluator import Verdict, adopt, check_missing, release_until
 from iotsphere.domain.alerting.rules import Rule
@@ -25,7 +25,7 @@ class SweepResult:
 
 
 def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
-    orgs = ports.rules.orgs_with_enabled_rules()
+    orgs = sorted({*ports.rules.orgs_with_enabled_rules(), *ports.alarms.orgs_with_open_alarms()})
     transitions: list[AlarmTransition] = []
     states_changed = 0
     for org_id in orgs:
@@ -67,14 +67,21 @@ def _sweep_org(org_id: str, now: datetime, ports: AlertingPorts) -> Changes:
         after, made = apply_verdicts(before, rule, saved.device_id, verdicts + raised, now)
         if after is not None:
             alarms[key] = after
-        changes.add(before, after, made, rule, _profile(profiles, org_id, saved.device_id))
+        changes.add(before, after, made, rule.name, _profile(profiles, org_id, saved.device_id))
     for alarm in list(alarms.values()):
+        device = _profile(profiles, org_id, alarm.device_id)
         alarm_rule = rules.get(alarm.rule_id)
         if alarm_rule is not None:
-            _escalate_and_settle(
-                alarm, alarm_rule, now, changes, _profile(profiles, org_id, alarm.device_id)
-            )
+            _escalate_and_settle(alarm, alarm_rule, now, changes, device)
+        elif alarm.is_open:
+            _retire(alarm, now, changes, device)
     return changes
+
+
+def _retire(alarm: Alarm, now: datetime, changes: Changes, device: DeviceProfile) -> None:
+    """An open alarm of a rule no longer enabled clears, named by its rule id."""
+    after, cleared = retire(alarm, now)
+    changes.add(alarm, after, cleared, alarm.rule_id, device)
 
 
 def _escalate_and_settle(
@@ -84,7 +91,7 @@ def _escalate_and_settle(
     after, escalated = escalate(before, rule, now)
     after, settled = settle(after, rule, now)
     if escalated or settled:
-        changes.add(alarm, after, escalated + settled, rule, device)
+        changes.add(alarm, after, escalated + settled, rule.name, device)
 
 
 def _profile(profiles: dict[str, DeviceProfile], org_id: str, device_id: str) -> DeviceProfile:
