@@ -1,11 +1,11 @@
 """firmware signing: an image uploaded under ``firmware/`` becomes a signed, recorded release.
 
 The upload's key says what it is: ``firmware/<organization>/<firmware family>/<version>/<file>``
-(an optional ``x-amz-meta-min-version`` sets the manifest's minimum version). The signed manifest
-is written next to the image as ``<file>.manifest.json``; that write fires this handler too, and is
-skipped. An upload that cannot be a release is logged and dropped (retrying cannot help); an
-unavailable store raises, so the invocation is retried. The same notifications may come through
-the ``firmware-uploads`` queue instead (S3 → SQS), as the local stack wires them.
+(an optional ``x-amz-meta-min-version`` sets the manifest's minimum version). The bucket sends its
+``ObjectCreated`` notifications to the ``firmware-uploads`` queue (S3 → SQS → this function, the
+same locally and on AWS, with a DLQ). The signed manifest is written next to the image as
+``<file>.manifest.json``; its own notification is skipped. An upload that cannot be a release is
+logged and dropped (retrying cannot help); an unavailable store fails the record, so it is retried.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from chalice.app import Blueprint, S3Event, SQSEvent
+from chalice.app import Blueprint, SQSEvent
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo import MongoClient
 
@@ -144,16 +144,10 @@ def sign_record(record: SQSRecord) -> None:
         sign_key(key)
 
 
-@bp.on_s3_event(bucket=FIRMWARE_BUCKET, events=["s3:ObjectCreated:*"], prefix=IMAGE_PREFIX)
-def sign_uploaded_firmware(event: S3Event) -> None:
-    """Direct S3 notification (Lambda): Lambda retries a failed invocation twice."""
-    sign_key(event.key)
-
-
 @bp.on_sqs_message(queue=UPLOADS_QUEUE, batch_size=5)
-def sign_queued_firmware(event: SQSEvent) -> PartialItemFailureResponse:
-    """S3 notifications through the ``firmware-uploads`` queue (the local stack, and wherever a
-    DLQ for uploads that could not be signed is wanted): only failed records come back."""
+def sign_uploaded_firmware(event: SQSEvent) -> PartialItemFailureResponse:
+    """S3 notifications of the firmware bucket through the ``firmware-uploads`` queue: only the
+    records that failed for a reason worth retrying come back (after N receives: the DLQ)."""
     return process_partial_response(
         event=event.to_dict(), record_handler=sign_record, processor=processor
     )

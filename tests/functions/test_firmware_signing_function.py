@@ -1,4 +1,5 @@
-"""The firmware signing function on S3 events, with moto's S3 and the key-file signer."""
+"""The firmware signing function on S3 notifications from its queue, with moto's S3 and the
+key-file signer."""
 
 import json
 from collections.abc import Iterator
@@ -61,9 +62,25 @@ def client() -> Iterator[Client]:
         yield test_client
 
 
+def queued(*notifications: dict) -> dict:
+    """S3 notifications as the firmware-uploads queue delivers them, one per record."""
+    template = load_event("firmware_sqs_uploads.json")["Records"][0]
+    return {
+        "Records": [
+            {**template, "messageId": f"m-{index}", "body": json.dumps(notification)}
+            for index, notification in enumerate(notifications)
+        ]
+    }
+
+
+def sign(client: Client, *notifications: dict) -> None:
+    response = client.lambda_.invoke("sign_uploaded_firmware", queued(*notifications))
+    assert response.payload == {"batchItemFailures": []}
+
+
 def test_an_uploaded_image_gets_a_signed_manifest_and_a_release(client, s3, ports):
     s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
-    client.lambda_.invoke("sign_uploaded_firmware", load_event("firmware_image_uploaded.json"))
+    sign(client, load_event("firmware_image_uploaded.json"))
     (release,) = ports.releases.releases.values()
     assert (release.org_id, release.firmware_family, release.version, release.image_key) == (
         "acme",
@@ -82,15 +99,15 @@ def test_an_uploaded_image_gets_a_signed_manifest_and_a_release(client, s3, port
 def test_a_redelivered_event_records_one_release(client, s3, ports):
     s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
     event = load_event("firmware_image_uploaded.json")
-    client.lambda_.invoke("sign_uploaded_firmware", event)
+    sign(client, event)
     first = s3.get_object(Bucket=BUCKET, Key=KEY + ".manifest.json")["Body"].read()
-    client.lambda_.invoke("sign_uploaded_firmware", event)
+    sign(client, event)
     assert len(ports.releases.releases) == 1
     assert s3.get_object(Bucket=BUCKET, Key=KEY + ".manifest.json")["Body"].read() == first
 
 
 def test_the_manifest_write_that_fires_the_function_again_is_skipped(client, s3, ports):
-    client.lambda_.invoke("sign_uploaded_firmware", load_event("firmware_manifest_written.json"))
+    sign(client, load_event("firmware_manifest_written.json"))
     assert ports.releases.releases == {}
 
 
@@ -98,7 +115,7 @@ def test_an_upload_that_cannot_be_a_release_is_dropped_with_the_reason(client, s
     event = load_event("firmware_image_uploaded.json")
     event["Records"][0]["s3"]["object"]["key"] = "firmware/acme/pump.bin"
     s3.put_object(Bucket=BUCKET, Key="firmware/acme/pump.bin", Body=IMAGE)
-    client.lambda_.invoke("sign_uploaded_firmware", event)
+    sign(client, event)
     assert ports.releases.releases == {}
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
     assert [(r.getMessage(), r.reason.split(" is ")[-1]) for r in caplog.records] == [
@@ -107,7 +124,7 @@ def test_an_upload_that_cannot_be_a_release_is_dropped_with_the_reason(client, s
 
 
 def test_a_missing_image_is_dropped(client, s3, ports):
-    client.lambda_.invoke("sign_uploaded_firmware", load_event("firmware_image_uploaded.json"))
+    sign(client, load_event("firmware_image_uploaded.json"))
     assert ports.releases.releases == {}
 
 
@@ -128,7 +145,7 @@ def test_settings_come_from_the_environment():
 def test_uploads_through_the_queue_are_signed_and_the_test_event_ignored(client, s3, ports):
     s3.put_object(Bucket=BUCKET, Key=KEY, Body=IMAGE)
     response = client.lambda_.invoke(
-        "sign_queued_firmware", load_event("firmware_sqs_uploads.json")
+        "sign_uploaded_firmware", load_event("firmware_sqs_uploads.json")
     )
     assert response.payload == {"batchItemFailures": []}
     (release,) = ports.releases.releases.values()
@@ -143,7 +160,7 @@ def test_a_store_outage_returns_only_that_record_to_the_queue(client, s3, ports,
 
     monkeypatch.setattr(ports.releases, "add", unavailable)
     event = load_event("firmware_sqs_uploads.json")
-    response = client.lambda_.invoke("sign_queued_firmware", event)
+    response = client.lambda_.invoke("sign_uploaded_firmware", event)
     assert response.payload == {
         "batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]
     }
