@@ -1,5 +1,6 @@
 """Every refusal a device makes, each with its own code; and the one path that accepts."""
 
+import base64
 import hashlib
 import json
 from datetime import timedelta
@@ -8,7 +9,7 @@ import pytest
 
 from iotsphere.domain.firmware.errors import FirmwareRefusedError
 from iotsphere.domain.firmware.refusals import RefusalCode
-from iotsphere.domain.firmware.signatures import ManifestSignature, SignedManifest
+from iotsphere.domain.firmware.signatures import ManifestSignature, SignedManifest, TrustedKey
 from iotsphere.domain.firmware.verification import ImageVerifier, verify_update
 from tests.unit.firmware.factories import IMAGE, IMAGE_KEY, NOW, KeyPair, chunks, device, manifest
 
@@ -144,3 +145,11 @@ def test_a_second_trusted_key_is_accepted_during_a_rotation():
     new = KeyPair()
     signed = new.sign(manifest(image_sha256=hashlib.sha256(IMAGE).hexdigest()))
     verify_update(signed, [KEY.trusted, new.trusted], device(), NOW, IMAGE_KEY, [IMAGE])
+
+
+def test_a_provisioned_base64_public_key_becomes_the_trusted_key_with_its_id():
+    provisioned = base64.b64encode(KEY.public).decode()
+    assert TrustedKey.from_base64(provisioned) == KEY.trusted
+    for bad in ("not base64!", base64.b64encode(b"short").decode()):
+        with pytest.raises(ValueError, match="base64 of 32 bytes"):
+            TrustedKey.from_base64(bad)

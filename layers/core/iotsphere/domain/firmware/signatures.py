@@ -64,6 +64,17 @@ class TrustedKey(BaseModel):
     def of(cls, public_key: bytes) -> TrustedKey:
         return cls(key_id=key_id_of(public_key), public_key=base64.b64encode(public_key).decode())
 
+    @classmethod
+    def from_base64(cls, public_key: str) -> TrustedKey:
+        """The key as a provisioning package carries it (base64 of the raw 32 bytes)."""
+        try:
+            raw = base64.b64decode(public_key, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError("a firmware public key is base64 of 32 bytes") from exc
+        if len(raw) != ED25519_PUBLIC_KEY_BYTES:
+            raise ValueError("a firmware public key is base64 of 32 bytes")
+        return cls.of(raw)
+
     def raw(self) -> bytes:
         return base64.b64decode(self.public_key, validate=True)
 
