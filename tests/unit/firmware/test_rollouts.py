@@ -166,8 +166,19 @@ def test_an_expired_release_cannot_start_and_halts_a_running_rollout(ports):
 def test_the_sweep_advances_every_running_rollout(ports):
     start(ports)
     settle(ports, offered_in_wave(ports, 0), "healthy")
-    (advanced,) = advance_rollouts(ports, NOW + SOAK)
-    assert advanced.wave == 1
+    sweep = advance_rollouts(ports, NOW + SOAK)
+    assert ([r.wave for r in sweep.advanced], sweep.failed) == ([1], {})
+
+
+def test_one_rollout_failing_does_not_stop_the_sweep(ports):
+    start(ports)
+    second = ports.rollouts.rollouts["ro-1"].model_copy(
+        update={"rollout_id": "ro-2", "release_id": "rel-gone"}
+    )
+    ports.rollouts.rollouts["ro-2"] = second
+    sweep = advance_rollouts(ports, NOW + SOAK)
+    assert [r.rollout_id for r in sweep.advanced] == ["ro-1"]
+    assert sweep.failed == {"ro-2": "rel-gone"}
 
 
 def test_a_write_that_raced_another_is_refused(ports):

@@ -28,6 +28,7 @@ from iotsphere.domain.firmware.rollout import (
     judge_wave,
 )
 from iotsphere.domain.firmware.waves import WavePlan, assign_waves, wave_ends
+from iotsphere.services.errors import ServiceError
 from iotsphere.services.firmware.errors import (
     InvalidRolloutRequestError,
     RolloutStateError,
@@ -79,14 +80,14 @@ def start_rollout(
     release = ports.releases.get(org_id, request.release_id)
     if release.expires_at <= now:
         raise InvalidRolloutRequestError(f"release {release.release_id} has expired")
-    devices = ports.targets.resolve(org_id, request.target, release.firmware_family)
+    devices = set(ports.targets.resolve(org_id, request.target, release.firmware_family))
     if not devices:
         raise InvalidRolloutRequestError(
             f"target: no {release.firmware_family} devices of this organization match"
         )
-    if len(set(devices)) > MAX_TARGETS:
+    if len(devices) > MAX_TARGETS:
         raise InvalidRolloutRequestError(f"target: more than {MAX_TARGETS} devices match")
-    ends = wave_ends(len(set(devices)), request.plan)
+    ends = wave_ends(len(devices), request.plan)
     rollout = Rollout(
         rollout_id=rollout_id,
         org_id=org_id,
@@ -191,16 +192,25 @@ def advance_rollout(org_id: str, rollout_id: str, ports: RolloutPorts, now: date
     return judged
 
 
-def advance_rollouts(ports: RolloutPorts, now: datetime) -> list[Rollout]:
-    """The scheduled sweep over every running rollout; one that raced another call is skipped
-    (the other call did the work)."""
-    advanced = []
+@dataclass(frozen=True)
+class SweepResult:
+    advanced: list[Rollout]
+    failed: dict[str, str]  # rollout id -> why it could not be advanced this time
+
+
+def advance_rollouts(ports: RolloutPorts, now: datetime) -> SweepResult:
+    """The scheduled sweep over every running rollout. One that raced another call is left to
+    that call; one that fails does not stop the others (the next sweep tries it again)."""
+    advanced: list[Rollout] = []
+    failed: dict[str, str] = {}
     for rollout in ports.rollouts.running():
         try:
             advanced.append(advance_rollout(rollout.org_id, rollout.rollout_id, ports, now))
         except RolloutStateError:
             continue
-    return advanced
+        except ServiceError as exc:
+            failed[rollout.rollout_id] = str(exc)
+    return SweepResult(advanced=advanced, failed=failed)
 
 
 def _change(
