@@ -272,4 +272,4 @@ def _remember(state: EvaluatorState, rule: Rule, ts_ms: int, value: float) -> No
         return
     state.history.append((ts_ms, value))
     start = bisect.bisect_right(state.history, (ts_ms - window_ms, float("inf")))
-    state.history = state.history[max(start, len(state.history) - MAX_HISTORY_POINTS) :]
+    del state.history[: max(start, len(state.history) - MAX_HISTORY_POINTS)]

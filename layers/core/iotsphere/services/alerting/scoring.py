@@ -19,17 +19,20 @@ class ScoredRow:
 
 
 def score_series(rule: Rule, rows: Sequence[tuple[datetime, float]]) -> list[ScoredRow]:
-    """Rows are evaluated in timestamp order and answered in their own order; a row with the
-    timestamp of an earlier one is the same reading again: no score, the alarm as it stands."""
+    """Rows are evaluated in timestamp order, in one pass, and answered in their own order; a row
+    with the timestamp of an earlier one is the same reading again: no score, the alarm as the
+    first one left it."""
     rule = rule.model_copy(update={"lateness_s": 0})
-    state = new_state(rule, "series")
-    scored: list[ScoredRow | None] = [None] * len(rows)
-    for index in sorted(range(len(rows)), key=lambda i: rows[i][0]):
-        at, value = rows[index]
-        state, verdicts = accept(state, rule, [(to_ms(at), value)])
-        last = verdicts[-1] if verdicts else None
-        scored[index] = ScoredRow(
-            score=None if last is None else last.score,
-            alarm=state.active if last is None else last.active,
-        )
-    return [row for row in scored if row is not None]
+    stamps = [to_ms(at) for at, _ in rows]
+    first: dict[int, int] = {}
+    for index in sorted(range(len(rows)), key=lambda i: stamps[i]):
+        first.setdefault(stamps[index], index)
+    points = [(ts_ms, rows[index][1]) for ts_ms, index in first.items()]
+    _, verdicts = accept(new_state(rule, "series"), rule, points)
+    at_stamp = {verdict.ts_ms: verdict for verdict in verdicts}
+    scored = []
+    for index, ts_ms in enumerate(stamps):
+        verdict = at_stamp[ts_ms]
+        score = verdict.score if first[ts_ms] == index else None
+        scored.append(ScoredRow(score=score, alarm=verdict.active))
+    return scored
