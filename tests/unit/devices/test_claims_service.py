@@ -4,10 +4,11 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.claim_sealing import SealError, public_key_of, unseal
 from iotsphere.domain.devices.messages import ClaimRequest, ClaimResponse, ProvisioningPackage
-from iotsphere.services.devices.claims import allow_serials, claim_device
+from iotsphere.services.devices.claims import allow_serials, claim_device, release_serial
 from iotsphere.services.devices.errors import (
     AlreadyExistsError,
     ClaimRefusedError,
+    ConflictError,
     InvalidInputError,
     NotFoundError,
 )
@@ -108,3 +109,17 @@ def test_allowlisting_checks_the_type_duplicates_and_serials_on_any_list(ports):
     with pytest.raises(AlreadyExistsError):
         allow_serials(OTHER_ORG, "thermo", ["SN-2", "SN-1"], ports)
     assert ports.claims.get("SN-2") is None
+
+
+def test_a_serial_is_released_only_after_its_device_is_decommissioned(ports):
+    allow_serials(ORG, "thermo", ["SN-1"], ports)
+    first = opened(claim_device(claim(), ports.clock(), ports))
+    with pytest.raises(ConflictError, match="decommission device"):
+        release_serial(ORG, "SN-1", ports)
+    with pytest.raises(NotFoundError):
+        release_serial(OTHER_ORG, "SN-1", ports)
+    decommission_device(ORG, first.device_id, ports)
+    assert release_serial(ORG, "SN-1", ports).device_id is None
+    second = opened(claim_device(claim(key=ATTACKER_KEY), ports.clock(), ports), ATTACKER_KEY)
+    assert second.device_id != first.device_id
+    assert get_device(ORG, second.device_id, ports).name == f"SN-1 {second.device_id}"

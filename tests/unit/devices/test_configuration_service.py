@@ -23,6 +23,7 @@ from iotsphere.services.devices.errors import (
     NotFoundError,
     StaleVersionError,
 )
+from iotsphere.services.errors import StoreUnavailableError
 from tests.unit.devices.conftest import ORG, OTHER_ORG, onboard
 
 
@@ -60,7 +61,17 @@ def test_an_invalid_patch_names_the_path_and_changes_nothing(ports, device_id):
 def test_a_patch_that_changes_nothing_keeps_the_version(ports, device_id):
     view = update_desired(ORG, device_id, patch({"mode": "eco"}), "alice", ports)
     assert view.desired_version == 1
-    assert ports.channel.published == []
+    assert len(history(ORG, device_id, "desired", 10, ports)) == 1
+
+
+def test_a_retry_after_a_failed_publish_publishes_what_was_saved(ports, device_id):
+    ports.channel.down = True
+    with pytest.raises(StoreUnavailableError):
+        update_desired(ORG, device_id, patch({"interval_s": 10}), "alice", ports)
+    ports.channel.down = False
+    update_desired(ORG, device_id, patch({"interval_s": 10}), "alice", ports)
+    (payload,) = ports.channel.on(topics.desired_config(device_id))
+    assert DesiredConfigMessage.model_validate_json(payload).desired_version == 2
 
 
 def test_an_expected_version_that_is_not_current_is_refused(ports, device_id):

@@ -6,7 +6,8 @@ the claim's public key before anything else is made (a conditional write, so con
 for one binding). The answer is sealed to that key, so the other holders of the claim credential
 cannot read it. A replay with the same key (the device lost the answer) gets the same identity with
 a new password; a claim with another key is refused. If onboarding fails after the binding, the
-binding is released so the device may try again.
+binding is released so the device may try again. To let a serial claim again (a replaced board),
+an operator decommissions its device and then releases the serial.
 """
 
 from __future__ import annotations
@@ -16,16 +17,22 @@ from datetime import datetime
 
 from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.claim_sealing import seal
+from iotsphere.domain.devices.device import DeviceStatus
 from iotsphere.domain.devices.messages import (
     ClaimRequest,
     ClaimResponse,
     NewDevice,
     ProvisioningPackage,
 )
-from iotsphere.services.devices.errors import ClaimRefusedError, InvalidInputError
+from iotsphere.services.devices.errors import (
+    ClaimRefusedError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+)
 from iotsphere.services.devices.onboarding import onboard_devices, reissue_credentials
 from iotsphere.services.devices.ports import AllowedSerial, DevicePorts
-from iotsphere.services.devices.registry import get_device_type
+from iotsphere.services.devices.registry import get_device, get_device_type
 
 MAX_SERIALS_PER_CALL = 5000
 SAMPLE_KEY = "A" * 43
@@ -88,10 +95,26 @@ def _identity_for(
 
 
 def _onboard(entry: AllowedSerial, device_id: str, ports: DevicePorts) -> ProvisioningPackage:
-    new = NewDevice(name=entry.serial, device_type=entry.device_type, serial=entry.serial)
+    name = entry.serial  # or, when a retired device of this serial keeps the name, with its id
+    if ports.devices.names_taken(entry.org_id, [name]):
+        name = f"{entry.serial} {device_id}"
+    new = NewDevice(name=name, device_type=entry.device_type, serial=entry.serial)
     try:
         (package,) = onboard_devices(entry.org_id, [new], ports, device_ids=[device_id])
     except BaseException:
         ports.claims.release(entry.serial, device_id)
         raise
     return package
+
+
+def release_serial(org_id: str, serial: str, ports: DevicePorts) -> AllowedSerial:
+    """Unbind a claimed serial whose device was decommissioned, so it may claim a new identity."""
+    entry = ports.claims.get(serial)
+    if entry is None or entry.org_id != org_id:
+        raise NotFoundError(f"no serial {serial!r} on the allowlist")
+    if entry.device_id is None:
+        return entry
+    if get_device(org_id, entry.device_id, ports).status is not DeviceStatus.DECOMMISSIONED:
+        raise ConflictError(f"decommission device {entry.device_id} before releasing {serial!r}")
+    ports.claims.release(serial, entry.device_id)
+    return ports.claims.get(serial) or entry

@@ -73,7 +73,8 @@ def update_desired(
             patched = shadow.patched(body.patch, schema, ports.clock())
         except InvalidConfigError as exc:
             raise InvalidInputError("patch", str(exc)) from exc
-        if patched.desired == shadow.desired:
+        if patched.desired == shadow.desired:  # publish again: heals a publish that failed
+            publish_desired(shadow, ports)
             return shadow_view(shadow)
         if len(json.dumps(patched.desired)) > MAX_DOCUMENT_CHARS:
             raise InvalidInputError("patch", f"configuration over {MAX_DOCUMENT_CHARS} characters")
