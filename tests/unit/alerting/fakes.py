@@ -134,6 +134,18 @@ class FakeSilences:
     def __init__(self) -> None:
         self.silences: list[Silence] = []
 
+    def save(self, silence: Silence) -> None:
+        self.silences = [
+            s for s in self.silences if (s.org_id, s.id) != (silence.org_id, silence.id)
+        ]
+        self.silences.append(silence)
+
+    def delete(self, org_id: str, silence_id: str) -> None:
+        kept = [s for s in self.silences if (s.org_id, s.id) != (org_id, silence_id)]
+        if len(kept) == len(self.silences):
+            raise NotFoundError(f"no silence {silence_id!r}")
+        self.silences = kept
+
     def overlapping(self, org_id, start, end):
         return [
             s

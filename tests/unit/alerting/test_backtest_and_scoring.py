@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.transitions import from_ms
 from iotsphere.services.alerting import score_command
@@ -11,10 +12,12 @@ from iotsphere.services.alerting.backtest import (
     BacktestPorts,
     BacktestRangeError,
     backtest,
+    backtest_rule,
 )
+from iotsphere.services.alerting.errors import NotFoundError
 from iotsphere.services.alerting.scoring import ScoredRow, score_series
 from iotsphere.services.alerting.series_csv import SeriesFormatError, read_series, write_scored
-from tests.unit.alerting.fakes import FakeDevices, FakeHistory
+from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeRules
 from tests.unit.alerting.rules import T0, make_rule, seconds
 
 ABOVE = {"type": "threshold", "op": "above", "set": 80, "clear": 75}
@@ -66,6 +69,31 @@ def test_backtest_of_missing_data_raises_at_the_end_of_a_silent_range(ports):
     rule = make_rule({"type": "missing_data", "timeout_s": 60})
     found = backtest(rule, at(0), at(600), ports)
     assert [(a.device_id, a.raised_at) for a in found] == [("pump-2", at(65)), ("pump-1", at(80))]
+
+
+def test_backtest_a_saved_rule_by_id_or_a_draft_body(ports):
+    rules = FakeRules()
+    rules.save(make_rule(ABOVE, org_id="org-a"))
+    saved = backtest_rule("org-a", "r1", at(0), at(30), ports, rules)
+    draft = backtest_rule(
+        "org-a",
+        {
+            "scope": {"kind": "all"},
+            "metric": "temperature",
+            "severity": "minor",
+            "condition": ABOVE,
+            "org_id": "org-b",
+        },
+        at(0),
+        at(30),
+        ports,
+        rules,
+    )
+    assert [a.device_id for a in saved] == [a.device_id for a in draft] == ["pump-2", "pump-1"]
+    with pytest.raises(NotFoundError):
+        backtest_rule("org-b", "r1", at(0), at(30), ports, rules)
+    with pytest.raises(RuleValidationError):
+        backtest_rule("org-a", {"metric": "temperature"}, at(0), at(30), ports, rules)
 
 
 @pytest.mark.parametrize(("start", "end"), [(at(10), at(10)), (at(0), at(0) + timedelta(days=32))])

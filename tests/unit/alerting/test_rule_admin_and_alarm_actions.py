@@ -15,8 +15,9 @@ from iotsphere.services.alerting.alarm_actions import (
 )
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
 from iotsphere.services.alerting.rule_admin import save_rule
+from iotsphere.services.alerting.silence_admin import save_silence
 from tests.fakes import FakePublisher
-from tests.unit.alerting.fakes import FakeAlarms, FakeLog, FakeRules
+from tests.unit.alerting.fakes import FakeAlarms, FakeLog, FakeRules, FakeSilences
 from tests.unit.alerting.rules import make_rule
 from tests.unit.devices.fakes import FakeTypes
 
@@ -117,3 +118,25 @@ def test_a_concurrent_action_loses_and_notifies_nothing(ports):
     with pytest.raises(ConcurrentUpdateError):
         acknowledge_alarm("orga", alarm_id, "ana", AT, found)
     assert found.notifications.bodies == []
+
+
+def test_a_silence_is_saved_under_the_callers_organization_and_name():
+    store = FakeSilences()
+    body = {
+        "kind": "group",
+        "value": "plant-1",
+        "org_id": "orgb",
+        "created_by": "mallory",
+        "starts_at": "2026-11-26T18:00:00Z",
+        "ends_at": "2026-11-26T20:00:00Z",
+        "reason": "pump replacement",
+    }
+    silence = save_silence("orga", "s1", body, "ana", store)
+    assert (silence.org_id, silence.id, silence.created_by) == ("orga", "s1", "ana")
+    assert store.silences == [silence]
+    with pytest.raises(RuleValidationError) as caught:
+        save_silence("orga", "s2", {**body, "ends_at": "2026-11-26T17:00:00Z"}, "ana", store)
+    assert "after starts_at" in caught.value.reason
+    with pytest.raises(RuleValidationError) as caught:
+        save_silence("orga", "s3", {**body, "kind": "planet"}, "ana", store)
+    assert caught.value.path == "kind"

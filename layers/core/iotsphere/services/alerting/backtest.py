@@ -3,8 +3,10 @@ stored history of each device in its scope. Nothing is stored and nobody is noti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -16,11 +18,12 @@ from iotsphere.domain.alerting.evaluator import (
     new_state,
     prime,
 )
+from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
 from iotsphere.domain.alerting.transitions import from_ms, to_ms
 from iotsphere.services.alerting.errors import AlertingServiceError
-from iotsphere.services.alerting.ports import DeviceDirectory, HistoryReader
+from iotsphere.services.alerting.ports import DeviceDirectory, HistoryReader, RuleStore
 
 MAX_RANGE = timedelta(days=31)
 MAX_DEVICES = 200
@@ -54,6 +57,22 @@ def backtest(
     for device in _devices(rule, ports.devices):
         found += replay(rule, device.device_id, start, end, ports.history)
     return sorted(found, key=lambda alarm: (alarm.raised_at, alarm.device_id))
+
+
+def backtest_rule(
+    org_id: str,
+    rule: str | Mapping[str, Any],
+    start: datetime,
+    end: datetime,
+    ports: BacktestPorts,
+    rules: RuleStore,
+) -> list[BacktestAlarm]:
+    """Backtest a saved rule (its id) or a draft (a body, checked like a rule being saved)."""
+    if isinstance(rule, str):
+        checked = rules.get(org_id, rule)
+    else:
+        checked = parse_rule({"id": "draft", "name": "draft", **rule, "org_id": org_id})
+    return backtest(checked, start, end, ports)
 
 
 def replay(

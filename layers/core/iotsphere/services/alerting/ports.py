@@ -89,3 +89,11 @@ class RuleStore(RuleSource, Protocol):
 
     def delete(self, org_id: str, rule_id: str) -> None:
         """Raise ``NotFoundError`` when the organization has no such rule."""
+
+
+class SilenceStore(SilenceSource, Protocol):
+    def save(self, silence: Silence) -> None:
+        """Insert or replace the silence (organization + id)."""
+
+    def delete(self, org_id: str, silence_id: str) -> None:
+        """Raise ``NotFoundError`` when the organization has no such silence."""
