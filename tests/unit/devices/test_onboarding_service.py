@@ -128,3 +128,24 @@ def test_revoke_then_reissue_gives_a_new_password_only(ports):
     stored = get_device(ORG, package.device_id, ports).credential_hash
     assert verify_password(again.password, stored)
     assert not verify_password(package.password, stored)
+
+
+class BrokenRemoval(Exception):
+    pass
+
+
+def test_undo_goes_on_when_one_of_its_steps_fails(ports):
+    ports.broker.fail_on = "d00000000000000000002"
+
+    def remove(device_id):
+        raise BrokenRemoval(device_id)
+
+    ports.broker.remove = remove
+    new = [NewDevice(name=f"t{i}", device_type="thermo") for i in range(2)]
+    with pytest.raises(StoreUnavailableError):
+        onboard_devices(ORG, new, ports)
+    assert (ports.devices.rows, ports.shadows.rows) == ({}, {})
+
+
+def test_onboarding_nothing_makes_nothing(ports):
+    assert onboard_devices(ORG, [], ports) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import suppress
 
 from iotsphere.domain.devices import credentials
 from iotsphere.domain.devices.device import Device, DeviceStatus
@@ -45,6 +46,8 @@ def onboard_devices(
     org_id: str, new: Sequence[NewDevice], ports: DevicePorts, *, device_ids: Sequence[str] = ()
 ) -> list[ProvisioningPackage]:
     """Create devices with their default configuration and credentials; one package each."""
+    if not new:
+        return []
     for index, problem in enumerate(check_new_devices(org_id, new, ports)):
         if problem:
             raise InvalidInputError(f"devices[{index}]", problem)
@@ -96,10 +99,14 @@ def _store_all(
             ports.broker.add(device.id, password)
             added.append(device.id)
     except BaseException:
+        # every step of the undo is tried even if one fails; the original error is raised
         for device_id in added:
-            ports.broker.remove(device_id)
-        ports.shadows.remove(org_id, ids)
-        ports.devices.remove(org_id, ids)
+            with suppress(Exception):
+                ports.broker.remove(device_id)
+        with suppress(Exception):
+            ports.shadows.remove(org_id, ids)
+        with suppress(Exception):
+            ports.devices.remove(org_id, ids)
         raise
 
 
