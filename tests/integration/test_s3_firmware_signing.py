@@ -17,6 +17,7 @@ from iotsphere.domain.firmware.signatures import SignedManifest, TrustedKey
 from iotsphere.domain.firmware.verification import DeviceFirmware, verify_update
 from iotsphere.services.firmware.errors import ImageNotFoundError
 from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts, sign_image
+from iotsphere.services.firmware.uploads import UploadRequest, request_upload
 
 pytestmark = pytest.mark.integration
 BUCKET = "iotsphere-firmware"
@@ -68,3 +69,17 @@ def test_an_upload_is_signed_and_served_through_a_short_lived_url(s3, ports):
 def test_a_missing_image_is_not_found(ports):
     with pytest.raises(ImageNotFoundError):
         ports.images.describe(f"firmware/org-{uuid.uuid4().hex[:8]}/pump-v2/1.0.0/absent.bin")
+
+
+def test_an_image_put_through_an_upload_ticket_is_signed_with_its_minimum_version(s3, ports):
+    org = f"org-{uuid.uuid4().hex[:8]}"
+    request = UploadRequest(
+        firmware_family="pump-v2", version="3.0.0", file_name="pump.bin", min_version="2.0.0"
+    )
+    now = datetime.now(tz=UTC)
+    ticket = request_upload(org, request, ports.images, ports.releases, now)
+    put = urllib.request.Request(ticket.upload_url, data=IMAGE, method="PUT")  # noqa: S310
+    with urllib.request.urlopen(put, timeout=10) as response:  # noqa: S310 (our endpoint)
+        assert response.status == 200
+    release = sign_image(ticket.image_key, ports, now)
+    assert (release.org_id, release.version, release.min_version) == (org, "3.0.0", "2.0.0")

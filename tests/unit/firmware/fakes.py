@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from iotsphere.domain.firmware.offer import FirmwareOffer
@@ -46,6 +46,10 @@ class FakeImages:
 
     def download_url(self, key: str, expires_in: timedelta) -> str:
         return f"https://fake/{key}?expires={int(expires_in.total_seconds())}"
+
+    def upload_url(self, key: str, expires_in: timedelta, metadata: Mapping[str, str]) -> str:
+        meta = "".join(f"&{name}={value}" for name, value in sorted(metadata.items()))
+        return f"https://fake/{key}?put&expires={int(expires_in.total_seconds())}{meta}"
 
 
 class FakeReleases:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -49,13 +49,19 @@ class S3FirmwareImages:
             raise self._fail(key, exc) from exc
 
     def download_url(self, key: str, expires_in: timedelta) -> str:
+        return self._presign("get_object", {"Key": key}, expires_in)
+
+    def upload_url(self, key: str, expires_in: timedelta, metadata: Mapping[str, str]) -> str:
+        return self._presign("put_object", {"Key": key, "Metadata": dict(metadata)}, expires_in)
+
+    def _presign(self, method: str, params: dict[str, Any], expires_in: timedelta) -> str:
         try:
             return str(
                 self._s3.generate_presigned_url(
-                    "get_object",
-                    Params={"Bucket": self._bucket, "Key": key},
+                    method,
+                    Params={"Bucket": self._bucket, **params},
                     ExpiresIn=int(expires_in.total_seconds()),
                 )
             )
         except (BotoCoreError, ClientError) as exc:
-            raise self._fail(key, exc) from exc
+            raise self._fail(str(params["Key"]), exc) from exc

@@ -46,6 +46,9 @@ class FirmwareImages(Protocol):
     def download_url(self, key: str, expires_in: timedelta) -> str:
         """A URL that fetches the image until ``expires_in`` has passed."""
 
+    def upload_url(self, key: str, expires_in: timedelta, metadata: Mapping[str, str]) -> str:
+        """A URL that stores one object under ``key`` (with ``metadata``) until it expires."""
+
 
 class ReleaseStore(Protocol):
     def add(self, release: Release) -> Release:
