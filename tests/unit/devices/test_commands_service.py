@@ -1,7 +1,9 @@
+from dataclasses import replace
+
 import pytest
 
 from iotsphere.domain.devices import topics
-from iotsphere.domain.devices.commands import CommandState
+from iotsphere.domain.devices.commands import Command, CommandState
 from iotsphere.domain.devices.messages import (
     CommandMessage,
     CommandResultMessage,
@@ -133,10 +135,6 @@ class RacingCommands:
 
 
 def test_a_racing_request_with_the_same_key_gets_the_winner(ports, device_id):
-    from dataclasses import replace
-
-    from iotsphere.domain.devices.commands import Command
-
     rival = Command(
         id="x0000000", org_id=ORG, device_id=device_id, name="a", idempotency_key="k",
         created_at=ports.clock(), updated_at=ports.clock(),
@@ -202,3 +200,26 @@ def test_a_failed_publish_leaves_the_command_waiting_for_the_next_connection(por
     disconnect(ports, device_id)
     connect(ports, device_id, "s2")
     assert get_command(ORG, command.id, ports).state is S.SENT
+
+
+class ConnectsWhileStoring:
+    """The device's birth is handled between the status check and the insert of the command."""
+
+    def __init__(self, inner, on_add):
+        self.inner, self.on_add = inner, on_add
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def add(self, command):
+        self.on_add()
+        self.inner.add(command)
+
+
+def test_a_device_that_connects_while_a_command_is_stored_still_gets_it(ports, device_id):
+    raced = replace(
+        ports, commands=ConnectsWhileStoring(ports.commands, lambda: connect(ports, device_id))
+    )
+    command = send_command(ORG, device_id, NewCommand(name="a"), raced)
+    assert command.state is S.SENT
+    assert len(ports.channel.on(topics.command(device_id, command.id))) == 1

@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -105,8 +106,6 @@ class RacingShadows:
 
 
 def racing(ports, races, rival_patch):
-    from dataclasses import replace
-
     return replace(ports, shadows=RacingShadows(ports.shadows, races, rival_patch))
 
 

@@ -58,7 +58,9 @@ def send_command(org_id: str, device_id: str, body: NewCommand, ports: DevicePor
         if first is None:
             raise
         return _same_or_conflict(first, command)
-    if device.status is DeviceStatus.ONLINE:
+    # read the status after storing: a birth handled meanwhile either saw this command waiting or
+    # saved ONLINE before this read, so the command is never left waiting for a device that is up
+    if get_device(org_id, device_id, ports).status is DeviceStatus.ONLINE:
         return dispatch(command, ports)
     return command
 
