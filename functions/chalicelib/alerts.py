@@ -17,7 +17,8 @@ from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
 from iotsphere import bootstrap
 from iotsphere.domain.messages import ReadingsBatch
 from iotsphere.services.alerting import sweep
-from iotsphere.services.alerting.evaluate import AlertingPorts, evaluate_readings
+from iotsphere.services.alerting.evaluate import evaluate_readings
+from iotsphere.services.alerting.ports import AlertingPorts
 
 bp = Blueprint(__name__)
 logger = Logger(service="alerts")

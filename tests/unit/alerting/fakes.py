@@ -13,8 +13,7 @@ from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
-from iotsphere.services.alerting.evaluate import AlertingPorts
-from iotsphere.services.alerting.ports import StateKey
+from iotsphere.services.alerting.ports import AlertingPorts, StateKey
 from tests.fakes import FakePublisher
 
 

@@ -24,8 +24,7 @@ from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
 from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.services.alerting.alarm_actions import AlarmActionPorts
 from iotsphere.services.alerting.device_directory import RegistryDeviceDirectory
-from iotsphere.services.alerting.evaluate import AlertingPorts
-from iotsphere.services.alerting.ports import HistoryReader, TransitionLog
+from iotsphere.services.alerting.ports import AlertingPorts, HistoryReader, TransitionLog
 from iotsphere.services.alerting.rule_cache import DEFAULT_TTL_S, RuleCache
 from iotsphere.services.ports import MessagePublisher
 

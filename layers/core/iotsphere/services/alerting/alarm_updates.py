@@ -18,13 +18,7 @@ from iotsphere.domain.alerting.transitions import (
     TransitionKind,
     from_ms,
 )
-from iotsphere.services.alerting.ports import (
-    AlarmStore,
-    EvaluatorStateStore,
-    SilenceSource,
-    TransitionLog,
-)
-from iotsphere.services.ports import MessagePublisher
+from iotsphere.services.alerting.ports import AlertingPorts, SilenceSource
 
 SILENCEABLE = frozenset(
     {
@@ -84,31 +78,23 @@ def alarm_key(rule: Rule, device_id: str) -> str:
     return alarm_id(rule.org_id, rule.id, device_id, rule.metric)
 
 
-def commit(
-    changes: Changes,
-    *,
-    silences: SilenceSource,
-    log: TransitionLog,
-    notifications: MessagePublisher,
-    alarms: AlarmStore,
-    states: EvaluatorStateStore,
-) -> list[AlarmTransition]:
+def commit(changes: Changes, ports: AlertingPorts) -> list[AlarmTransition]:
     """Record transitions, notify, then save alarms and states last.
 
     A failure anywhere leaves the states unsaved, so the redelivered message computes the same
     transitions again: their keys make the log keep one and the notifier deliver one.
     """
-    marked = _mark_silenced(changes.transitions, silences)
+    marked = _mark_silenced(changes.transitions, ports.silences)
     if marked:
-        log.record(marked)
+        ports.transitions.record(marked)
         names = {t.key: rule_name for t, rule_name, _ in changes.transitions}
-        notifications.publish(
+        ports.notifications.publish(
             [NotificationMessage.of(t, names[t.key]).model_dump_json() for t in marked if t.notify]
         )
     if changes.alarms:
-        alarms.save(list(changes.alarms.values()))
+        ports.alarms.save(list(changes.alarms.values()))
     if changes.states:
-        states.save(changes.states)
+        ports.states.save(changes.states)
     return marked
 
 

@@ -24,27 +24,10 @@ from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
 from iotsphere.services.alerting.ports import (
     AlarmStore,
-    DeviceDirectory,
-    EvaluatorStateStore,
+    AlertingPorts,
     HistoryReader,
-    RuleSource,
-    SilenceSource,
     StateKey,
-    TransitionLog,
 )
-from iotsphere.services.ports import MessagePublisher
-
-
-@dataclass(frozen=True)
-class AlertingPorts:
-    rules: RuleSource
-    devices: DeviceDirectory
-    history: HistoryReader
-    states: EvaluatorStateStore
-    alarms: AlarmStore
-    transitions: TransitionLog
-    silences: SilenceSource
-    notifications: MessagePublisher
 
 
 @dataclass(frozen=True)
@@ -105,14 +88,7 @@ def evaluate_readings(
         if alarm is not None:
             alarms[alarm_id] = alarm
         changes.add(old, alarm, transitions, rule.name, profile)
-    recorded = commit(
-        changes,
-        silences=ports.silences,
-        log=ports.transitions,
-        notifications=ports.notifications,
-        alarms=ports.alarms,
-        states=ports.states,
-    )
+    recorded = commit(changes, ports)
     return EvaluationResult(
         readings=len(batch.readings),
         unknown_devices=len(by_device) - len(profiles),

@@ -4,6 +4,7 @@ except the few the sweep makes across organizations, which say so in their names
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -14,6 +15,7 @@ from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmTransition
+from iotsphere.services.ports import MessagePublisher
 
 StateKey = tuple[str, str, str, str]  # org_id, rule_id, device_id, metric
 
@@ -97,3 +99,17 @@ class SilenceStore(SilenceSource, Protocol):
 
     def delete(self, org_id: str, silence_id: str) -> None:
         """Raise ``NotFoundError`` when the organization has no such silence."""
+
+
+@dataclass(frozen=True)
+class AlertingPorts:
+    """Everything evaluation and the sweep use."""
+
+    rules: RuleSource
+    devices: DeviceDirectory
+    history: HistoryReader
+    states: EvaluatorStateStore
+    alarms: AlarmStore
+    transitions: TransitionLog
+    silences: SilenceSource
+    notifications: MessagePublisher

@@ -14,7 +14,7 @@ from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
-from iotsphere.services.alerting.evaluate import AlertingPorts
+from iotsphere.services.alerting.ports import AlertingPorts
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,7 @@ def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
     for org_id in orgs:
         changes = _sweep_org(org_id, now, ports)
         states_changed += len(changes.states)
-        transitions += commit(
-            changes,
-            silences=ports.silences,
-            log=ports.transitions,
-            notifications=ports.notifications,
-            alarms=ports.alarms,
-            states=ports.states,
-        )
+        transitions += commit(changes, ports)
     return SweepResult(len(orgs), states_changed, transitions)
 
 
