@@ -102,13 +102,14 @@ def test_save_is_conditional_on_the_revision(database, org):
         ({"serial": "S2"}, ["a2"]),
         ({"last_seen_after": T0 + timedelta(seconds=1)}, ["b2"]),
         ({"last_seen_before": T0 + timedelta(seconds=1)}, ["b1"]),
+        ({"first_seen_after": T0, "first_seen_before": T0 + timedelta(seconds=1)}, ["a2"]),
     ],
 )
 def test_search_filters_match_the_reference_meaning(database, org, search, expected):
     devices = MongoDeviceRepository(database[COLLECTION])
     stored = [
         make_device(org, "a1", groups=["g1"], tags=["t1"]),
-        make_device(org, "a2", tags=["t1", "t2"], serial="S2"),
+        make_device(org, "a2", tags=["t1", "t2"], serial="S2", first_seen=T0),
         make_device(org, "b1", groups=["g1"], metadata={"site": "B"}, last_seen=T0),
         make_device(org, "b2", status=DeviceStatus.ONLINE, last_seen=T0 + timedelta(seconds=5)),
         make_device(org, "z", status=DeviceStatus.DECOMMISSIONED),

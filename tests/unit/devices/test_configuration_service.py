@@ -11,6 +11,7 @@ from iotsphere.domain.devices.messages import (
     ReportedConfigMessage,
 )
 from iotsphere.services.devices.configuration import (
+    apply_template,
     apply_to_group,
     get_shadow,
     history,
@@ -201,3 +202,12 @@ def test_an_oversized_configuration_is_refused(ports, device_id):
     with pytest.raises(InvalidInputError, match="over 16384 characters"):
         update_desired(ORG, device_id, patch(big), "alice", ports)
     assert len(json.dumps(get_shadow(ORG, device_id, ports).desired)) < 100
+
+
+def test_a_template_is_applied_to_one_device(ports, device_id):
+    view = apply_template(ORG, device_id, "fast", "alice", ports)
+    assert (view.desired["interval_s"], view.desired_version) == (5, 2)
+    with pytest.raises(InvalidInputError, match="has no 'nope'"):
+        apply_template(ORG, device_id, "nope", "alice", ports)
+    with pytest.raises(NotFoundError):
+        apply_template(OTHER_ORG, device_id, "fast", "eve", ports)

@@ -41,6 +41,13 @@ def device(**changes) -> Device:
         ({"last_seen_after": T0}, {}, False),
         ({"last_seen_after": T0}, {"last_seen": T0}, True),
         ({"last_seen_before": T0}, {"last_seen": T0}, False),
+        ({"first_seen_before": T0}, {}, False),
+        (
+            {"first_seen_after": T0, "first_seen_before": T0 + timedelta(1)},
+            {"first_seen": T0},
+            True,
+        ),
+        ({"first_seen_after": T0 + timedelta(1)}, {"first_seen": T0}, False),
         ({}, {"status": DeviceStatus.DECOMMISSIONED}, False),
         ({"include_decommissioned": True}, {"status": DeviceStatus.DECOMMISSIONED}, True),
         ({"status": ["decommissioned"]}, {"status": DeviceStatus.DECOMMISSIONED}, True),

@@ -58,13 +58,11 @@ def search_filter(org_id: str, search: DeviceSearch) -> dict[str, Any]:
             where[field] = getattr(search, field)
     for key, value in search.metadata.items():
         where[f"metadata.{key}"] = value
-    seen: dict[str, Any] = {}
-    if search.last_seen_after is not None:
-        seen["$gte"] = search.last_seen_after
-    if search.last_seen_before is not None:
-        seen["$lt"] = search.last_seen_before
-    if seen:
-        where["last_seen"] = seen
+    for field in ("first_seen", "last_seen"):
+        after, before = getattr(search, f"{field}_after"), getattr(search, f"{field}_before")
+        window = {"$gte": after, "$lt": before}
+        if after is not None or before is not None:
+            where[field] = {op: at for op, at in window.items() if at is not None}
     return where
 
 

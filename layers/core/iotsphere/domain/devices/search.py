@@ -38,6 +38,8 @@ class DeviceSearch(BaseModel):
     firmware_version: str | None = Field(default=None, max_length=64)
     metadata: Metadata = Field(default_factory=dict)
     serial: str | None = Field(default=None, max_length=128)
+    first_seen_after: datetime | None = None
+    first_seen_before: datetime | None = None
     last_seen_after: datetime | None = None
     last_seen_before: datetime | None = None
     include_decommissioned: bool = False
@@ -59,8 +61,8 @@ class DeviceSearch(BaseModel):
             self.firmware_version is None or device.firmware_version == self.firmware_version,
             all(device.metadata.get(k) == v for k, v in self.metadata.items()),
             self.serial is None or device.serial == self.serial,
-            self.last_seen_after is None or (seen is not None and seen >= self.last_seen_after),
-            self.last_seen_before is None or (seen is not None and seen < self.last_seen_before),
+            _within(device.first_seen, self.first_seen_after, self.first_seen_before),
+            _within(seen, self.last_seen_after, self.last_seen_before),
         ]
         return all(checks)
 
@@ -95,3 +97,12 @@ class DeviceSearch(BaseModel):
         except (ValueError, TypeError) as exc:
             raise InvalidCursorError("cursor is not one this search returned") from exc
         return value, device_id
+
+
+def _within(value: datetime | None, after: datetime | None, before: datetime | None) -> bool:
+    """``after <= value < before``; a device never seen is outside any window."""
+    if after is None and before is None:
+        return True
+    if value is None:
+        return False
+    return (after is None or value >= after) and (before is None or value < before)

@@ -171,3 +171,17 @@ def _apply_one(
     return DeviceOutcome(
         device_id=device_id, outcome=outcome, desired_version=after.desired_version
     )
+
+
+def apply_template(
+    org_id: str, device_id: str, template: str, actor: str, ports: DevicePorts
+) -> ShadowView:
+    """Merge a named template of the device's type into its desired configuration."""
+    device = get_device(org_id, device_id, ports)
+    device_type = ports.types.get(org_id, device.device_type)
+    patch = device_type.templates.get(template) if device_type else None
+    if patch is None:
+        raise InvalidInputError(
+            "template", f"device type {device.device_type!r} has no {template!r}"
+        )
+    return update_desired(org_id, device_id, ConfigPatch(patch=patch), actor, ports)
