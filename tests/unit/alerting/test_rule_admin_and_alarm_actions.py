@@ -4,7 +4,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from iotsphere.domain.alerting.alarms import raise_alarm
-from iotsphere.domain.alerting.errors import AlarmLifecycleError, RuleValidationError
+from iotsphere.domain.alerting.errors import (
+    AlarmLifecycleError,
+    RuleValidationError,
+    SilenceValidationError,
+)
 from iotsphere.domain.alerting.transitions import AlarmStatus
 from iotsphere.domain.devices.device_type import DeviceType, MetricSpec
 from iotsphere.services.alerting.alarm_actions import (
@@ -134,9 +138,9 @@ def test_a_silence_is_saved_under_the_callers_organization_and_name():
     silence = save_silence("orga", "s1", body, "ana", store)
     assert (silence.org_id, silence.id, silence.created_by) == ("orga", "s1", "ana")
     assert store.silences == [silence]
-    with pytest.raises(RuleValidationError) as caught:
+    with pytest.raises(SilenceValidationError) as caught:
         save_silence("orga", "s2", {**body, "ends_at": "2026-11-26T17:00:00Z"}, "ana", store)
     assert "after starts_at" in caught.value.reason
-    with pytest.raises(RuleValidationError) as caught:
+    with pytest.raises(SilenceValidationError) as caught:
         save_silence("orga", "s3", {**body, "kind": "planet"}, "ana", store)
     assert caught.value.path == "kind"

@@ -57,9 +57,7 @@ def parse_rule(
     try:
         rule = Rule.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(part) for part in first["loc"]) or "rule"
-        raise RuleValidationError(path, first["msg"]) from exc
+        raise RuleValidationError.first_of(exc) from exc
     validate_rule(rule, device_type_metrics)
     return rule
 
