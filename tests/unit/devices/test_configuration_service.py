@@ -211,3 +211,28 @@ def test_a_template_is_applied_to_one_device(ports, device_id):
         apply_template(ORG, device_id, "nope", "alice", ports)
     with pytest.raises(NotFoundError):
         apply_template(OTHER_ORG, device_id, "fast", "eve", ports)
+
+
+class ReportRace:
+    """A newer report is stored just before our conditional save of an older one."""
+
+    def __init__(self, inner, newer):
+        self.inner, self.newer = inner, newer
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def save(self, shadow, side, expected_version):
+        if self.newer is not None:
+            self.inner.save(self.newer, side, expected_version)
+            self.newer = None
+        return self.inner.save(shadow, side, expected_version)
+
+
+def test_a_report_that_loses_a_race_to_a_newer_one_is_dropped(ports, device_id):
+    stored = get_shadow(ORG, device_id, ports)
+    newer = stored.with_report({"interval_s": 9}, 7, ports.clock())
+    raced = replace(ports, shadows=ReportRace(ports.shadows, newer))
+    older = ReportedConfigMessage(reported_version=6, state={"interval_s": 1})
+    assert record_report(device_id, older, ports.clock(), raced) is None
+    assert get_shadow(ORG, device_id, ports).reported == {"interval_s": 9}

@@ -14,10 +14,9 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
-from iotsphere.adapters.mongo_devices_errors import inserted_count, mongo_errors
+from iotsphere.adapters.mongo_devices_errors import insert_all, mongo_errors
 from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.search import DeviceSearch
-from iotsphere.services.devices.errors import AlreadyExistsError
 
 COLLECTION = "devices"
 INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
@@ -84,17 +83,7 @@ class MongoDeviceRepository:
         self._collection = collection
 
     def add(self, devices: Sequence[Device]) -> None:
-        if not devices:
-            return
-        try:
-            with mongo_errors("a device of that id or name"):
-                self._collection.insert_many([to_document(d) for d in devices], ordered=True)
-        except AlreadyExistsError as exc:
-            done = [d.id for d in devices[: inserted_count(exc)]]
-            if done:
-                with mongo_errors("devices"):
-                    self._collection.delete_many({"_id": {"$in": done}})
-            raise
+        insert_all(self._collection, [to_document(d) for d in devices], "a device of that name")
 
     def get(self, org_id: str, device_id: str) -> Device | None:
         with mongo_errors("devices"):

@@ -9,8 +9,7 @@ from typing import Any
 
 from pymongo.collection import Collection
 
-from iotsphere.adapters.mongo_devices_errors import inserted_count, mongo_errors
-from iotsphere.services.devices.errors import AlreadyExistsError
+from iotsphere.adapters.mongo_devices_errors import insert_all, mongo_errors
 from iotsphere.services.devices.ports import AllowedSerial
 
 COLLECTION = "device_claims"
@@ -21,18 +20,8 @@ class MongoClaimRepository:
         self._collection = collection
 
     def allow(self, entries: Sequence[AllowedSerial]) -> None:
-        if not entries:
-            return
         documents = [{"_id": e.serial, **e.model_dump(exclude={"serial"})} for e in entries]
-        try:
-            with mongo_errors("a serial on an allowlist"):
-                self._collection.insert_many(documents, ordered=True)
-        except AlreadyExistsError as exc:
-            done = [e.serial for e in entries[: inserted_count(exc)]]
-            if done:
-                with mongo_errors("claims"):
-                    self._collection.delete_many({"_id": {"$in": done}})
-            raise
+        insert_all(self._collection, documents, "a serial on an allowlist")
 
     def get(self, serial: str) -> AllowedSerial | None:
         with mongo_errors("claims"):

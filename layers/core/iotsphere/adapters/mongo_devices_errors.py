@@ -1,10 +1,12 @@
-"""How the device adapters turn MongoDB errors into service errors."""
+"""How the device adapters turn MongoDB errors into service errors, and insert all or nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
+from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from iotsphere.services.devices.errors import AlreadyExistsError
@@ -28,9 +30,20 @@ def mongo_errors(what: str) -> Iterator[None]:
         raise StoreUnavailableError(f"MongoDB {what}: {exc}") from exc
 
 
-def inserted_count(exc: BaseException) -> int:
-    """How many documents of an ordered ``insert_many`` went in before it failed."""
-    cause = exc.__cause__
-    if isinstance(cause, BulkWriteError):
-        return int(cause.details.get("nInserted", 0))
-    return 0
+def insert_all(
+    collection: Collection[dict[str, Any]], documents: Sequence[dict[str, Any]], what: str
+) -> None:
+    """Insert every document or none: on a taken key the ones already in are deleted again and
+    ``AlreadyExistsError(what)`` is raised."""
+    if not documents:
+        return
+    try:
+        with mongo_errors(what):
+            collection.insert_many(list(documents), ordered=True)
+    except AlreadyExistsError as exc:
+        cause = exc.__cause__
+        done = int(cause.details.get("nInserted", 0)) if isinstance(cause, BulkWriteError) else 0
+        if done:
+            with mongo_errors(what):
+                collection.delete_many({"_id": {"$in": [d["_id"] for d in documents[:done]]}})
+        raise

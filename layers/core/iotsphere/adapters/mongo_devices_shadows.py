@@ -11,7 +11,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
-from iotsphere.adapters.mongo_devices_errors import mongo_errors
+from iotsphere.adapters.mongo_devices_errors import insert_all, mongo_errors
 from iotsphere.domain.devices.shadow import Shadow, ShadowRevision, Side
 
 COLLECTION = "device_shadows"
@@ -32,11 +32,8 @@ class MongoShadowRepository:
         self._revisions = revisions
 
     def add(self, shadows: Sequence[Shadow]) -> None:
-        if not shadows:
-            return
         documents = [{"_id": s.device_id, **s.model_dump(exclude={"device_id"})} for s in shadows]
-        with mongo_errors("a shadow of that device"):
-            self._shadows.insert_many(documents, ordered=True)
+        insert_all(self._shadows, documents, "a shadow of that device")
 
     def get(self, org_id: str, device_id: str) -> Shadow | None:
         with mongo_errors("shadows"):
