@@ -1,22 +1,16 @@
 """The firmware protocol from both ends, in memory: an upload is signed, a rollout offers it wave by
 wave, simulated agents verify, install and report, and the gate halts a wave that goes bad."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from iotsphere.domain.firmware.agent import (
-    accept_offer,
-    downloading_report,
-    install_report,
-    refusal_report,
-)
-from iotsphere.domain.firmware.errors import FirmwareRefusedError
-from iotsphere.domain.firmware.install import InstallAttempt
 from iotsphere.domain.firmware.offer import FirmwareOffer
 from iotsphere.domain.firmware.rollout import HealthGate, RolloutState, RolloutTarget
 from iotsphere.domain.firmware.signatures import TrustedKey
-from iotsphere.domain.firmware.verification import DeviceFirmware, ImageVerifier
+from iotsphere.domain.firmware.updater import apply_offer
+from iotsphere.domain.firmware.verification import DeviceFirmware
 from iotsphere.services.firmware.reports import record_device_report
 from iotsphere.services.firmware.rollouts import (
     RolloutPorts,
@@ -50,11 +44,27 @@ class Signer:
         return self.pair.public
 
 
-class SimulatedAgent:
-    """A device: verifies an offer, streams the image through the verifier, installs, checks its
-    health, and reports every step the way the device agent library does."""
+class Slot:
+    def __init__(self, healthy: bool) -> None:
+        self.healthy = healthy
 
-    def __init__(self, device_id: str, trusted: list[TrustedKey], healthy: bool = True) -> None:
+    def write(self, chunk: bytes) -> None:
+        pass
+
+    def activate(self) -> None:
+        pass
+
+    def health_check(self) -> str | None:
+        return None if self.healthy else "no telemetry after boot"
+
+    def rollback(self) -> None:
+        pass
+
+
+class SimulatedAgent:
+    """A device running the agent's update over an in-memory slot, fetching from the bucket."""
+
+    def __init__(self, device_id: str, trusted: list[TrustedKey]) -> None:
         self.device_id = device_id
         self.firmware = DeviceFirmware(
             org_id="acme",
@@ -63,39 +73,29 @@ class SimulatedAgent:
             max_image_bytes=1 << 20,
         )
         self.trusted = trusted
-        self.healthy = healthy
+        self.healthy = True
         self.corrupt_download = False
+
+    def fetch(self, images: FakeImages):
+        def chunks(url: str) -> list[bytes]:
+            data = images.objects[url.split("https://fake/")[1].split("?")[0]]
+            return [data[::-1] if self.corrupt_download else data]
+
+        return chunks
 
     def handle(self, offer: FirmwareOffer, images: FakeImages) -> list[str]:
         """The report payloads this device sends for one offer."""
-        try:
-            manifest = accept_offer(offer, self.trusted, self.firmware, NOW)
-            sent = [downloading_report(offer, self.device_id, NOW)]
-            verifier = ImageVerifier(manifest, offer.image_key)
-            data = images.objects[offer.image_url.split("https://fake/")[1].split("?")[0]]
-            verifier.update(data[::-1] if self.corrupt_download else data)
-            verifier.finish()
-        except FirmwareRefusedError as refusal:
-            version = self.firmware.current_version
-            return [refusal_report(offer, self.device_id, refusal, version, NOW).model_dump_json()]
-        attempt = InstallAttempt(
-            release_id=manifest.release_id,
-            from_version=self.firmware.current_version,
-            to_version=manifest.version,
-        ).installed(NOW)
-        steps = [attempt]
-        steps.append(attempt.health_passed(NOW) if self.healthy else attempt.health_failed("x"))
-        for step in steps:
-            report = install_report(offer, self.device_id, step, NOW)
-            assert report is not None
-            sent.append(report)
-        self.firmware = DeviceFirmware(
-            org_id="acme",
-            firmware_family="pump-v2",
-            current_version=steps[-1].running_version,
-            max_image_bytes=1 << 20,
+        outcome = apply_offer(
+            offer,
+            self.device_id,
+            self.firmware,
+            self.trusted,
+            self.fetch(images),
+            Slot(self.healthy),
+            lambda: NOW,
         )
-        return [report.model_dump_json() for report in sent]
+        self.firmware = replace(self.firmware, current_version=outcome.running_version)
+        return [report.model_dump_json() for report in outcome.reports]
 
 
 @pytest.fixture

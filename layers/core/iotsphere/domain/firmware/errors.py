@@ -33,3 +33,11 @@ class InvalidTransitionError(FirmwareError):
 
 class InvalidRolloutError(FirmwareError):
     """A rollout plan or health gate breaks a rule; the message says which."""
+
+
+class DownloadError(FirmwareError):
+    """The image could not be fetched (network, an expired URL); worth trying again."""
+
+
+class SlotError(FirmwareError):
+    """The device could not write or boot the new image."""
