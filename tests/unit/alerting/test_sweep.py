@@ -101,8 +101,37 @@ def test_open_alarms_of_a_disabled_rule_clear_once(fakes):
     )
     result = sweep_missing_data(at(60), fakes.ports())
     assert [(t.kind.value, t.note, t.at) for t in result.transitions] == [
-        ("cleared", "rule disabled or deleted", at(60))
+        ("cleared", "rule no longer applies", at(60))
     ]
     assert sweep_missing_data(at(120), fakes.ports()).transitions == []
     (alarm,) = fakes.alarms.saved.values()
     assert alarm.status.value == "cleared"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"metric": "pressure"},
+        {"scope": {"kind": "device", "value": "pump-2"}},
+    ],
+)
+def test_open_alarms_clear_when_the_rule_stops_watching_their_device_or_metric(fakes, change):
+    fakes.rules.rules["r1"] = make_rule({"type": "threshold", "op": "above", "set": 80})
+    evaluate_readings(readings((0, 90)), fakes.ports(), at(1))
+    fakes.rules.rules["r1"] = make_rule({"type": "threshold", "op": "above", "set": 80}, **change)
+    result = sweep_missing_data(at(60), fakes.ports())
+    assert [t.kind.value for t in result.transitions] == ["cleared"]
+
+
+def test_open_alarms_of_a_device_gone_from_the_registry_clear(fakes):
+    fakes.rules.rules["r1"] = make_rule({"type": "threshold", "op": "above", "set": 80})
+    evaluate_readings(readings((0, 90)), fakes.ports(), at(1))
+    fakes.devices.known.clear()
+    result = sweep_missing_data(at(60), fakes.ports())
+    assert [t.kind.value for t in result.transitions] == ["cleared"]
+
+
+def test_an_alarm_still_watched_stays_open(fakes):
+    fakes.rules.rules["r1"] = make_rule({"type": "threshold", "op": "above", "set": 80})
+    evaluate_readings(readings((0, 90)), fakes.ports(), at(1))
+    assert sweep_missing_data(at(60), fakes.ports()).transitions == []

@@ -132,12 +132,13 @@ def clear_alarm(alarm: Alarm, rule: Rule, at: datetime, value: float | None) -> 
 
 
 def retire(alarm: Alarm, at: datetime) -> Result:
-    """Clear an open alarm whose rule was disabled or deleted (no flap accounting: it is not the
-    rule speaking). If the rule comes back and still holds, its next reading raises anew."""
+    """Clear an open alarm whose rule no longer applies: disabled, deleted, watching another
+    metric, or its device left the scope or the registry (no flap accounting: it is not the rule
+    speaking). If the rule comes to apply again and holds, its next reading raises anew."""
     if not alarm.is_open:
         return alarm, []
     alarm = alarm.model_copy(update={"status": AlarmStatus.CLEARED, "cleared_at": at})
-    return alarm, [transition(alarm, TransitionKind.CLEARED, at, note="rule disabled or deleted")]
+    return alarm, [transition(alarm, TransitionKind.CLEARED, at, note="rule no longer applies")]
 
 
 def _replayed(alarm: Alarm, at: datetime) -> bool:

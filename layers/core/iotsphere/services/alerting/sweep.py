@@ -11,7 +11,7 @@ from iotsphere.domain.alerting.alarms import Alarm, escalate, retire, settle
 from iotsphere.domain.alerting.conditions import MissingDataCondition
 from iotsphere.domain.alerting.evaluator import Verdict, adopt, check_missing, release_until
 from iotsphere.domain.alerting.rules import Rule
-from iotsphere.domain.alerting.scope import DeviceProfile
+from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
 from iotsphere.services.alerting.ports import AlertingPorts
@@ -64,15 +64,21 @@ def _sweep_org(org_id: str, now: datetime, ports: AlertingPorts) -> Changes:
     for alarm in list(alarms.values()):
         device = _profile(profiles, org_id, alarm.device_id)
         alarm_rule = rules.get(alarm.rule_id)
-        if alarm_rule is not None:
+        if alarm_rule is not None and _applies(alarm_rule, alarm, profiles.get(alarm.device_id)):
             _escalate_and_settle(alarm, alarm_rule, now, changes, device)
         elif alarm.is_open:
             _retire(alarm, now, changes, device)
     return changes
 
 
+def _applies(rule: Rule, alarm: Alarm, device: DeviceProfile | None) -> bool:
+    """Whether the rule still watches the alarm's device and metric (a device gone from the
+    registry is watched by nothing)."""
+    return device is not None and rule.metric == alarm.metric and in_scope(rule, device)
+
+
 def _retire(alarm: Alarm, now: datetime, changes: Changes, device: DeviceProfile) -> None:
-    """An open alarm of a rule no longer enabled clears, named by its rule id."""
+    """An open alarm whose rule no longer applies clears, named by its rule id."""
     after, cleared = retire(alarm, now)
     changes.add(alarm, after, cleared, alarm.rule_id, device)
 
