@@ -137,17 +137,38 @@ def test_a_fresh_state_is_primed_with_the_window_before_its_first_reading(fakes)
     assert len(fakes.history.asked) == 1
 
 
-def test_an_alarm_changed_between_read_and_save_fails_the_message_for_a_retry(fakes):
+def test_an_alarm_changed_between_read_and_save_is_evaluated_again_from_the_store(fakes):
+    evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
+    load, raced = fakes.alarms.load, []
+
+    def load_then_someone_acknowledges_once(org_id, ids):
+        found = load(org_id, ids)
+        if not raced:
+            raced.append(True)
+            for alarm in found.values():
+                fakes.alarms.saved[alarm.id] = alarm.model_copy(update={"revision": 7})
+        return found
+
+    fakes.alarms.load = load_then_someone_acknowledges_once
+    result = evaluate_readings(batch((1, 95), (2, 60)), fakes.ports(), NOW)
+    assert [t.kind.value for t in result.transitions] == ["cleared"]
+    keys = [json.loads(b)["idempotency_key"] for b in fakes.notifications.bodies]
+    assert len(set(keys)) == 2
+    (alarm,) = fakes.alarms.saved.values()
+    assert (alarm.status, alarm.revision) == (AlarmStatus.CLEARED, 8)
+
+
+def test_an_evaluation_that_keeps_losing_races_fails_for_the_queue_to_retry(fakes):
     evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
     load = fakes.alarms.load
 
-    def load_then_someone_acknowledges(org_id, ids):
+    def load_then_someone_saves(org_id, ids):
         found = load(org_id, ids)
         for alarm in found.values():
-            fakes.alarms.saved[alarm.id] = alarm.model_copy(update={"revision": 7})
+            fakes.alarms.saved[alarm.id] = alarm.model_copy(update={"revision": alarm.revision + 1})
         return found
 
-    fakes.alarms.load = load_then_someone_acknowledges
+    fakes.alarms.load = load_then_someone_saves
     with pytest.raises(ConcurrentUpdateError):
         evaluate_readings(batch((1, 95)), fakes.ports(), NOW)
 

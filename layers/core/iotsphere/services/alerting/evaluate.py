@@ -22,6 +22,7 @@ from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.transitions import AlarmTransition, from_ms, to_ms
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
+from iotsphere.services.alerting.errors import ConcurrentUpdateError
 from iotsphere.services.alerting.ports import (
     AlarmStore,
     AlertingPorts,
@@ -40,6 +41,7 @@ class EvaluationResult:
 
 
 Work = tuple[Rule, DeviceProfile, list[Point]]
+MAX_ATTEMPTS = 3
 
 
 def numeric_points(readings: list[ForwardedReading], metric: str) -> list[Point]:
@@ -55,7 +57,21 @@ def evaluate_readings(
     batch: ReadingsBatch, ports: AlertingPorts, now: datetime
 ) -> EvaluationResult:
     """``now`` is the platform time: the escalation clock of a newly raised alarm, and the bound
-    of the watermark (a reading stamped ahead of it waits for it)."""
+    of the watermark (a reading stamped ahead of it waits for it).
+
+    Two evaluations of one device at once (the queue is not FIFO) make one of them lose a save
+    with ``ConcurrentUpdateError``; it starts again from what is stored, which is safe because
+    every step is idempotent, instead of waiting a visibility timeout for SQS to redeliver.
+    """
+    for _ in range(MAX_ATTEMPTS - 1):
+        try:
+            return _evaluate(batch, ports, now)
+        except ConcurrentUpdateError:
+            continue
+    return _evaluate(batch, ports, now)
+
+
+def _evaluate(batch: ReadingsBatch, ports: AlertingPorts, now: datetime) -> EvaluationResult:
     by_device: dict[str, list[ForwardedReading]] = defaultdict(list)
     for reading in batch.readings:
         by_device[reading.device_id].append(reading)
