@@ -5,6 +5,7 @@ from iotsphere.domain.devices.messages import (
     CommandResultMessage,
     ConfigPatch,
     NewCommand,
+    OutboundMessage,
     ReportedConfigMessage,
     StatusMessage,
 )
@@ -73,3 +74,10 @@ def test_every_message_carries_its_schema_version_and_refuses_another():
         StatusMessage.model_validate({"version": 2, "state": "online", "session": "s"})
     with pytest.raises(ValidationError, match="Extra inputs"):
         StatusMessage.model_validate({"state": "online", "session": "s", "extra": 1})
+
+
+@pytest.mark.parametrize("topic", ["devices/+/commands/x", "devices/#", "$SYS/x", "other/x"])
+def test_outbound_messages_go_to_one_device_or_claim_topic_only(topic):
+    with pytest.raises(ValidationError):
+        OutboundMessage(topic=topic, payload="{}")
+    assert OutboundMessage(topic="devices/d1/config/desired", payload="{}", retain=True).retain

@@ -114,6 +114,15 @@ class CommandMessage(Message):
     expires_at: datetime
 
 
+class OutboundMessage(Message):
+    """A body on the ``device-outbound`` queue: what the bridge, which holds the one lasting broker
+    connection, publishes at QoS 1 for a function (a Lambda cannot keep an MQTT session)."""
+
+    topic: str = Field(pattern=r"^(devices|provisioning)/[^#+]{1,250}$")
+    payload: str = Field(max_length=128 * 1024)
+    retain: bool = False
+
+
 class BrokerEndpoint(BaseModel):
     model_config = ConfigDict(frozen=True)
 
