@@ -2,9 +2,10 @@
 
 from chalice import Chalice
 
+from chalicelib.apis import ALL_APIS
 from chalicelib.ingest import bp as ingest
-from chalicelib.telemetry_api import bp as telemetry_api
 
 app = Chalice(app_name="iotsphere")
 app.register_blueprint(ingest)
-app.register_blueprint(telemetry_api)
+for api in ALL_APIS:
+    app.register_blueprint(api.blueprint)

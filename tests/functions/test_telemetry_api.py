@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -6,6 +7,7 @@ import pytest
 from iotsphere import bootstrap
 from iotsphere.domain.telemetry import Reading
 from tests.fakes import FakeTelemetryStore
+from tests.functions.conftest import auth
 from tests.sample_events import load_event
 
 
@@ -19,8 +21,8 @@ def store(monkeypatch):
     return fake
 
 
-def get(client, path, **query):
-    return client.http.get(f"{path}?{urlencode(query)}" if query else path)
+def get(client, path, role="viewer", **query):
+    return client.http.get(f"{path}?{urlencode(query)}" if query else path, headers=auth(role))
 
 
 def test_points_come_back_newest_first(client, store):
@@ -34,22 +36,49 @@ def test_points_come_back_newest_first(client, store):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({}, "metric: required"),
-        ({"metric": "bad name"}, "metric: String should match pattern"),
+        ({}, "query.metric: Field required"),
+        ({"metric": "bad name"}, "query.metric: String should match pattern"),
         ({"metric": "t", "window": "5 minutes"}, "window"),
         ({"metric": "t", "aggregation": "drop"}, "aggregation"),
         ({"metric": "t", "limit": "0"}, "limit"),
         ({"metric": "t", "limit": "many"}, "limit"),
         ({"metric": "t", "start": "yesterday"}, "start"),
-        ({"metric": "t", "start": "2026-11-26T10:00:00"}, "needs a time zone"),
+        (
+            {"metric": "t", "start": "2026-11-26T10:00:00"},
+            "query.start: Input should have timezone",
+        ),
+        ({"metric": "t", "end": "0.5"}, "query.end: Value error, expected an ISO 8601 time"),
+    ],
+)
+def test_malformed_queries_get_a_400_that_says_what_is_wrong(client, store, query, message):
+    response = get(client, "/v1/devices/pump-001/telemetry", **query)
+    assert response.status_code == 400
+    assert message in json.loads(response.body)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
         (
             {"metric": "t", "start": "2026-11-26T10:00:00Z", "end": "2026-11-26T09:00:00Z"},
             "end must",
         ),
         ({"metric": "t", "start": "2000-01-01T00:00:00Z", "window": "1s"}, "windows"),
+        ({"metric": "t", "end": "0107-09-11T11:01:54-11:40"}, "must lie between 1970 and 2262"),
     ],
 )
-def test_bad_queries_get_a_400_that_says_what_is_wrong(client, store, query, message):
-    response = get(client, "/devices/pump-001/telemetry", **query)
+def test_well_formed_queries_that_break_a_rule_get_a_422(client, store, query, message):
+    response = get(client, "/v1/devices/pump-001/telemetry", **query)
+    assert response.status_code == 422
+    assert message in json.loads(response.body)["detail"]
+
+
+def test_a_device_id_that_cannot_exist_is_400(client, store):
+    response = get(client, "/v1/devices/no%20such/telemetry", metric="t")
     assert response.status_code == 400
-    assert message in response.json_body["Message"]
+    assert "path.device_id" in json.loads(response.body)["detail"]
+
+
+def test_telemetry_needs_a_credential(client, store):
+    response = client.http.get("/v1/devices/pump-001/telemetry?metric=temperature")
+    assert response.status_code == 401

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from pymongo import MongoClient
+from pymongo.database import Database
 
+from iotsphere.adapters.argon2_password_hasher import Argon2PasswordHasher
 from iotsphere.adapters.aws import aws_client, queue_url
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
+from iotsphere.adapters.jwt_token_codec import JwtTokenCodec
+from iotsphere.adapters.mongo_identity import mongo_identity_ports
 from iotsphere.adapters.mongo_quarantine import COLLECTION, MongoQuarantineStore
 from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.domain.telemetry import TelemetryLimits
+from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.services.ingest import IngestPorts
 from iotsphere.settings import Settings
 
@@ -26,16 +32,42 @@ def telemetry_store() -> InfluxTelemetryStore:
     return InfluxTelemetryStore.from_settings(settings())
 
 
-def build_quarantine_store(config: Settings) -> MongoQuarantineStore:
-    client: MongoClient[dict[str, object]] = MongoClient(
+def connect_mongo(config: Settings) -> Database[dict[str, Any]]:
+    """The operational database; pymongo connects on first use, not here."""
+    client: MongoClient[dict[str, Any]] = MongoClient(
         config.mongo_url, serverSelectionTimeoutMS=5000, tz_aware=True
     )
-    return MongoQuarantineStore(client[config.mongo_database][COLLECTION])
+    return client[config.mongo_database]
+
+
+@cache
+def mongo_database() -> Database[dict[str, Any]]:
+    return connect_mongo(settings())
+
+
+def build_quarantine_store(config: Settings) -> MongoQuarantineStore:
+    return MongoQuarantineStore(connect_mongo(config)[COLLECTION])
 
 
 @cache
 def quarantine_store() -> MongoQuarantineStore:
-    return build_quarantine_store(settings())
+    return MongoQuarantineStore(mongo_database()[COLLECTION])
+
+
+def build_identity_ports(config: Settings, database: Database[dict[str, Any]]) -> IdentityPorts:
+    secret = config.token_secret.get_secret_value()
+    if not secret:
+        raise RuntimeError(
+            f"{Settings.env_name('token_secret')} is not set: tokens cannot be signed"
+        )
+    return mongo_identity_ports(
+        database, hasher=Argon2PasswordHasher(), tokens=JwtTokenCodec(secret)
+    )
+
+
+@cache
+def identity_ports() -> IdentityPorts:
+    return build_identity_ports(settings(), mongo_database())
 
 
 @cache

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "poll the stack's queues and fire schedules into functions",
     ),
     "invoke": ("iotsphere.local.invoke", "run one function once on a sample event"),
+    "api": ("iotsphere.local.api_server", "serve the HTTP API on this machine"),
     "bridge": ("iotsphere.bridge.main", "forward device MQTT traffic into SQS"),
     "simulate": ("iotsphere.simulator.main", "publish telemetry from a simulated fleet"),
     "package": ("iotsphere.local.package", "write the AWS SAM template and deployment package"),

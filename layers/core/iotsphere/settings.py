@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 ENV_PREFIX = "IOTSPHERE_"
 
@@ -33,6 +33,16 @@ class Settings(BaseModel):
     alerts_queue: str = "alerts"
     retention_days: int = Field(default=30, ge=1)
     max_future_skew_s: int = Field(default=600, ge=0)
+    token_secret: SecretStr = Field(
+        default=SecretStr(""), description="signs access tokens; the local stack generates one"
+    )
+
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        """The variable that sets ``field`` (``token_secret`` -> ``IOTSPHERE_TOKEN_SECRET``)."""
+        if field not in cls.model_fields:
+            raise KeyError(field)
+        return ENV_PREFIX + field.upper()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -50,7 +60,12 @@ class Settings(BaseModel):
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes ``from_env`` rebuild these settings in a child process."""
-        return {
-            ENV_PREFIX + name.upper(): "" if value is None else str(value)
-            for name, value in self.model_dump().items()
-        }
+        env = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+                if not value:
+                    continue  # an unset secret never hides one the environment holds
+            env[ENV_PREFIX + name.upper()] = "" if value is None else str(value)
+        return env

@@ -9,6 +9,7 @@ import pytest
 from iotsphere.local import commands
 from iotsphere.local.config import StackConfig
 from iotsphere.local.stack import Stack, child_env, find_project_root
+from iotsphere.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "samplelocal.yml"
@@ -38,7 +39,23 @@ def test_platform_processes_run_with_this_stacks_config_and_home(stack: Stack):
     assert simulator[-4:] == ["--devices", "5", "--rate", "1.0"]
     api = stack.specs["api"]
     assert api.cwd == ROOT / "functions"
-    assert api.command()[-6:] == ["--host", "127.0.0.1", "--port", "8000", "--stage", "dev"]
+    assert api.command()[1:] == [
+        "api",
+        "--config",
+        str(SAMPLE),
+        "--home",
+        str(stack.home.root),
+        "--port",
+        "8000",
+    ]
+
+
+def test_the_stack_signs_tokens_with_one_secret_kept_in_its_home(stack: Stack, tmp_path):
+    again = Stack(stack.config, SAMPLE, stack.home.root)
+    secret = stack.settings.token_secret.get_secret_value()
+    assert len(secret) >= 32
+    assert again.settings.token_secret.get_secret_value() == secret
+    assert stack.env[Settings.env_name("token_secret")] == secret
 
 
 def test_children_get_the_stack_settings_and_localstack_keys(stack: Stack):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,6 +15,9 @@ WINDOW_PATTERN = re.compile(r"^([1-9][0-9]{0,5})(s|m|h|d)$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_LIMIT = 10_000
 MAX_BUCKETS = 100_000
+# InfluxDB keeps nanoseconds since 1970 in 64 bits: 1677 to 2262; readings predate neither bound.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2262, 1, 1, tzinfo=UTC)
 
 
 def window_seconds(window: str) -> int:
@@ -43,6 +46,8 @@ class TelemetryQuery(BaseModel):
             raise ValueError("start and end need a time zone (use Z for UTC)")
         if self.end <= self.start:
             raise ValueError("end must be after start")
+        if self.start < EARLIEST or self.end > LATEST:
+            raise ValueError(f"start and end must lie between {EARLIEST:%Y} and {LATEST:%Y}")
         if self.window is not None:
             buckets = (self.end - self.start) / timedelta(seconds=window_seconds(self.window))
             if buckets > MAX_BUCKETS:

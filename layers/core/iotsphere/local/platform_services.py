@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iotsphere.local import health
-from iotsphere.local.service_specs import ServiceSpec, SpecContext, venv_binary
+from iotsphere.local.service_specs import ServiceSpec, SpecContext
 
 
 def platform_services(ctx: SpecContext) -> list[ServiceSpec]:
@@ -15,16 +15,7 @@ def platform_services(ctx: SpecContext) -> list[ServiceSpec]:
         ServiceSpec(name="bridge", command=lambda: ctx.iotsphere("bridge"), ports={}, url=""),
         ServiceSpec(
             name="api",
-            command=lambda: [
-                venv_binary("chalice"),
-                "local",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(api_port),
-                "--stage",
-                "dev",
-            ],
+            command=lambda: ctx.iotsphere("api", "--port", str(api_port)),
             ports={"port": api_port},
             url=f"http://127.0.0.1:{api_port}",
             ready=lambda: health.tcp_ready(api_port),

@@ -51,6 +51,17 @@ def ensure_mqtt_passwords(home: Path, users: tuple[str, ...] = MQTT_USERS) -> di
     return {user: mqtt[user] for user in users}
 
 
+def ensure_token_secret(home: Path) -> str:
+    """The key that signs the API's access tokens, generated once per stack home."""
+    file = home / SECRETS_FILE
+    data = _read(file)
+    api = dict(data.get("api", {}))
+    if "token_secret" not in api:
+        api["token_secret"] = random_secrets.token_urlsafe(48)
+        _write(file, {**data, "api": api})
+    return api["token_secret"]
+
+
 def mqtt_credentials(home: Path, user: str) -> tuple[str, str]:
     """``(username, password)`` of an MQTT user of the local stack, for the bridge and simulator."""
     file = home / SECRETS_FILE

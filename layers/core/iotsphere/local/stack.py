@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from iotsphere.local.config import (
     DEFAULT_CONFIG,
     StackConfig,
@@ -17,10 +19,12 @@ from iotsphere.local.config import (
     find_project_root,
     load_stack_config,
 )
+from iotsphere.local.first_admin import ensure_first_admin
 from iotsphere.local.home import DEFAULT_HOME, StackHome
 from iotsphere.local.infra_services import infra_services
 from iotsphere.local.platform_services import platform_services
 from iotsphere.local.provision import PROVISIONED, provision
+from iotsphere.local.secrets import ensure_token_secret
 from iotsphere.local.service_specs import SpecContext
 from iotsphere.local.supervisor import Progress, Supervisor, quiet
 from iotsphere.settings import Settings
@@ -50,7 +54,9 @@ class Stack(Supervisor):
         infra, platform = infra_services(context), platform_services(context)
         self.infra = [spec.name for spec in infra]
         self.platform = [spec.name for spec in platform]
+        self._token_secret = ensure_token_secret(stack_home.root)
         env = child_env(config)
+        env[Settings.env_name("token_secret")] = self._token_secret
         super().__init__(
             [*infra, *platform], stack_home, env, self.project_root, self.config_path.name
         )
@@ -63,7 +69,9 @@ class Stack(Supervisor):
 
     @property
     def settings(self) -> Settings:
-        return self.config.settings()
+        """Where the stack's services are, and the key that signs its access tokens."""
+        secret = SecretStr(self._token_secret)
+        return self.config.settings().model_copy(update={"token_secret": secret})
 
     def up(
         self, *, only_infra: bool = False, simulator: bool = True, progress: Progress = quiet
@@ -72,6 +80,7 @@ class Stack(Supervisor):
         self.start_many(self.infra, progress)
         progress("provisioning queues, buckets, database and indexes")
         created = self.provision()
+        created += ensure_first_admin(self.settings)
         if not only_infra:
             self.start_many([n for n in self.platform if simulator or n != "simulator"], progress)
         return created

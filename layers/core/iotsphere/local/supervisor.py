@@ -39,6 +39,11 @@ class Supervisor:
         self._config_name = config_name  # where the user changes a port
         self._children: dict[str, subprocess.Popen[bytes]] = {}
 
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The environment every service starts with (before its own additions)."""
+        return self._env
+
     def is_running(self, name: str) -> bool:
         return self.record(name) is not None
 

@@ -9,13 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.ids import new_id
+from iotsphere.domain.timestamps import IsoDateTime
 
 ActorKind = Literal["user", "api_key", "system", "anonymous"]
 Outcome = Literal["success", "denied", "failure"]
 Action = Annotated[
     str, StringConstraints(max_length=100, pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 ]
-Text = Annotated[str, StringConstraints(max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=320)]  # an e-mail address fits
 
 
 class AuditEntry(BaseModel):
@@ -55,5 +56,5 @@ class AuditFilter(BaseModel):
     action: Action | None = None
     target_type: Text | None = None
     target_id: Text | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: IsoDateTime | None = None
+    until: IsoDateTime | None = None

@@ -42,12 +42,23 @@ def check_time_zone(value: str) -> str:
     return value
 
 
-Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(normalize_email)]
+# The constraints are also the OpenAPI schema, so clients and fuzzers know the rules up front.
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254, pattern=EMAIL_PATTERN.pattern),
+    AfterValidator(normalize_email),
+]
 Password = Annotated[
-    str, StringConstraints(max_length=MAX_PASSWORD_CHARS), AfterValidator(check_password)
+    str,
+    StringConstraints(min_length=MIN_PASSWORD_CHARS, max_length=MAX_PASSWORD_CHARS),
+    AfterValidator(check_password),
 ]
 # A password typed at login is checked only for size: old passwords may predate the rules.
 PasswordAttempt = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_CHARS)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(check_time_zone)]
+TimeZone = Annotated[
+    str,
+    StringConstraints(max_length=64, pattern=TIME_ZONE_PATTERN.pattern),
+    AfterValidator(check_time_zone),
+]

@@ -1,0 +1,20 @@
+"""Every HTTP capability, in the order the OpenAPI document lists them."""
+
+from chalicelib import (
+    api_keys_api,
+    audit_api,
+    auth_api,
+    docs_api,
+    telemetry_api,
+    users_api,
+)
+from chalicelib.http import Api
+
+ALL_APIS: list[Api] = [
+    auth_api.api,
+    users_api.api,
+    api_keys_api.api,
+    audit_api.api,
+    telemetry_api.api,
+    docs_api.api,
+]

@@ -1,0 +1,88 @@
+"""Turning a request's body, query string and path into pydantic models, or a precise problem.
+
+Malformed input (not JSON, wrong query or path values, MongoDB operators) is a 400; JSON that
+parses but breaks a model's rules is a 422; an oversized body is a 413.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.http.problems import FieldProblem, ProblemError, field_problems, summarize
+
+MAX_BODY_BYTES = 256 * 1024
+JSON_MEDIA_TYPE = "application/json"
+
+
+def parse_body[M: BaseModel](
+    raw: bytes, content_type: str | None, model: type[M], max_bytes: int = MAX_BODY_BYTES
+) -> M:
+    if len(raw) > max_bytes:
+        raise ProblemError(413, f"the body has {len(raw)} bytes; at most {max_bytes} are accepted")
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        raise ProblemError(
+            415, f"send the body as {JSON_MEDIA_TYPE}, not {media_type or 'nothing'}"
+        )
+    try:
+        data = json.loads(raw) if raw else None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProblemError(400, f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProblemError(400, "the body must be a JSON object")
+    operator = find_operator_key(data, "body")
+    if operator:
+        raise ProblemError(
+            400,
+            f"{operator}: keys starting with '$' are not accepted",
+            [FieldProblem(location=operator, message="keys starting with '$' are not accepted")],
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = field_problems("body", exc.errors(include_url=False))
+        raise ProblemError(422, summarize(problems), problems) from exc
+
+
+def parse_params[M: BaseModel](location: str, params: Mapping[str, list[str]], model: type[M]) -> M:
+    """Query or path parameters; each name may appear once unless its field is a list."""
+    values: dict[str, Any] = {}
+    for name, given in params.items():
+        field = model.model_fields.get(name)
+        if field is None:
+            detail = f"{location}.{name}: unknown parameter"
+            raise ProblemError(
+                400,
+                detail,
+                [FieldProblem(location=f"{location}.{name}", message="unknown parameter")],
+            )
+        is_list = getattr(field.annotation, "__origin__", None) is list
+        if not is_list and len(given) > 1:
+            raise ProblemError(400, f"{location}.{name}: give it once")
+        values[name] = given if is_list else given[0]
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        problems = field_problems(location, exc.errors(include_url=False))
+        raise ProblemError(400, summarize(problems), problems) from exc
+
+
+def find_operator_key(value: Any, path: str) -> str | None:
+    """The path of the first object key that MongoDB would read as an operator, if any."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and key.startswith("$"):
+                return f"{path}.{key}"
+            found = find_operator_key(item, f"{path}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = find_operator_key(item, f"{path}.{index}")
+            if found:
+                return found
+    return None

@@ -1,0 +1,25 @@
+"""Times that come from people and programs: ISO 8601 text with a zone, nothing else.
+
+Pydantic also reads numbers (and numeric strings) as Unix times; a query or body that says
+``until=0.5`` is almost always a mistake, and the OpenAPI document promises ``date-time``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AwareDatetime, BeforeValidator
+
+ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def require_iso_text(value: object) -> object:
+    if isinstance(value, str) and not ISO_DATE_TIME.match(value):
+        raise ValueError("expected an ISO 8601 time with a zone, such as 2026-11-27T10:00:00Z")
+    if isinstance(value, int | float):
+        raise ValueError("expected an ISO 8601 time with a zone, not a number")
+    return value
+
+
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(require_iso_text)]
