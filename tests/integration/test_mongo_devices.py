@@ -2,6 +2,7 @@
 its own organization, so tests share the database without seeing each other."""
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -244,3 +245,38 @@ def test_a_serial_is_claimed_once_and_released_only_by_its_device(database, org)
     assert claims.get(serial).claim_key is None
     assert claims.claim(serial, "d3", "key3", T0)
     assert claims.get(serial).device_id == "d3"
+
+
+def test_concurrent_claims_of_one_serial_bind_it_once(database, org):
+    claims = MongoClaimRepository(database[CLAIMS])
+    serial = f"SN-race-{org}"
+    claims.allow([AllowedSerial(serial=serial, org_id=org, device_type="thermo")])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        won = list(pool.map(lambda i: claims.claim(serial, f"d{i}", f"key{i}", T0), range(16)))
+    assert won.count(True) == 1
+    assert claims.get(serial).device_id == f"d{won.index(True)}"
+
+
+def test_concurrent_moves_of_one_command_succeed_once(database, org):
+    commands = MongoCommandRepository(database[COMMANDS])
+    command = make_command(org)
+    commands.add(command)
+    sent = command.move_to(CommandState.SENT, T0)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        moved = list(pool.map(lambda _: commands.move(sent, CommandState.CREATED), range(16)))
+    assert moved.count(True) == 1
+
+
+def test_concurrent_device_saves_of_one_revision_succeed_once(database, org):
+    devices = MongoDeviceRepository(database[COLLECTION])
+    device = make_device(org, "a")
+    devices.add([device])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        saved = list(
+            pool.map(
+                lambda i: devices.save(device.model_copy(update={"tags": [f"t{i}"]})), range(16)
+            )
+        )
+    winners = [s for s in saved if s is not None]
+    assert len(winners) == 1
+    assert devices.get(org, device.id) == winners[0]
