@@ -9,6 +9,7 @@ from pymongo.errors import PyMongoError
 from iotsphere.adapters.mongo_identity import ensure_identity_indexes
 from iotsphere.bootstrap import build_identity_ports, connect_mongo
 from iotsphere.local.errors import ProvisioningError
+from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.services.identity.organizations import bootstrap_first_admin
 from iotsphere.settings import Settings
 
@@ -20,7 +21,7 @@ def ensure_first_admin(settings: Settings) -> list[str]:
         ensure_identity_indexes(database)
         ports = build_identity_ports(settings, database)
         created = bootstrap_first_admin(ports, datetime.now(tz=UTC))
-    except PyMongoError as exc:
+    except (PyMongoError, StoreUnavailableError) as exc:
         raise ProvisioningError(f"creating the first organization failed: {exc}") from exc
     finally:
         database.client.close()
