@@ -16,7 +16,8 @@ from iotsphere.adapters.mongo_alerting_state import (
     MongoAlarmStore,
     MongoEvaluatorStateStore,
 )
-from iotsphere.domain.alerting.alarms import acknowledge, raise_alarm
+from iotsphere.domain.alerting.alarm_handling import acknowledge
+from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.alerting.evaluator import accept, new_state
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.silences import Silence

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from iotsphere.domain.alerting.alarms import Alarm
-from iotsphere.domain.alerting.evaluator import EvaluatorState
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.silences import Silence

@@ -2,15 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from iotsphere.domain.alerting.alarms import (
-    acknowledge,
-    add_comment,
-    assign,
-    clear_alarm,
-    escalate,
-    raise_alarm,
-    settle,
-)
+from iotsphere.domain.alerting.alarm_handling import acknowledge, add_comment, assign, escalate
+from iotsphere.domain.alerting.alarm_lifecycle import clear_alarm, raise_alarm, settle
 from iotsphere.domain.alerting.errors import AlarmLifecycleError
 from iotsphere.domain.alerting.rules import Severity
 from iotsphere.domain.alerting.transitions import AlarmStatus, NotificationMessage, TransitionKind

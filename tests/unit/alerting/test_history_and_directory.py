@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from iotsphere.adapters.influx_alert_events import to_alert_line
-from iotsphere.domain.alerting.alarms import raise_alarm
+from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.telemetry import Reading
 from iotsphere.services.alerting.device_directory import RegistryDeviceDirectory

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from iotsphere.domain.alerting.alarms import raise_alarm
+from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.alerting.errors import (
     AlarmLifecycleError,
     RuleValidationError,

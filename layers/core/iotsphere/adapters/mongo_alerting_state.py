@@ -17,7 +17,7 @@ from pymongo.errors import PyMongoError
 
 from iotsphere.adapters.mongo_alerting_revisions import save_revisions
 from iotsphere.domain.alerting.alarms import Alarm
-from iotsphere.domain.alerting.evaluator import EvaluatorState
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.transitions import AlarmStatus, digest
 from iotsphere.services.alerting.errors import NotFoundError
 from iotsphere.services.alerting.ports import StateKey

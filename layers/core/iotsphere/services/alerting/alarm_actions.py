@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from iotsphere.domain.alerting import alarms as lifecycle
+from iotsphere.domain.alerting import alarm_handling as handling
 from iotsphere.domain.alerting.alarms import Alarm, Result
 from iotsphere.domain.alerting.transitions import NotificationMessage
 from iotsphere.services.alerting.errors import NotFoundError
@@ -27,7 +27,7 @@ class AlarmActionPorts:
 def acknowledge_alarm(
     org_id: str, alarm_id: str, by: str, now: datetime, ports: AlarmActionPorts
 ) -> Alarm:
-    return _act(org_id, alarm_id, lambda alarm: lifecycle.acknowledge(alarm, by, now), ports)
+    return _act(org_id, alarm_id, lambda alarm: handling.acknowledge(alarm, by, now), ports)
 
 
 def assign_alarm(
@@ -38,13 +38,13 @@ def assign_alarm(
     now: datetime,
     ports: AlarmActionPorts,
 ) -> Alarm:
-    return _act(org_id, alarm_id, lambda alarm: lifecycle.assign(alarm, assignee, by, now), ports)
+    return _act(org_id, alarm_id, lambda alarm: handling.assign(alarm, assignee, by, now), ports)
 
 
 def comment_on_alarm(
     org_id: str, alarm_id: str, text: str, by: str, now: datetime, ports: AlarmActionPorts
 ) -> Alarm:
-    return _act(org_id, alarm_id, lambda alarm: lifecycle.add_comment(alarm, text, by, now), ports)
+    return _act(org_id, alarm_id, lambda alarm: handling.add_comment(alarm, text, by, now), ports)
 
 
 def _act(

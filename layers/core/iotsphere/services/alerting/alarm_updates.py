@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from iotsphere.domain.alerting.alarms import Alarm, alarm_id, clear_alarm, raise_alarm
-from iotsphere.domain.alerting.evaluator import EvaluatorState, Verdict
+from iotsphere.domain.alerting.alarm_lifecycle import clear_alarm, raise_alarm
+from iotsphere.domain.alerting.alarms import Alarm, alarm_id
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState, Verdict
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.silences import silencing

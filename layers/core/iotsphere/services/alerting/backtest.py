@@ -11,13 +11,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from iotsphere.domain.alerting.evaluator import (
-    Verdict,
     accept,
     check_missing,
     needs_history,
     new_state,
     prime,
 )
+from iotsphere.domain.alerting.evaluator_state import Verdict
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator import (
-    EvaluatorState,
     accept,
     adopt,
     needs_history,
     new_state,
     prime,
 )
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, RuleIndex
 from iotsphere.domain.alerting.signals import Point

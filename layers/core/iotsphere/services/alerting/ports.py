@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from iotsphere.domain.alerting.alarms import Alarm
-from iotsphere.domain.alerting.evaluator import EvaluatorState
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.signals import Point

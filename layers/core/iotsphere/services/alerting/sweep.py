@@ -7,9 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from iotsphere.domain.alerting.alarms import Alarm, escalate, retire, settle
+from iotsphere.domain.alerting.alarm_handling import escalate
+from iotsphere.domain.alerting.alarm_lifecycle import retire, settle
+from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.conditions import MissingDataCondition
-from iotsphere.domain.alerting.evaluator import Verdict, adopt, check_missing, release_until
+from iotsphere.domain.alerting.evaluator import adopt, check_missing, release_until
+from iotsphere.domain.alerting.evaluator_state import Verdict
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms

@@ -1,0 +1,52 @@
+"""What the evaluator keeps per rule, device and metric, and what it answers per reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from iotsphere.domain.alerting.signals import Point
+
+MAX_HISTORY_POINTS = 5000
+
+
+class LatchState(BaseModel):
+    """One leaf's memory: raised or not, and since when its set comparison has held."""
+
+    model_config = ConfigDict(frozen=True)
+
+    active: bool = False
+    since_ms: int | None = None
+
+
+class EvaluatorState(BaseModel):
+    org_id: str
+    rule_id: str
+    device_id: str
+    metric: str
+    revision: int = 0
+    watermark_ms: int | None = None
+    max_seen_ms: int | None = None
+    pending: list[Point] = Field(default_factory=list)
+    history: list[Point] = Field(default_factory=list)
+    latches: list[LatchState] = Field(default_factory=list)
+    active: bool = False
+    last_ts_ms: int | None = None
+    late_dropped: int = 0
+    condition_digest: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.org_id, self.rule_id, self.device_id, self.metric)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The rule's answer at one reading: ``changed`` marks a raise or a clear."""
+
+    ts_ms: int
+    value: float | None
+    score: float | None
+    active: bool
+    changed: bool

@@ -1,0 +1,107 @@
+"""One reading through a rule, in time order: leaf signals, latches, the rule's state, the window
+kept for the next reading. These functions change the state they are given (a fresh copy the
+evaluator made)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+
+from iotsphere.domain.alerting.conditions import (
+    CompositeCondition,
+    Condition,
+    LeafCondition,
+    MissingDataCondition,
+    leaves,
+    longest_window_s,
+)
+from iotsphere.domain.alerting.evaluator_state import (
+    MAX_HISTORY_POINTS,
+    EvaluatorState,
+    LatchState,
+    Verdict,
+)
+from iotsphere.domain.alerting.rules import Rule
+from iotsphere.domain.alerting.signals import clear_holds, measure, set_holds
+
+
+def step(state: EvaluatorState, rule: Rule, ts_ms: int, value: float) -> list[Verdict]:
+    condition = rule.condition
+    if isinstance(condition, MissingDataCondition):
+        return _step_missing(state, condition, ts_ms, value)
+    actives: list[bool] = []
+    signals: list[float | None] = []
+    for index, leaf in enumerate(leaves(condition)):
+        cutoff = ts_ms - getattr(leaf, "window_s", 0) * 1000
+        start = bisect.bisect_right(state.history, (cutoff, float("inf")))
+        signal = measure(leaf, state.history[start:], ts_ms, value)
+        state.latches[index] = _latch(state.latches[index], leaf, signal, ts_ms)
+        actives.append(state.latches[index].active)
+        signals.append(signal)
+    active, score = _combine(condition, iter(actives), signals)
+    changed = active != state.active
+    state.active = active
+    state.last_ts_ms = ts_ms
+    _remember(state, rule, ts_ms, value)
+    return [Verdict(ts_ms=ts_ms, value=value, score=score, active=active, changed=changed)]
+
+
+def _step_missing(
+    state: EvaluatorState, condition: MissingDataCondition, ts_ms: int, value: float
+) -> list[Verdict]:
+    verdicts: list[Verdict] = []
+    timeout_ms = condition.timeout_s * 1000
+    gap_ms = None if state.last_ts_ms is None else ts_ms - state.last_ts_ms
+    if not state.active and state.last_ts_ms is not None and ts_ms - state.last_ts_ms >= timeout_ms:
+        due = state.last_ts_ms + timeout_ms
+        verdicts.append(Verdict(ts_ms=due, value=None, score=None, active=True, changed=True))
+        state.active = True
+    score = None if gap_ms is None else gap_ms / 1000
+    verdicts.append(
+        Verdict(ts_ms=ts_ms, value=value, score=score, active=False, changed=state.active)
+    )
+    state.active = False
+    state.latches = [LatchState()]
+    state.last_ts_ms = ts_ms
+    return verdicts
+
+
+def _latch(latch: LatchState, leaf: LeafCondition, signal: float | None, ts_ms: int) -> LatchState:
+    if signal is None:
+        return latch
+    if latch.active:
+        return LatchState() if clear_holds(leaf, signal) else latch
+    if not set_holds(leaf, signal):
+        return LatchState()
+    since = ts_ms if latch.since_ms is None else latch.since_ms
+    duration_ms = getattr(leaf, "duration_s", 0) * 1000
+    return LatchState(active=ts_ms - since >= duration_ms, since_ms=since)
+
+
+def _combine(
+    condition: Condition, actives: Iterator[bool], signals: list[float | None]
+) -> tuple[bool, float | None]:
+    """The rule's state from its leaves; the score is the leaf's signal, or for a composite the
+    share of its direct conditions that hold."""
+    if not isinstance(condition, CompositeCondition):
+        return next(actives), signals[0]
+    results = [_holds(child, actives) for child in condition.conditions]
+    active = all(results) if condition.op == "and" else any(results)
+    return active, sum(results) / len(results)
+
+
+def _holds(condition: Condition, actives: Iterator[bool]) -> bool:
+    if isinstance(condition, CompositeCondition):
+        results = [_holds(child, actives) for child in condition.conditions]
+        return all(results) if condition.op == "and" else any(results)
+    return next(actives)
+
+
+def _remember(state: EvaluatorState, rule: Rule, ts_ms: int, value: float) -> None:
+    window_ms = longest_window_s(rule.condition) * 1000
+    if window_ms == 0:
+        state.history = []
+        return
+    state.history.append((ts_ms, value))
+    start = bisect.bisect_right(state.history, (ts_ms - window_ms, float("inf")))
+    del state.history[: max(start, len(state.history) - MAX_HISTORY_POINTS)]
