@@ -59,7 +59,7 @@ def a_release(org_id: str, version: str = "1.3.0", release_id: str | None = None
 
 
 def test_a_release_round_trips_and_is_kept_once(releases):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     release = a_release(org)
     assert releases.add(release) == release
     assert releases.add(release.model_copy(update={"key_id": "other"})) == release
@@ -68,7 +68,7 @@ def test_a_release_round_trips_and_is_kept_once(releases):
 
 
 def test_another_image_for_a_released_version_conflicts(releases):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     releases.add(a_release(org))
     with pytest.raises(ReleaseConflictError):
         releases.add(a_release(org))
@@ -76,7 +76,7 @@ def test_another_image_for_a_released_version_conflicts(releases):
 
 
 def test_another_organizations_release_is_missing(releases):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     release = releases.add(a_release(org))
     with pytest.raises(ReleaseNotFoundError):
         releases.get("someone-else", release.release_id)
@@ -108,7 +108,7 @@ def a_rollout(org: str, devices: list[str]) -> tuple[Rollout, list[DeviceProgres
 
 
 def test_a_rollout_round_trips_and_saves_only_over_the_revision_it_read(rollouts):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     rollout, progress = a_rollout(org, ["d1", "d2", "d3"])
     rollouts.create(rollout, progress)
     assert rollouts.get(org, rollout.rollout_id) == rollout
@@ -123,7 +123,7 @@ def test_a_rollout_round_trips_and_saves_only_over_the_revision_it_read(rollouts
 
 
 def test_device_progress_only_moves_forward_and_counts_per_wave(rollouts):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     rollout, progress = a_rollout(org, ["d1", "d2", "d3"])
     rollouts.create(rollout, progress)
     rid = rollout.rollout_id
@@ -139,7 +139,7 @@ def test_device_progress_only_moves_forward_and_counts_per_wave(rollouts):
 
 
 def test_another_organization_cannot_read_or_move_a_rollout(rollouts):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     rollout, progress = a_rollout(org, ["d1", "d2"])
     rollouts.create(rollout, progress)
     with pytest.raises(RolloutNotFoundError):
@@ -153,7 +153,7 @@ def test_another_organization_cannot_read_or_move_a_rollout(rollouts):
 
 
 def test_a_taken_rollout_id_is_a_conflict_that_changes_nothing(rollouts):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     rollout, progress = a_rollout(org, ["d1", "d2"])
     rollouts.create(rollout, progress)
     rollouts.move(org, rollout.rollout_id, ["d1"], P.OFFERED, NOW)
@@ -163,7 +163,7 @@ def test_a_taken_rollout_id_is_a_conflict_that_changes_nothing(rollouts):
 
 
 def test_the_sweep_passes_over_a_rollout_document_it_cannot_read(database, rollouts):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     rollout, progress = a_rollout(org, ["d1"])
     rollouts.create(rollout, progress)
     unreadable = f"ro-{uuid.uuid4().hex[:12]}"

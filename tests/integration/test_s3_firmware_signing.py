@@ -46,7 +46,7 @@ def ports(settings, s3, tmp_path):
 
 
 def test_an_upload_is_signed_and_served_through_a_short_lived_url(s3, ports):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     key = f"firmware/{org}/pump-v2/2.0.0/pump.bin"
     s3.put_object(Bucket=BUCKET, Key=key, Body=IMAGE, Metadata={"min-version": "1.0.0"})
     now = datetime.now(tz=UTC)
@@ -68,11 +68,11 @@ def test_an_upload_is_signed_and_served_through_a_short_lived_url(s3, ports):
 
 def test_a_missing_image_is_not_found(ports):
     with pytest.raises(ImageNotFoundError):
-        ports.images.describe(f"firmware/org-{uuid.uuid4().hex[:8]}/pump-v2/1.0.0/absent.bin")
+        ports.images.describe(f"firmware/org{uuid.uuid4().hex[:8]}/pump-v2/1.0.0/absent.bin")
 
 
 def test_an_image_put_through_an_upload_ticket_is_signed_with_its_minimum_version(s3, ports):
-    org = f"org-{uuid.uuid4().hex[:8]}"
+    org = f"org{uuid.uuid4().hex[:8]}"
     request = UploadRequest(
         firmware_family="pump-v2", version="3.0.0", file_name="pump.bin", min_version="2.0.0"
     )

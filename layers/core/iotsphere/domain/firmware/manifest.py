@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from iotsphere.domain.devices.fields import OrgId, Slug
 from iotsphere.domain.firmware.errors import InvalidManifestError
 from iotsphere.domain.firmware.versions import SemVer, validate_version
 
@@ -42,8 +43,8 @@ class FirmwareManifest(BaseModel):
 
     v: Literal[1] = 1
     release_id: Name
-    org_id: Name
-    firmware_family: Name
+    org_id: OrgId
+    firmware_family: Slug
     version: Version
     min_version: Version | None = None
     image_key: Annotated[str, Field(min_length=1, max_length=1024)]

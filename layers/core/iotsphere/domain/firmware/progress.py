@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from iotsphere.domain.devices.fields import DeviceId
 from iotsphere.domain.firmware.refusals import RefusalCode
 
 
@@ -67,7 +68,7 @@ class FirmwareStatusReport(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     v: Literal[1] = 1
-    device_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")]
+    device_id: DeviceId
     rollout_id: Annotated[str, Field(min_length=1, max_length=64)]
     release_id: Annotated[str, Field(min_length=1, max_length=64)]
     state: ReportedState

@@ -18,12 +18,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from iotsphere.domain.devices.fields import DeviceId, Label
 from iotsphere.domain.firmware.errors import InvalidTransitionError
 from iotsphere.domain.firmware.progress import FAILURES, ProgressState
 from iotsphere.domain.firmware.waves import WavePlan
-
-DeviceRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")]
-Label = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:=/-]{0,127}$")]
 
 
 class RolloutTarget(BaseModel):
@@ -31,7 +29,7 @@ class RolloutTarget(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    device_ids: Annotated[list[DeviceRef], Field(max_length=10_000)] = []
+    device_ids: Annotated[list[DeviceId], Field(max_length=10_000)] = []
     groups: Annotated[list[Label], Field(max_length=100)] = []
     tags: Annotated[list[Label], Field(max_length=100)] = []
 

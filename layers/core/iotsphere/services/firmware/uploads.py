@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from iotsphere.domain.firmware.manifest import NAME_PATTERN
+from iotsphere.domain.devices.fields import Slug
 from iotsphere.domain.firmware.release import IMAGE_PREFIX
 from iotsphere.domain.firmware.versions import SemVer, validate_version
 from iotsphere.services.firmware.errors import ReleaseConflictError
@@ -28,7 +28,7 @@ class UploadRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     v: Literal[1] = 1
-    firmware_family: Annotated[str, Field(pattern=NAME_PATTERN)]
+    firmware_family: Slug
     version: Version
     file_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$")]
     min_version: Version | None = None
