@@ -135,3 +135,15 @@ def test_an_alarm_still_watched_stays_open(fakes):
     fakes.rules.rules["r1"] = make_rule({"type": "threshold", "op": "above", "set": 80})
     evaluate_readings(readings((0, 90)), fakes.ports(), at(1))
     assert sweep_missing_data(at(60), fakes.ports()).transitions == []
+
+
+def test_a_reading_stamped_before_the_sweeps_raise_still_clears_it(fakes):
+    fakes.rules.rules["hb"] = make_rule({"type": "missing_data", "timeout_s": 60}, id="hb")
+    evaluate_readings(readings((0, 20)), fakes.ports(), at(1))
+    assert kinds(sweep_missing_data(at(100), fakes.ports())) == [("raised", at(60))]
+    result = evaluate_readings(readings((50, 20)), fakes.ports(), at(101))
+    assert [(t.kind.value, t.at) for t in result.transitions] == [
+        ("cleared", at(60) + timedelta(milliseconds=1))
+    ]
+    (alarm,) = fakes.alarms.saved.values()
+    assert alarm.status.value == "cleared"

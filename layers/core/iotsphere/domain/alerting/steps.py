@@ -56,9 +56,14 @@ def _step_missing(
         due = state.last_ts_ms + timeout_ms
         verdicts.append(Verdict(ts_ms=due, value=None, score=None, active=True, changed=True))
         state.active = True
+        state.latches = [LatchState(active=True, since_ms=due)]
     score = None if gap_ms is None else gap_ms / 1000
+    raised_at = state.latches[0].since_ms if state.active else None
+    # A reading stamped before the sweep's raise (it came late) clears just after the raise:
+    # an alarm's changes never go back in time.
+    cleared_at = ts_ms if raised_at is None or ts_ms > raised_at else raised_at + 1
     verdicts.append(
-        Verdict(ts_ms=ts_ms, value=value, score=score, active=False, changed=state.active)
+        Verdict(ts_ms=cleared_at, value=value, score=score, active=False, changed=state.active)
     )
     state.active = False
     state.latches = [LatchState()]
