@@ -134,6 +134,9 @@ def test_device_progress_only_moves_forward_and_counts_per_wave(rollouts):
     assert rollouts.move(org, rid, ["d1"], P.HEALTHY, NOW) == 0
     assert rollouts.move(org, rid, ["d2"], P.HEALTHY, NOW) == 1
     assert rollouts.counts(org, rid) == {0: {P.FAILED: 1}, 1: {P.HEALTHY: 1, P.OFFERED: 1}}
+    assert [p.device_id for p in rollouts.devices(org, rid, None, None, 2)] == ["d1", "d2"]
+    assert [p.device_id for p in rollouts.devices(org, rid, None, "d2", 2)] == ["d3"]
+    assert [p.device_id for p in rollouts.devices(org, rid, P.OFFERED, None, 9)] == ["d3"]
     failed = rollouts.device(org, rid, "d1")
     assert (failed.state, failed.code, failed.detail) == (P.FAILED, RefusalCode.HASH_MISMATCH, "x")
 

@@ -203,6 +203,20 @@ class FakeRollouts:
             wave[p.state] = wave.get(p.state, 0) + 1
         return counts
 
+    def devices(
+        self,
+        org_id: str,
+        rollout_id: str,
+        state: ProgressState | None,
+        after: str | None,
+        limit: int,
+    ) -> list[DeviceProgress]:
+        found = sorted(
+            (p for p in self._mine(org_id, rollout_id) if state in (None, p.state)),
+            key=lambda p: p.device_id,
+        )
+        return [p for p in found if after is None or p.device_id > after][:limit]
+
     def device(self, org_id: str, rollout_id: str, device_id: str) -> DeviceProgress:
         found = self.progress.get((rollout_id, device_id))
         if found is None or found.org_id != org_id:

@@ -1,12 +1,13 @@
 import pytest
 
 from iotsphere.domain.firmware.progress import ProgressState
+from iotsphere.domain.firmware.refusals import RefusalCode
 from iotsphere.services.firmware.errors import InvalidStatusReportError, RolloutNotFoundError
-from iotsphere.services.firmware.queries import rollout_progress
+from iotsphere.services.firmware.queries import rollout_devices, rollout_progress
 from iotsphere.services.firmware.reports import record_device_report
 from tests.unit.firmware.factories import NOW
 from tests.unit.firmware.fakes import FakeDirectory
-from tests.unit.firmware.scenario import offered_in_wave, report, start
+from tests.unit.firmware.scenario import offered_in_wave, report, settle, start
 
 P = ProgressState
 
@@ -66,3 +67,20 @@ def test_progress_shows_every_wave_with_every_state(ports):
     assert progress.waves[3].devices == {state: 100 if state is P.PENDING else 0 for state in P}
     with pytest.raises(RolloutNotFoundError):
         rollout_progress("globex", "ro-1", ports.rollouts)
+
+
+def test_failed_devices_are_listed_with_their_codes_a_page_at_a_time(ports, directory):
+    start(ports)
+    settle(ports, offered_in_wave(ports, 0), "failed", code=RefusalCode.WRONG_KEY)
+    first = rollout_devices("acme", "ro-1", ports.rollouts, P.FAILED, limit=1)
+    second = rollout_devices("acme", "ro-1", ports.rollouts, P.FAILED, first.next_after, limit=1)
+    assert [d.code for d in first.devices + second.devices] == [RefusalCode.WRONG_KEY] * 2
+    assert sorted(d.device_id for d in first.devices + second.devices) == sorted(
+        offered_in_wave(ports, 0)
+    )
+    assert (
+        rollout_devices("acme", "ro-1", ports.rollouts, P.FAILED, second.next_after).devices == []
+    )
+    assert len(rollout_devices("acme", "ro-1", ports.rollouts, P.PENDING, limit=500).devices) == 198
+    with pytest.raises(RolloutNotFoundError):
+        rollout_devices("globex", "ro-1", ports.rollouts)

@@ -32,6 +32,7 @@ DEVICES = "firmware_rollout_devices"
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (ROLLOUTS, [("org_id", ASCENDING), ("created_at", DESCENDING)], False),
     (ROLLOUTS, [("state", ASCENDING)], False),
+    (DEVICES, [("org_id", ASCENDING), ("rollout_id", ASCENDING), ("device_id", ASCENDING)], False),
     (
         DEVICES,
         [
@@ -200,6 +201,24 @@ class MongoRolloutStore:
             raise RolloutNotFoundError(f"device {device_id} is not in rollout {rollout_id}")
         found.pop("_id")
         return DeviceProgress.model_validate(found)
+
+    def devices(
+        self,
+        org_id: str,
+        rollout_id: str,
+        state: ProgressState | None,
+        after: str | None,
+        limit: int,
+    ) -> list[DeviceProgress]:
+        where: dict[str, Any] = {"org_id": org_id, "rollout_id": rollout_id}
+        if state is not None:
+            where["state"] = state.value
+        if after is not None:
+            where["device_id"] = {"$gt": str(after)}
+        documents = self._read(
+            lambda: list(self._devices.find(where).sort("device_id", ASCENDING).limit(limit))
+        )
+        return [DeviceProgress.model_validate(d) for d in documents]
 
     @staticmethod
     def _read[T](call: Callable[[], T]) -> T:

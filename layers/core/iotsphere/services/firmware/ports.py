@@ -122,6 +122,16 @@ class RolloutStore(Protocol):
     def device(self, org_id: str, rollout_id: str, device_id: str) -> DeviceProgress:
         """Raises ``RolloutNotFoundError`` when the device is not part of that rollout."""
 
+    def devices(
+        self,
+        org_id: str,
+        rollout_id: str,
+        state: ProgressState | None,
+        after: str | None,
+        limit: int,
+    ) -> list[DeviceProgress]:
+        """Devices of a rollout (in ``state`` if given) by device id, those after ``after``."""
+
 
 class DeviceDirectory(Protocol):
     def organization_of(self, device_id: str) -> str | None:
