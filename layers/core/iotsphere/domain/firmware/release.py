@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,7 +14,6 @@ from iotsphere.domain.firmware.errors import InvalidManifestError
 from iotsphere.domain.firmware.manifest import MANIFEST_SUFFIX, FirmwareManifest, parse_manifest
 from iotsphere.domain.firmware.signatures import SignedManifest
 
-RELEASE_VERSION = 1
 IMAGE_PREFIX = "firmware/"
 IMAGE_KEY = re.compile(
     r"^firmware/(?P<org_id>[A-Za-z0-9][A-Za-z0-9_.:-]{0,127})"
@@ -28,7 +28,7 @@ class Release(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    v: int = RELEASE_VERSION
+    v: Literal[1] = 1
     release_id: str
     org_id: str
     firmware_family: str

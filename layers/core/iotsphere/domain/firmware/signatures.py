@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.firmware.manifest import FirmwareManifest, canonical_bytes
 
-SIGNED_MANIFEST_VERSION = 1
 ED25519_PUBLIC_KEY_BYTES = 32
 ED25519_SIGNATURE_BYTES = 64
 KeyId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
