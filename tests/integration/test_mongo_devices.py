@@ -152,6 +152,10 @@ def test_device_types_round_trip_with_their_schema(database, org):
     assert types.get("someoneelse", "thermo") is None
     with pytest.raises(AlreadyExistsError):
         types.add(thermo)
+    renamed = thermo.model_copy(update={"name": "T2"})
+    assert types.replace(renamed)
+    assert types.get(org, "thermo") == renamed
+    assert not types.replace(renamed.model_copy(update={"org_id": "someoneelse"}))
 
 
 def test_shadow_sides_are_saved_only_from_the_version_they_were_computed_from(database, org):

@@ -77,6 +77,13 @@ class FakeTypes:
     def get(self, org_id: str, type_id: str) -> DeviceType | None:
         return self.rows.get((org_id, type_id))
 
+    def replace(self, device_type: DeviceType) -> bool:
+        key = (device_type.org_id, device_type.id)
+        if key not in self.rows:
+            return False
+        self.rows[key] = device_type
+        return True
+
     def list(self, org_id: str) -> list[DeviceType]:
         return [t for (org, _), t in sorted(self.rows.items()) if org == org_id]
 

@@ -1,13 +1,21 @@
 import pytest
 
-from iotsphere.domain.devices.messages import DeviceChanges, NewDeviceType
+from iotsphere.domain.devices.messages import (
+    ConfigPatch,
+    DeviceChanges,
+    DeviceTypeChanges,
+    NewDeviceType,
+)
 from iotsphere.domain.devices.search import DeviceSearch
+from iotsphere.services.devices.configuration import update_desired
 from iotsphere.services.devices.csv_import import import_devices_csv
-from iotsphere.services.devices.errors import AlreadyExistsError, InvalidInputError
+from iotsphere.services.devices.errors import AlreadyExistsError, InvalidInputError, NotFoundError
 from iotsphere.services.devices.registry import (
     create_device_type,
+    get_device_type,
     search_devices,
     update_device,
+    update_device_type,
 )
 from tests.unit.devices.conftest import ORG, OTHER_ORG, THERMO, onboard
 
@@ -83,3 +91,33 @@ def test_a_csv_row_refused_by_the_registry_imports_nothing(ports):
     assert report.rows[1].errors == ["name: a device named 'taken' exists already"]
     assert report.rows[2].errors == ["device_type: no device type 'nope'"]
     assert len(ports.devices.rows) == 1
+
+
+def test_a_type_change_keeps_what_is_not_given(ports):
+    changed = update_device_type(ORG, "thermo", DeviceTypeChanges(name="Thermostat v2"), ports)
+    assert (changed.name, changed.default_config) == ("Thermostat v2", THERMO.default_config)
+    assert get_device_type(ORG, "thermo", ports) == changed
+    assert get_device_type(OTHER_ORG, "thermo", ports).name == "Thermostat"
+
+
+def test_a_new_schema_that_breaks_a_devices_configuration_is_refused(ports):
+    device_id = onboard(ports, name="a").device_id
+    update_desired(ORG, device_id, ConfigPatch(patch={"interval_s": 3000}), "alice", ports)
+    stricter = THERMO.config_schema.model_dump(by_alias=True)
+    stricter["properties"]["interval_s"]["maximum"] = 600
+    with pytest.raises(
+        InvalidInputError, match=rf"1 devices' configuration would break it: {device_id}"
+    ):
+        update_device_type(ORG, "thermo", DeviceTypeChanges(config_schema=stricter), ports)
+    assert get_device_type(ORG, "thermo", ports).config_schema == THERMO.config_schema
+
+
+def test_a_new_schema_must_accept_the_default_and_the_templates(ports):
+    narrow = {"type": "object", "properties": {"interval_s": {"type": "integer"}}}
+    with pytest.raises(InvalidInputError, match="breaks config_schema"):
+        update_device_type(ORG, "thermo", DeviceTypeChanges(config_schema=narrow), ports)
+
+
+def test_changing_another_organizations_type_is_not_found(ports):
+    with pytest.raises(NotFoundError):
+        update_device_type(ORG, "nope", DeviceTypeChanges(name="x"), ports)

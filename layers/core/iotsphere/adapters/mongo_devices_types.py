@@ -31,6 +31,15 @@ class MongoDeviceTypeRepository:
                 {"_id": _key(device_type.org_id, device_type.id), **document}
             )
 
+    def replace(self, device_type: DeviceType) -> bool:
+        key = _key(device_type.org_id, device_type.id)
+        document = device_type.model_dump(by_alias=True, exclude_none=True)
+        with mongo_errors("device types"):
+            done = self._collection.replace_one(
+                {"_id": key, "org_id": device_type.org_id}, {"_id": key, **document}
+            )
+        return done.matched_count == 1
+
     def get(self, org_id: str, type_id: str) -> DeviceType | None:
         with mongo_errors("device types"):
             document = self._collection.find_one({"_id": _key(org_id, type_id), "org_id": org_id})

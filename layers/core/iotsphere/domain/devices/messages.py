@@ -170,6 +170,17 @@ class NewDeviceType(Message):
     templates: dict[Slug, Document] = Field(default_factory=dict)
 
 
+class DeviceTypeChanges(Message):
+    """A partial update of a device type; an omitted field is left as it is. The firmware family
+    is fixed: releases and rollouts are made per family."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    config_schema: ConfigSchema | None = None
+    default_config: Document | None = None
+    metrics: list[MetricSpec] | None = None
+    templates: dict[Slug, Document] | None = None
+
+
 class NewDevices(Message):
     devices: list[NewDevice] = Field(min_length=1, max_length=500)
 

@@ -49,6 +49,9 @@ class DeviceTypeRepository(Protocol):
 
     def get(self, org_id: str, type_id: str) -> DeviceType | None: ...
 
+    def replace(self, device_type: DeviceType) -> bool:
+        """Store a changed type in place of the stored one; False if there is none."""
+
     def list(self, org_id: str) -> list[DeviceType]: ...
 
 

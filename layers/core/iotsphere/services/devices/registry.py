@@ -3,31 +3,76 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from pydantic import ValidationError
 
+from iotsphere.domain.devices.config_schema import schema_problems
 from iotsphere.domain.devices.device import Device
 from iotsphere.domain.devices.device_type import DeviceType
 from iotsphere.domain.devices.errors import InvalidCursorError
-from iotsphere.domain.devices.messages import DeviceChanges, DevicePage, DeviceView, NewDeviceType
-from iotsphere.domain.devices.search import DeviceSearch
+from iotsphere.domain.devices.messages import (
+    DeviceChanges,
+    DevicePage,
+    DeviceTypeChanges,
+    DeviceView,
+    NewDeviceType,
+)
+from iotsphere.domain.devices.search import MAX_PAGE_SIZE, DeviceSearch
 from iotsphere.services.devices.errors import ConflictError, InvalidInputError, NotFoundError
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.devices.views import device_view
 
 SAVE_ATTEMPTS = 5
+MAX_LISTED_PROBLEMS = 20
 
 
-def create_device_type(org_id: str, body: NewDeviceType, ports: DevicePorts) -> DeviceType:
+def _device_type(fields: dict[str, Any]) -> DeviceType:
     try:
-        device_type = DeviceType(
-            **body.model_dump(exclude={"version"}), org_id=org_id, created_at=ports.clock()
-        )
+        return DeviceType.model_validate(fields)
     except ValidationError as exc:
         error = exc.errors()[0]
         raise InvalidInputError(".".join(map(str, error["loc"])) or "body", error["msg"]) from exc
+
+
+def create_device_type(org_id: str, body: NewDeviceType, ports: DevicePorts) -> DeviceType:
+    fields = body.model_dump(exclude={"version"}, by_alias=True)
+    device_type = _device_type({**fields, "org_id": org_id, "created_at": ports.clock()})
     ports.types.add(device_type)
     return device_type
+
+
+def update_device_type(
+    org_id: str, type_id: str, changes: DeviceTypeChanges, ports: DevicePorts
+) -> DeviceType:
+    """Change a type; a new schema must still accept the desired configuration of its devices."""
+    current = get_device_type(org_id, type_id, ports)
+    fields = changes.model_dump(exclude={"version"}, exclude_none=True, by_alias=True)
+    changed = _device_type({**current.model_dump(by_alias=True), **fields})
+    if changes.config_schema is not None:
+        broken = _devices_breaking(changed, ports)
+        if broken:
+            shown = "; ".join(broken[:MAX_LISTED_PROBLEMS])
+            raise InvalidInputError(
+                "config_schema", f"{len(broken)} devices' configuration would break it: {shown}"
+            )
+    if not ports.types.replace(changed):
+        raise NotFoundError(f"no device type {type_id!r}")
+    return changed
+
+
+def _devices_breaking(device_type: DeviceType, ports: DevicePorts) -> list[str]:
+    search = DeviceSearch(device_type=device_type.id, sort="id", limit=MAX_PAGE_SIZE)
+    broken = []
+    after = None
+    while page := ports.devices.search(device_type.org_id, search, after):
+        for device in page:
+            shadow = ports.shadows.get(device.org_id, device.id)
+            problems = schema_problems(device_type.config_schema, shadow.desired if shadow else {})
+            if problems:
+                broken.append(f"{device.id} ({problems[0]})")
+        after = search.sort_key(page[-1])
+    return broken
 
 
 def get_device_type(org_id: str, type_id: str, ports: DevicePorts) -> DeviceType:
