@@ -220,7 +220,7 @@ class FakeRollouts:
     def device(self, org_id: str, rollout_id: str, device_id: str) -> DeviceProgress:
         found = self.progress.get((rollout_id, device_id))
         if found is None or found.org_id != org_id:
-            raise RolloutNotFoundError(f"{rollout_id}/{device_id}")
+            raise RolloutNotFoundError(f"device {device_id} is not in rollout {rollout_id}")
         return found
 
 

@@ -234,3 +234,11 @@ def test_a_taken_rollout_id_is_refused_and_changes_nothing(ports):
         start(ports)
     assert ports.rollouts.progress == before
     assert len(ports.offers.sent) == 2
+
+
+def test_a_report_from_a_device_outside_the_rollout_is_not_found(ports):
+    start(ports)
+    with pytest.raises(RolloutNotFoundError, match="valve-1 is not in rollout ro-1"):
+        record_status("acme", report("valve-1", "healthy"), ports, NOW)
+    with pytest.raises(RolloutNotFoundError):
+        record_status("acme", report("valve-1", "healthy", release_id="rel-other"), ports, NOW)

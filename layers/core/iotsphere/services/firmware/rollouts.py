@@ -245,13 +245,14 @@ def record_status(
     """Apply a device's report; False when it changes nothing (redelivered, late, or for another
     release). A device refusing as already running the release counts as healthy."""
     rollout = ports.rollouts.get(org_id, report.rollout_id)
-    ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
     if report.release_id != rollout.release_id:
+        ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
         return False
     state = ProgressState(report.state)
-    release = ports.releases.get(org_id, rollout.release_id)
-    if state is ProgressState.FAILED and report.running_version == release.version:
-        state = ProgressState.HEALTHY
+    if state is ProgressState.FAILED and report.running_version is not None:
+        release = ports.releases.get(org_id, rollout.release_id)
+        if report.running_version == release.version:
+            state = ProgressState.HEALTHY
     moved = ports.rollouts.move(
         org_id,
         rollout.rollout_id,
@@ -261,4 +262,6 @@ def record_status(
         code=report.code,
         detail=report.detail,
     )
+    if moved == 0:  # a no-op, or a device that is not part of the rollout (raises)
+        ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
     return moved == 1
