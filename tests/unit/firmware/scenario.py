@@ -10,10 +10,10 @@ from iotsphere.domain.firmware.progress import FirmwareStatusReport, ProgressSta
 from iotsphere.domain.firmware.release import Release
 from iotsphere.domain.firmware.rollout import HealthGate, Rollout, RolloutTarget
 from iotsphere.domain.firmware.waves import WavePlan
+from iotsphere.services.firmware.ports import RolloutPorts
+from iotsphere.services.firmware.reports import record_status
 from iotsphere.services.firmware.rollouts import (
-    RolloutPorts,
     RolloutRequest,
-    record_status,
     start_rollout,
 )
 from tests.unit.firmware.factories import NOW, KeyPair, manifest

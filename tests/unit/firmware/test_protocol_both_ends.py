@@ -11,9 +11,9 @@ from iotsphere.domain.firmware.rollout import HealthGate, RolloutState, RolloutT
 from iotsphere.domain.firmware.signatures import TrustedKey
 from iotsphere.domain.firmware.updater import apply_offer
 from iotsphere.domain.firmware.verification import DeviceFirmware
+from iotsphere.services.firmware.ports import RolloutPorts
 from iotsphere.services.firmware.reports import record_device_report
 from iotsphere.services.firmware.rollouts import (
-    RolloutPorts,
     RolloutRequest,
     advance_rollout,
     start_rollout,

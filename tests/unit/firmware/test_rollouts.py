@@ -13,15 +13,15 @@ from iotsphere.services.firmware.errors import (
     RolloutNotFoundError,
     RolloutStateError,
 )
+from iotsphere.services.firmware.offers import renew_offer
+from iotsphere.services.firmware.ports import RolloutPorts
+from iotsphere.services.firmware.reports import record_status
 from iotsphere.services.firmware.rollouts import (
-    RolloutPorts,
     RolloutRequest,
     advance_rollout,
     advance_rollouts,
     cancel_rollout,
     pause_rollout,
-    record_status,
-    renew_offer,
     resume_rollout,
     start_rollout,
 )

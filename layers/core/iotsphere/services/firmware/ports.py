@@ -136,3 +136,22 @@ class RolloutStore(Protocol):
 class DeviceDirectory(Protocol):
     def organization_of(self, device_id: str) -> str | None:
         """The organization a device belongs to; None for a device the registry does not know."""
+
+
+MAX_URL_TTL = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class RolloutPorts:
+    """Everything rollouts, offers and reports use; image URLs expire within 15 minutes."""
+
+    releases: ReleaseStore
+    rollouts: RolloutStore
+    targets: DeviceTargets
+    images: FirmwareImages
+    offers: OfferPublisher
+    url_ttl: timedelta = MAX_URL_TTL
+
+    def __post_init__(self) -> None:
+        if not timedelta(0) < self.url_ttl <= MAX_URL_TTL:
+            raise ValueError(f"image URLs must expire within {MAX_URL_TTL}")

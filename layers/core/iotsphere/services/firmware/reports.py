@@ -8,10 +8,9 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from iotsphere.domain.firmware.progress import FirmwareStatusReport
+from iotsphere.domain.firmware.progress import FirmwareStatusReport, ProgressState
 from iotsphere.services.firmware.errors import InvalidStatusReportError
-from iotsphere.services.firmware.ports import DeviceDirectory
-from iotsphere.services.firmware.rollouts import RolloutPorts, record_status
+from iotsphere.services.firmware.ports import DeviceDirectory, RolloutPorts
 
 
 def parse_report(device_id: str, payload: str | bytes) -> FirmwareStatusReport:
@@ -45,3 +44,31 @@ def record_device_report(
     if org_id is None:
         raise InvalidStatusReportError(f"device {device_id} is not registered")
     return record_status(org_id, report, ports, now)
+
+
+def record_status(
+    org_id: str, report: FirmwareStatusReport, ports: RolloutPorts, now: datetime
+) -> bool:
+    """Apply a device's report; False when it changes nothing (redelivered, late, or for another
+    release). A device refusing as already running the release counts as healthy."""
+    rollout = ports.rollouts.get(org_id, report.rollout_id)
+    if report.release_id != rollout.release_id:
+        ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
+        return False
+    state = ProgressState(report.state)
+    if state is ProgressState.FAILED and report.running_version is not None:
+        release = ports.releases.get(org_id, rollout.release_id)
+        if report.running_version == release.version:
+            state = ProgressState.HEALTHY
+    moved = ports.rollouts.move(
+        org_id,
+        rollout.rollout_id,
+        [report.device_id],
+        state,
+        now,
+        code=report.code,
+        detail=report.detail,
+    )
+    if moved == 0:  # a no-op, or a device that is not part of the rollout (raises)
+        ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
+    return moved == 1

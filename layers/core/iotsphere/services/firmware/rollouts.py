@@ -1,23 +1,21 @@
-"""Staged rollouts: start one, drive it wave by wave through its health gate, and take reports.
+"""Staged rollouts: start one, drive it wave by wave through its health gate, pause, resume,
+cancel. (Offers: ``offers``; device reports: ``reports``.)
 
 ``advance_rollout`` is safe to call any number of times (a schedule sweeps every running rollout):
-it first offers whatever of the current wave is still pending, then asks the gate. Offers are
-published before devices are marked offered, so a crash in between re-offers rather than loses
-an offer; the agent ignores an offer it already acts on.
+it first offers whatever of the current wave is still pending, then asks the gate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.firmware.errors import InvalidTransitionError
-from iotsphere.domain.firmware.offer import FirmwareOffer
-from iotsphere.domain.firmware.progress import DeviceProgress, FirmwareStatusReport, ProgressState
+from iotsphere.domain.firmware.progress import DeviceProgress
 from iotsphere.domain.firmware.release import Release
 from iotsphere.domain.firmware.rollout import (
     GateVerdict,
@@ -33,31 +31,10 @@ from iotsphere.services.firmware.errors import (
     InvalidRolloutRequestError,
     RolloutStateError,
 )
-from iotsphere.services.firmware.ports import (
-    DeviceTargets,
-    FirmwareImages,
-    OfferPublisher,
-    ReleaseStore,
-    RolloutStore,
-)
+from iotsphere.services.firmware.offers import offer_pending
+from iotsphere.services.firmware.ports import RolloutPorts
 
-MAX_URL_TTL = timedelta(minutes=15)
 MAX_TARGETS = 100_000
-OFFER_PAGE = 500
-
-
-@dataclass(frozen=True)
-class RolloutPorts:
-    releases: ReleaseStore
-    rollouts: RolloutStore
-    targets: DeviceTargets
-    images: FirmwareImages
-    offers: OfferPublisher
-    url_ttl: timedelta = MAX_URL_TTL
-
-    def __post_init__(self) -> None:
-        if not timedelta(0) < self.url_ttl <= MAX_URL_TTL:
-            raise ValueError(f"image URLs must expire within {MAX_URL_TTL}")
 
 
 class RolloutRequest(BaseModel):
@@ -111,51 +88,6 @@ def start_rollout(
     return advance_rollout(org_id, rollout_id, ports, now)
 
 
-def _new_offer(
-    rollout: Rollout, release: Release, ports: RolloutPorts, now: datetime
-) -> FirmwareOffer:
-    return FirmwareOffer(
-        rollout_id=rollout.rollout_id,
-        release_id=release.release_id,
-        image_key=release.image_key,
-        image_url=ports.images.download_url(release.image_key, ports.url_ttl),
-        url_expires_at=now + ports.url_ttl,
-        signed=release.signed,
-    )
-
-
-def _offer_pending(rollout: Rollout, release: Release, ports: RolloutPorts, now: datetime) -> None:
-    while True:
-        pending = ports.rollouts.pending_devices(
-            rollout.org_id, rollout.rollout_id, rollout.wave, OFFER_PAGE
-        )
-        if not pending:
-            return
-        offer = _new_offer(rollout, release, ports, now)  # one URL per page: none goes stale
-        for device_id in pending:
-            ports.offers.offer(rollout.org_id, device_id, offer)
-        ports.rollouts.move(rollout.org_id, rollout.rollout_id, pending, ProgressState.OFFERED, now)
-
-
-def renew_offer(
-    org_id: str, rollout_id: str, device_id: str, ports: RolloutPorts, now: datetime
-) -> FirmwareOffer:
-    """Offer again, with a fresh URL, to a device whose offer came too late to download (an
-    offline device gets its queued offer when it reconnects, its URL long expired)."""
-    rollout = ports.rollouts.get(org_id, rollout_id)
-    progress = ports.rollouts.device(org_id, rollout_id, device_id)
-    if rollout.state is RolloutState.CANCELLED:
-        raise RolloutStateError(f"rollout {rollout_id} is cancelled")
-    if progress.state not in (ProgressState.OFFERED, ProgressState.DOWNLOADING):
-        raise RolloutStateError(f"device {device_id} is {progress.state.value}: no offer to renew")
-    release = ports.releases.get(org_id, rollout.release_id)
-    if release.expires_at <= now:
-        raise RolloutStateError(f"release {release.release_id} has expired")
-    offer = _new_offer(rollout, release, ports, now)
-    ports.offers.offer(org_id, device_id, offer)
-    return offer
-
-
 def _judge(rollout: Rollout, release: Release, ports: RolloutPorts, now: datetime) -> Rollout:
     if release.expires_at <= now:
         return rollout.breach(now, f"release {release.release_id} expired")
@@ -182,13 +114,13 @@ def advance_rollout(org_id: str, rollout_id: str, ports: RolloutPorts, now: date
         return rollout
     release = ports.releases.get(org_id, rollout.release_id)
     if release.expires_at > now:
-        _offer_pending(rollout, release, ports, now)
+        offer_pending(rollout, release, ports, now)
     judged = _judge(rollout, release, ports, now)
     if judged is rollout:
         return rollout
     ports.rollouts.save(judged, rollout.revision)
     if judged.state is RolloutState.RUNNING:
-        _offer_pending(judged, release, ports, now)
+        offer_pending(judged, release, ports, now)
     return judged
 
 
@@ -237,31 +169,3 @@ def resume_rollout(org_id: str, rollout_id: str, ports: RolloutPorts, now: datet
 def cancel_rollout(org_id: str, rollout_id: str, ports: RolloutPorts, now: datetime) -> Rollout:
     """Devices not offered yet never are; an offered device may still finish its install."""
     return _change(org_id, rollout_id, ports, lambda r: r.cancel(now))
-
-
-def record_status(
-    org_id: str, report: FirmwareStatusReport, ports: RolloutPorts, now: datetime
-) -> bool:
-    """Apply a device's report; False when it changes nothing (redelivered, late, or for another
-    release). A device refusing as already running the release counts as healthy."""
-    rollout = ports.rollouts.get(org_id, report.rollout_id)
-    if report.release_id != rollout.release_id:
-        ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
-        return False
-    state = ProgressState(report.state)
-    if state is ProgressState.FAILED and report.running_version is not None:
-        release = ports.releases.get(org_id, rollout.release_id)
-        if report.running_version == release.version:
-            state = ProgressState.HEALTHY
-    moved = ports.rollouts.move(
-        org_id,
-        rollout.rollout_id,
-        [report.device_id],
-        state,
-        now,
-        code=report.code,
-        detail=report.detail,
-    )
-    if moved == 0:  # a no-op, or a device that is not part of the rollout (raises)
-        ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
-    return moved == 1
