@@ -5,16 +5,20 @@ import pytest
 from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.commands import Command, CommandState
 from iotsphere.domain.devices.messages import (
+    BulkCommand,
     CommandMessage,
     CommandResultMessage,
     NewCommand,
     StatusMessage,
 )
+from iotsphere.domain.devices.targets import DeviceTarget
 from iotsphere.services.devices.commands import (
+    _device_key,
     expire_overdue,
     get_command,
     record_result,
     send_command,
+    send_to_target,
 )
 from iotsphere.services.devices.connections import record_status
 from iotsphere.services.devices.errors import ConflictError, InvalidInputError, NotFoundError
@@ -223,3 +227,39 @@ def test_a_device_that_connects_while_a_command_is_stored_still_gets_it(ports, d
     command = send_command(ORG, device_id, NewCommand(name="a"), raced)
     assert command.state is S.SENT
     assert len(ports.channel.on(topics.command(device_id, command.id))) == 1
+
+
+def test_a_bulk_command_reaches_each_device_once_and_a_retry_sends_nothing_twice(ports, device_id):
+    other = onboard(ports, name="other", groups=["g"]).device_id
+    retired = onboard(ports, name="retired", groups=["g"]).device_id
+    decommission_device(ORG, retired, ports)
+    connect(ports, device_id)
+    body = BulkCommand(
+        target=DeviceTarget(device_ids=[device_id, "dnothere"], groups=["g"]),
+        command=NewCommand(name="reboot", idempotency_key="wave-1"),
+    )
+    first = send_to_target(ORG, body, ports)
+    assert sorted((o.device_id, o.outcome, o.state) for o in first) == sorted(
+        [
+            (device_id, "created", S.SENT),
+            (other, "created", S.CREATED),
+            ("dnothere", "not_found", None),
+        ]
+    )
+    again = send_to_target(ORG, body, ports)
+    assert {o.command_id for o in again} == {o.command_id for o in first}
+    assert len(ports.commands.rows) == 2
+    assert len(ports.channel.published) == 1
+
+
+def test_a_bulk_command_refused_for_one_device_still_goes_to_the_others(ports, device_id):
+    other = onboard(ports, name="other", groups=["g"]).device_id
+    key = "k"
+    taken = NewCommand(name="other", idempotency_key=_device_key(key, other))
+    send_command(ORG, other, taken, ports)
+    body = BulkCommand(
+        target=DeviceTarget(device_ids=[device_id, other]),
+        command=NewCommand(name="reboot", idempotency_key=key),
+    )
+    outcomes = {o.device_id: o.outcome for o in send_to_target(ORG, body, ports)}
+    assert outcomes == {device_id: "created", other: "refused"}

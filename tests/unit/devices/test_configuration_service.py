@@ -5,14 +5,15 @@ import pytest
 
 from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.messages import (
+    BulkConfigPatch,
     ConfigPatch,
     DesiredConfigMessage,
-    GroupConfigPatch,
     ReportedConfigMessage,
 )
+from iotsphere.domain.devices.targets import DeviceTarget
 from iotsphere.services.devices.configuration import (
     apply_template,
-    apply_to_group,
+    apply_to_target,
     get_shadow,
     history,
     record_report,
@@ -32,6 +33,9 @@ from tests.unit.devices.conftest import ORG, OTHER_ORG, onboard
 @pytest.fixture
 def device_id(ports):
     return onboard(ports).device_id
+
+
+GROUP_G = DeviceTarget(groups=["g"])
 
 
 def patch(document, expected=None):
@@ -160,8 +164,11 @@ def test_a_group_patch_reports_each_device_and_touches_no_other_group_or_org(por
     c = onboard(ports, name="c", groups=["floor2"]).device_id
     other = onboard(ports, name="a", org=OTHER_ORG, groups=["floor1"]).device_id
     update_desired(ORG, b, patch({"interval_s": 30}), "alice", ports)
-    outcomes = apply_to_group(
-        ORG, GroupConfigPatch(group="floor1", patch={"interval_s": 30}), "x", ports
+    outcomes = apply_to_target(
+        ORG,
+        BulkConfigPatch(target=DeviceTarget(groups=["floor1"]), patch={"interval_s": 30}),
+        "x",
+        ports,
     )
     assert sorted((o.device_id, o.outcome, o.desired_version) for o in outcomes) == [
         (a, "applied", 2),
@@ -173,17 +180,19 @@ def test_a_group_patch_reports_each_device_and_touches_no_other_group_or_org(por
 
 def test_an_invalid_group_patch_is_reported_per_device(ports):
     onboard(ports, name="a", groups=["g"])
-    (outcome,) = apply_to_group(ORG, GroupConfigPatch(group="g", patch={"mode": "x"}), "x", ports)
+    (outcome,) = apply_to_target(
+        ORG, BulkConfigPatch(target=GROUP_G, patch={"mode": "x"}), "x", ports
+    )
     assert outcome.outcome == "invalid"
     assert "$.mode: must be one of" in outcome.detail
 
 
 def test_a_template_of_the_device_type_is_applied_to_a_group(ports):
     device_id = onboard(ports, name="a", groups=["g"]).device_id
-    (outcome,) = apply_to_group(ORG, GroupConfigPatch(group="g", template="fast"), "x", ports)
+    (outcome,) = apply_to_target(ORG, BulkConfigPatch(target=GROUP_G, template="fast"), "x", ports)
     assert outcome.outcome == "applied"
     assert get_shadow(ORG, device_id, ports).desired["interval_s"] == 5
-    (missing,) = apply_to_group(ORG, GroupConfigPatch(group="g", template="nope"), "x", ports)
+    (missing,) = apply_to_target(ORG, BulkConfigPatch(target=GROUP_G, template="nope"), "x", ports)
     assert (missing.outcome, missing.detail) == (
         "invalid",
         "device type 'thermo' has no template 'nope'",
@@ -192,9 +201,9 @@ def test_a_template_of_the_device_type_is_applied_to_a_group(ports):
 
 def test_a_group_call_needs_exactly_one_of_patch_and_template(ports):
     with pytest.raises(InvalidInputError):
-        apply_to_group(ORG, GroupConfigPatch(group="g"), "x", ports)
+        apply_to_target(ORG, BulkConfigPatch(target=GROUP_G), "x", ports)
     with pytest.raises(InvalidInputError):
-        apply_to_group(ORG, GroupConfigPatch(group="g", patch={}, template="fast"), "x", ports)
+        apply_to_target(ORG, BulkConfigPatch(target=GROUP_G, patch={}, template="fast"), "x", ports)
 
 
 def test_an_oversized_configuration_is_refused(ports, device_id):
@@ -236,3 +245,18 @@ def test_a_report_that_loses_a_race_to_a_newer_one_is_dropped(ports, device_id):
     older = ReportedConfigMessage(reported_version=6, state={"interval_s": 1})
     assert record_report(device_id, older, ports.clock(), raced) is None
     assert get_shadow(ORG, device_id, ports).reported == {"interval_s": 9}
+
+
+def test_a_target_by_ids_and_tags_reports_unknown_ids_and_reaches_each_device_once(ports):
+    a = onboard(ports, name="a", tags=["x"]).device_id
+    b = onboard(ports, name="b", tags=["y"]).device_id
+    onboard(ports, name="c", tags=["z"])
+    foreign = onboard(ports, name="f", org=OTHER_ORG, tags=["x"]).device_id
+    target = DeviceTarget(device_ids=[a, foreign, "dnothere"], tags=["x", "y"])
+    outcomes = apply_to_target(
+        ORG, BulkConfigPatch(target=target, patch={"interval_s": 7}), "x", ports
+    )
+    assert sorted((o.device_id, o.outcome) for o in outcomes) == sorted(
+        [(a, "applied"), (b, "applied"), (foreign, "not_found"), ("dnothere", "not_found")]
+    )
+    assert get_shadow(OTHER_ORG, foreign, ports).desired_version == 1

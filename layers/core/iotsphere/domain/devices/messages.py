@@ -24,6 +24,7 @@ from iotsphere.domain.devices.fields import (
     OrgId,
     Slug,
 )
+from iotsphere.domain.devices.targets import DeviceTarget
 from iotsphere.domain.devices.topics import DeviceTopics
 
 
@@ -202,10 +203,10 @@ class ConfigPatch(Message):
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class GroupConfigPatch(Message):
-    """A patch, or a template of the devices' type by name, applied to every device of a group."""
+class BulkConfigPatch(Message):
+    """A patch, or a template of each device's type by name, applied to every device reached."""
 
-    group: str = Field(min_length=1, max_length=64)
+    target: DeviceTarget
     patch: Document | None = None
     template: Slug | None = None
 
@@ -215,6 +216,14 @@ class NewCommand(Message):
     parameters: Document = Field(default_factory=dict)
     ttl_s: int = Field(default=DEFAULT_TTL_S, ge=MIN_TTL_S, le=MAX_TTL_S)
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+class BulkCommand(Message):
+    """One command to every device reached; with an idempotency key, a repeated call sends none
+    twice (each device's command has a key derived from it and the device id)."""
+
+    target: DeviceTarget
+    command: NewCommand
 
 
 # --- HTTP responses ------------------------------------------------------------------------------
@@ -230,11 +239,21 @@ class ShadowView(Message):
 
 
 class DeviceOutcome(Message):
-    """What happened to one device of a bulk operation."""
+    """What happened to one device of a bulk configuration change."""
 
     device_id: DeviceId
-    outcome: Literal["applied", "unchanged", "invalid", "conflict"]
+    outcome: Literal["applied", "unchanged", "invalid", "conflict", "not_found"]
     desired_version: int | None = None
+    detail: str = ""
+
+
+class CommandOutcome(Message):
+    """What happened to one device of a bulk command."""
+
+    device_id: DeviceId
+    outcome: Literal["created", "refused", "not_found"]
+    command_id: str | None = None
+    state: CommandState | None = None
     detail: str = ""
 
 

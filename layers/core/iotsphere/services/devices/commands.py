@@ -7,13 +7,20 @@ change is conditional on the state it was computed from: two workers never both 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
 from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.commands import LEGAL_COMMAND_MOVES, Command, CommandState
 from iotsphere.domain.devices.device import DeviceStatus
-from iotsphere.domain.devices.messages import CommandMessage, CommandResultMessage, NewCommand
+from iotsphere.domain.devices.messages import (
+    BulkCommand,
+    CommandMessage,
+    CommandOutcome,
+    CommandResultMessage,
+    NewCommand,
+)
 from iotsphere.services.devices.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -22,6 +29,7 @@ from iotsphere.services.devices.errors import (
 )
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.devices.registry import get_device
+from iotsphere.services.devices.targets import resolve_target
 
 RESULT_STATES: dict[Literal["delivered", "rejected", "succeeded", "failed"], CommandState] = {
     "delivered": CommandState.DELIVERED,
@@ -150,3 +158,30 @@ def list_commands(org_id: str, device_id: str, limit: int, ports: DevicePorts) -
     """The device's commands, newest first (at most 200)."""
     get_device(org_id, device_id, ports)
     return ports.commands.list(org_id, device_id, min(max(limit, 1), MAX_LISTED))
+
+
+def send_to_target(org_id: str, body: BulkCommand, ports: DevicePorts) -> list[CommandOutcome]:
+    """The command to every device reached, each on its own."""
+    devices, missing = resolve_target(org_id, body.target, ports)
+    outcomes = [CommandOutcome(device_id=d, outcome="not_found") for d in missing]
+    for device in devices:
+        key = body.command.idempotency_key
+        single = body.command.model_copy(
+            update={"idempotency_key": None if key is None else _device_key(key, device.id)}
+        )
+        try:
+            command = send_command(org_id, device.id, single, ports)
+        except (ConflictError, InvalidInputError, NotFoundError) as exc:
+            outcomes.append(CommandOutcome(device_id=device.id, outcome="refused", detail=str(exc)))
+            continue
+        outcomes.append(
+            CommandOutcome(
+                device_id=device.id, outcome="created", command_id=command.id, state=command.state
+            )
+        )
+    return outcomes
+
+
+def _device_key(key: str, device_id: str) -> str:
+    """One device's share of a bulk idempotency key: fixed length, the same on every retry."""
+    return "bulk-" + hashlib.sha256(f"{key}\x00{device_id}".encode()).hexdigest()[:48]

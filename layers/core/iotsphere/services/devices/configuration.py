@@ -15,14 +15,13 @@ from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.config_schema import ANY_OBJECT
 from iotsphere.domain.devices.errors import InvalidConfigError
 from iotsphere.domain.devices.messages import (
+    BulkConfigPatch,
     ConfigPatch,
     DesiredConfigMessage,
     DeviceOutcome,
-    GroupConfigPatch,
     ReportedConfigMessage,
     ShadowView,
 )
-from iotsphere.domain.devices.search import MAX_PAGE_SIZE, DeviceSearch
 from iotsphere.domain.devices.shadow import MAX_DOCUMENT_CHARS, Shadow, ShadowRevision, Side
 from iotsphere.services.devices.errors import (
     ConflictError,
@@ -32,6 +31,7 @@ from iotsphere.services.devices.errors import (
 )
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.devices.registry import SAVE_ATTEMPTS, get_device
+from iotsphere.services.devices.targets import resolve_target
 
 Outcome = Literal["applied", "unchanged", "invalid", "conflict"]
 MAX_HISTORY = 200
@@ -128,29 +128,21 @@ def history(
     return ports.shadows.history(org_id, device_id, side, min(max(limit, 1), MAX_HISTORY))
 
 
-def apply_to_group(
-    org_id: str, body: GroupConfigPatch, actor: str, ports: DevicePorts
+def apply_to_target(
+    org_id: str, body: BulkConfigPatch, actor: str, ports: DevicePorts
 ) -> list[DeviceOutcome]:
-    """Apply a patch or a named template to every device of a group, each on its own."""
+    """Apply a patch or a named template to every device reached, each on its own."""
     if (body.patch is None) == (body.template is None):
         raise InvalidInputError("patch", "give exactly one of patch and template")
-    outcomes = []
-    search = DeviceSearch(groups=[body.group], sort="id", limit=MAX_PAGE_SIZE)
-    after = None
-    while page := ports.devices.search(org_id, search, after):
-        for device in page:
-            outcomes.append(_apply_one(org_id, device.id, device.device_type, body, actor, ports))
-        after = search.sort_key(page[-1])
+    devices, missing = resolve_target(org_id, body.target, ports)
+    outcomes = [DeviceOutcome(device_id=d, outcome="not_found") for d in missing]
+    for device in devices:
+        outcomes.append(_apply_one(org_id, device.id, device.device_type, body, actor, ports))
     return outcomes
 
 
 def _apply_one(
-    org_id: str,
-    device_id: str,
-    type_id: str,
-    body: GroupConfigPatch,
-    actor: str,
-    ports: DevicePorts,
+    org_id: str, device_id: str, type_id: str, body: BulkConfigPatch, actor: str, ports: DevicePorts
 ) -> DeviceOutcome:
     patch = body.patch if body.patch is not None else {}
     if body.template is not None:
