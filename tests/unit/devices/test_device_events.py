@@ -125,3 +125,11 @@ def test_a_claim_over_the_queue_publishes_the_package(ports):
         handle_device_event(event(topics.claim_request("SN-1"), other), ports).outcome == "refused"
     )
     assert len(ports.devices.rows) == 1
+
+
+def test_a_retained_status_replayed_by_the_broker_changes_nothing(ports):
+    device_id = onboard(ports).device_id
+    birth = event(topics.status(device_id), {"state": "online", "session": "s"})
+    replayed = birth.model_copy(update={"retained": True})
+    assert handle_device_event(replayed, ports).outcome == "ignored"
+    assert get_device(ORG, device_id, ports).status is DeviceStatus.PROVISIONED

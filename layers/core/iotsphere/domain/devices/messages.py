@@ -92,6 +92,7 @@ class DeviceEvent(Message):
     topic: str = Field(max_length=256)
     received_ms: int = Field(ge=0)
     payload: str = Field(max_length=64 * 1024)
+    retained: bool = False  # a retained copy the broker replayed on (re)subscribing
 
 
 # --- platform -> device (MQTT) -------------------------------------------------------------------

@@ -42,6 +42,8 @@ def handle_device_event(event: DeviceEvent, ports: DevicePorts) -> EventOutcome:
     inbound = parse_inbound(event.topic)
     if inbound is None:
         return EventOutcome(outcome="refused", reason=f"no handler for topic {event.topic[:80]!r}")
+    if event.retained and inbound.kind == "status":  # an old birth or will, seen again
+        return EventOutcome(outcome="ignored", reason="retained status replayed by the broker")
     received = datetime.fromtimestamp(event.received_ms / 1000, tz=UTC)
     try:
         return _dispatch(inbound, event.payload, received, ports)
