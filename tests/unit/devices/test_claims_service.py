@@ -15,7 +15,7 @@ from iotsphere.services.devices.errors import (
 from iotsphere.services.devices.onboarding import decommission_device
 from iotsphere.services.devices.registry import get_device
 from iotsphere.services.errors import StoreUnavailableError
-from tests.unit.devices.conftest import ORG, OTHER_ORG
+from tests.unit.devices.builders import ORG, OTHER_ORG
 
 DEVICE_KEY = X25519PrivateKey.generate()
 ATTACKER_KEY = X25519PrivateKey.generate()

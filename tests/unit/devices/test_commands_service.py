@@ -23,7 +23,7 @@ from iotsphere.services.devices.commands import (
 from iotsphere.services.devices.connections import record_status
 from iotsphere.services.devices.errors import ConflictError, InvalidInputError, NotFoundError
 from iotsphere.services.devices.onboarding import decommission_device
-from tests.unit.devices.conftest import ORG, OTHER_ORG, onboard
+from tests.unit.devices.builders import ORG, OTHER_ORG, onboard
 
 S = CommandState
 

@@ -27,7 +27,7 @@ from iotsphere.services.devices.errors import (
     StaleVersionError,
 )
 from iotsphere.services.errors import StoreUnavailableError
-from tests.unit.devices.conftest import ORG, OTHER_ORG, onboard
+from tests.unit.devices.builders import ORG, OTHER_ORG, onboard
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from iotsphere.services.devices.commands import get_command, send_command
 from iotsphere.services.devices.configuration import get_shadow
 from iotsphere.services.devices.device_events import handle_device_event
 from iotsphere.services.devices.registry import get_device
-from tests.unit.devices.conftest import ORG, onboard
+from tests.unit.devices.builders import ORG, onboard
 
 CLAIM_KEY = public_key_of(X25519PrivateKey.generate())
 RECEIVED_MS = 1_795_748_400_000  # 2026-11-27T03:00:00Z, the fake clock

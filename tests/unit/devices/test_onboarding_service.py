@@ -14,7 +14,7 @@ from iotsphere.services.devices.onboarding import (
 )
 from iotsphere.services.devices.registry import get_device
 from iotsphere.services.errors import StoreUnavailableError
-from tests.unit.devices.conftest import ORG, OTHER_ORG, onboard
+from tests.unit.devices.builders import ORG, OTHER_ORG, onboard
 
 
 def birth(session="s1", **fields):

@@ -17,7 +17,7 @@ from iotsphere.services.devices.registry import (
     update_device,
     update_device_type,
 )
-from tests.unit.devices.conftest import ORG, OTHER_ORG, THERMO, onboard
+from tests.unit.devices.builders import ORG, OTHER_ORG, THERMO, onboard
 
 
 def all_pages(ports, search):

@@ -4,7 +4,7 @@ from pydantic import ValidationError
 from iotsphere.domain.devices.targets import DeviceTarget
 from iotsphere.services.devices.onboarding import decommission_device
 from iotsphere.services.devices.targets import resolve_target
-from tests.unit.devices.conftest import ORG, OTHER_ORG, onboard
+from tests.unit.devices.builders import ORG, OTHER_ORG, onboard
 
 
 def test_a_target_must_name_something():

@@ -11,7 +11,7 @@ from iotsphere.services.devices.views import (
     device_view,
     revision_view,
 )
-from tests.unit.devices.conftest import ORG, OTHER_ORG, THERMO, onboard
+from tests.unit.devices.builders import ORG, OTHER_ORG, THERMO, onboard
 
 
 def test_a_device_view_shows_no_organization_or_credential(ports):
