@@ -60,8 +60,10 @@ def claim_device(request: ClaimRequest, received_at: datetime, ports: DevicePort
     try:
         package = _identity_for(request, received_at, ports)
     except ClaimRefusedError as exc:
-        _respond(ClaimResponse(serial=request.serial, nonce=request.nonce, status="refused",
-                               reason=str(exc)), ports)  # fmt: skip
+        refusal = ClaimResponse(
+            serial=request.serial, nonce=request.nonce, status="refused", reason=str(exc)
+        )
+        _respond(refusal, ports)
         raise
     sealed = seal(package.model_dump_json().encode(), request.public_key)
     response = ClaimResponse(
