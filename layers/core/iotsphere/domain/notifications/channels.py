@@ -1,0 +1,79 @@
+"""Where a subscription's notifications go: one channel per subscription."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from iotsphere.domain.identity.fields import Email
+
+MAX_URL_CHARS = 2000
+
+
+class ChannelType(StrEnum):
+    WEBHOOK = "webhook"
+    SLACK = "slack"
+    EMAIL = "email"
+    IN_APP = "in_app"
+
+
+def check_url(value: str) -> str:
+    """An absolute http(s) URL without credentials in it (they would show in every view)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    if parts.username or parts.password:
+        raise ValueError("must not carry a user name or password")
+    return value
+
+
+WebhookUrl = Annotated[
+    str, StringConstraints(min_length=8, max_length=MAX_URL_CHARS), AfterValidator(check_url)
+]
+
+
+def masked_url(url: str) -> str:
+    """Scheme and host only: a Slack webhook's path is its credential."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…"
+
+
+class WebhookChannel(BaseModel):
+    """JSON, signed with HMAC-SHA256 under the subscription's secret."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal[ChannelType.WEBHOOK] = ChannelType.WEBHOOK
+    url: WebhookUrl
+
+
+class SlackChannel(BaseModel):
+    """A Slack-compatible incoming webhook (``{"text": …, "blocks": […]}``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal[ChannelType.SLACK] = ChannelType.SLACK
+    url: WebhookUrl
+
+
+class EmailChannel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal[ChannelType.EMAIL] = ChannelType.EMAIL
+    to: Email
+
+
+class InAppChannel(BaseModel):
+    """The subscribing user's feed in the web app."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal[ChannelType.IN_APP] = ChannelType.IN_APP
+
+
+ChannelConfig = Annotated[
+    WebhookChannel | SlackChannel | EmailChannel | InAppChannel, Field(discriminator="type")
+]

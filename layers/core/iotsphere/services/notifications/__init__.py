@@ -1,0 +1,2 @@
+"""Notification services: deliver alarm transitions to subscriptions, manage subscriptions, read
+the delivery log and the in-app feed."""
