@@ -1,0 +1,32 @@
+"""The delivery log (operators) and each user's in-app feed (only their own)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from iotsphere.domain.identity.principal import Principal
+from iotsphere.domain.notifications.deliveries import DeliveryStatus
+from iotsphere.domain.notifications.inbox import InboxItem
+from iotsphere.domain.notifications.views import DeliveryView
+from iotsphere.services.notifications.ports import DeliveryStore, InboxStore
+
+
+def list_deliveries(
+    caller: Principal,
+    store: DeliveryStore,
+    subscription_id: str | None = None,
+    status: DeliveryStatus | None = None,
+    limit: int = 100,
+) -> list[DeliveryView]:
+    found = store.list_deliveries(caller.org_id, subscription_id, status, limit)
+    return [DeliveryView.of(d) for d in found if d.org_id == caller.org_id]
+
+
+def list_inbox(
+    caller: Principal, store: InboxStore, unread_only: bool = False, limit: int = 50
+) -> list[InboxItem]:
+    return store.list_items(caller.org_id, caller.subject_id, unread_only, limit)
+
+
+def mark_read(caller: Principal, item_id: str, store: InboxStore, now: datetime) -> InboxItem:
+    return store.mark_read(caller.org_id, caller.subject_id, item_id, now)
