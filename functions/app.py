@@ -2,10 +2,14 @@
 
 from chalice import Chalice
 
+from chalicelib.alerts import bp as alerts
 from chalicelib.apis import ALL_APIS
+from chalicelib.firmware_signing import bp as firmware_signing
 from chalicelib.ingest import bp as ingest
 
 app = Chalice(app_name="iotsphere")
 app.register_blueprint(ingest)
+app.register_blueprint(alerts)
+app.register_blueprint(firmware_signing)
 for api in ALL_APIS:
     app.register_blueprint(api.blueprint)

@@ -26,7 +26,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def alerting_ports() -> AlertingPorts:
-    return bootstrap.alerting_ports()  # type: ignore[attr-defined,no-any-return]
+    return bootstrap.alerting_ports()
 
 
 def handle_record(record: SQSRecord) -> None:

@@ -11,11 +11,7 @@ logged and dropped (retrying cannot help); an unavailable store fails the record
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
-from functools import cache
-from pathlib import Path
+from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger
@@ -27,72 +23,22 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, SQSEvent
-from pydantic import BaseModel, ConfigDict, Field
-from pymongo import MongoClient
 
 from iotsphere import bootstrap
-from iotsphere.adapters.aws import aws_client
-from iotsphere.adapters.file_manifest_signer import FileManifestSigner
-from iotsphere.adapters.mongo_firmware_releases import COLLECTION, MongoReleaseStore
-from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
 from iotsphere.domain.firmware.manifest import MANIFEST_SUFFIX
 from iotsphere.domain.firmware.release import IMAGE_PREFIX
 from iotsphere.services.firmware.errors import (
     ImageNotFoundError,
     InvalidImageError,
     ReleaseConflictError,
-    SigningKeyError,
 )
-from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts, sign_image
+from iotsphere.services.firmware.signing import sign_image
 
-FIRMWARE_BUCKET = "iotsphere-firmware"
 UPLOADS_QUEUE = "firmware-uploads"
-ENV_PREFIX = "IOTSPHERE_FIRMWARE_"
 
 bp = Blueprint(__name__)
 logger = Logger(service="firmware-signing")
 processor = BatchProcessor(event_type=EventType.SQS)
-
-
-class SigningSettings(BaseModel):
-    """``IOTSPHERE_FIRMWARE_KEY_FILE`` (required), ``..._VALIDITY_DAYS``, ``..._MAX_IMAGE_MB``."""
-
-    model_config = ConfigDict(frozen=True)
-
-    key_file: str = ""
-    validity_days: int = Field(default=90, ge=1, le=3650)
-    max_image_mb: int = Field(default=256, ge=1, le=4096)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SigningSettings:
-        env = os.environ if environ is None else environ
-        return cls.model_validate(
-            {
-                name: env[ENV_PREFIX + name.upper()]
-                for name in cls.model_fields
-                if ENV_PREFIX + name.upper() in env
-            }
-        )
-
-
-@cache
-def signing_ports() -> SigningPorts:
-    config = bootstrap.settings()
-    signing = SigningSettings.from_env()
-    if not signing.key_file:
-        raise SigningKeyError(f"{ENV_PREFIX}KEY_FILE is not set: no key to sign firmware with")
-    client: MongoClient[dict[str, object]] = MongoClient(
-        config.mongo_url, serverSelectionTimeoutMS=5000, tz_aware=True
-    )
-    return SigningPorts(
-        images=S3FirmwareImages(aws_client("s3", config), FIRMWARE_BUCKET),
-        releases=MongoReleaseStore(client[config.mongo_database][COLLECTION]),
-        signer=FileManifestSigner.from_file(Path(signing.key_file)),
-        policy=SigningPolicy(
-            validity=timedelta(days=signing.validity_days),
-            max_image_bytes=signing.max_image_mb * 1024 * 1024,
-        ),
-    )
 
 
 def sign_key(key: str) -> None:
@@ -100,7 +46,7 @@ def sign_key(key: str) -> None:
     if not key.startswith(IMAGE_PREFIX) or key.endswith(MANIFEST_SUFFIX):
         return
     try:
-        release = sign_image(key, signing_ports(), datetime.now(tz=UTC))
+        release = sign_image(key, bootstrap.signing_ports(), datetime.now(tz=UTC))
     except (InvalidImageError, ReleaseConflictError, ImageNotFoundError) as exc:
         logger.warning("upload not signed", extra={"key": key, "reason": str(exc)})
         return
@@ -132,7 +78,7 @@ def uploaded_keys(body: str) -> list[str]:
         s3 = record.get("s3", {}) if isinstance(record, dict) else {}
         if (
             str(record.get("eventName", "")).startswith("ObjectCreated:")
-            and s3.get("bucket", {}).get("name") == FIRMWARE_BUCKET
+            and s3.get("bucket", {}).get("name") == bootstrap.settings().firmware_bucket
             and isinstance(s3.get("object", {}).get("key"), str)
         ):
             keys.append(unquote_plus(s3["object"]["key"]))

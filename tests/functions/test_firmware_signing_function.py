@@ -11,6 +11,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import firmware_signing
+from iotsphere import bootstrap
 from iotsphere.adapters.file_manifest_signer import FileManifestSigner, generate_key_file
 from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
 from iotsphere.domain.firmware.signatures import SignedManifest, TrustedKey
@@ -18,11 +19,12 @@ from iotsphere.domain.firmware.verification import verify_update
 from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.services.firmware.errors import SigningKeyError
 from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
+from iotsphere.settings import Settings
 from tests.sample_events import load_event
 from tests.unit.firmware.factories import IMAGE, NOW, device
 from tests.unit.firmware.fakes import FakeReleases
 
-BUCKET = firmware_signing.FIRMWARE_BUCKET
+BUCKET = Settings().firmware_bucket
 KEY = "firmware/acme/pump-v2/1.3.0/pump+boot.bin"
 
 
@@ -50,7 +52,7 @@ def ports(s3, tmp_path, monkeypatch):
         signer=FileManifestSigner.from_file(key_file),
         policy=SigningPolicy(max_image_bytes=len(IMAGE) * 2),
     )
-    monkeypatch.setattr(firmware_signing, "signing_ports", lambda: fakes)
+    monkeypatch.setattr(bootstrap, "signing_ports", lambda: fakes)
     return fakes
 
 
@@ -129,17 +131,21 @@ def test_a_missing_image_is_dropped(client, s3, ports):
 
 
 def test_without_a_key_file_nothing_is_signed(monkeypatch):
-    monkeypatch.delenv("IOTSPHERE_FIRMWARE_KEY_FILE", raising=False)
-    firmware_signing.signing_ports.cache_clear()
+    monkeypatch.setattr(bootstrap, "settings", lambda: Settings(firmware_key_file=""))
+    bootstrap.signing_ports.cache_clear()
     with pytest.raises(SigningKeyError, match="IOTSPHERE_FIRMWARE_KEY_FILE is not set"):
-        firmware_signing.signing_ports()
+        bootstrap.signing_ports()
 
 
 def test_settings_come_from_the_environment():
-    settings = firmware_signing.SigningSettings.from_env(
+    settings = Settings.from_env(
         {"IOTSPHERE_FIRMWARE_KEY_FILE": "/k.pem", "IOTSPHERE_FIRMWARE_VALIDITY_DAYS": "30"}
     )
-    assert (settings.key_file, settings.validity_days, settings.max_image_mb) == ("/k.pem", 30, 256)
+    assert (
+        settings.firmware_key_file,
+        settings.firmware_validity_days,
+        settings.firmware_max_image_mb,
+    ) == ("/k.pem", 30, 256)
 
 
 def test_uploads_through_the_queue_are_signed_and_the_test_event_ignored(client, s3, ports):

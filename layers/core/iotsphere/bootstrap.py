@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
@@ -11,12 +12,22 @@ from pymongo.database import Database
 
 from iotsphere.adapters.argon2_password_hasher import Argon2PasswordHasher
 from iotsphere.adapters.aws import aws_client, queue_url
+from iotsphere.adapters.file_manifest_signer import FileManifestSigner
+from iotsphere.adapters.influx_alert_events import InfluxAlertEvents
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.adapters.jwt_token_codec import JwtTokenCodec
+from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
+from iotsphere.adapters.mongo_firmware_releases import COLLECTION as RELEASES
+from iotsphere.adapters.mongo_firmware_releases import MongoReleaseStore
 from iotsphere.adapters.mongo_identity import mongo_identity_ports
 from iotsphere.adapters.mongo_quarantine import COLLECTION, MongoQuarantineStore
+from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
 from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.domain.telemetry import TelemetryLimits
+from iotsphere.services.alerting.history import TelemetryHistory
+from iotsphere.services.alerting.ports import AlertingPorts
+from iotsphere.services.firmware.errors import SigningKeyError
+from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.services.ingest import IngestPorts
 from iotsphere.settings import Settings
@@ -71,6 +82,23 @@ def identity_ports() -> IdentityPorts:
 
 
 @cache
+def notifications_publisher() -> SqsPublisher:
+    config = settings()
+    sqs = aws_client("sqs", config)
+    return SqsPublisher(sqs, queue_url(sqs, config.notifications_queue))
+
+
+@cache
+def alerting_ports() -> AlertingPorts:
+    return mongo_alerting_ports(
+        mongo_database(),
+        history=TelemetryHistory(telemetry_store()),
+        transitions=InfluxAlertEvents.from_settings(settings()),
+        notifications=notifications_publisher(),
+    )
+
+
+@cache
 def alerts_publisher() -> SqsPublisher:
     config = settings()
     sqs = aws_client("sqs", config)
@@ -92,4 +120,21 @@ def ingest_ports() -> IngestPorts:
         quarantine=quarantine_store(),
         alerts=alerts_publisher(),
         limits=telemetry_limits(),
+    )
+
+
+@cache
+def signing_ports() -> SigningPorts:
+    config = settings()
+    if not config.firmware_key_file:
+        name = Settings.env_name("firmware_key_file")
+        raise SigningKeyError(f"{name} is not set: no key to sign firmware with")
+    return SigningPorts(
+        images=S3FirmwareImages(aws_client("s3", config), config.firmware_bucket),
+        releases=MongoReleaseStore(mongo_database()[RELEASES]),
+        signer=FileManifestSigner.from_file(Path(config.firmware_key_file)),
+        policy=SigningPolicy(
+            validity=timedelta(days=config.firmware_validity_days),
+            max_image_bytes=config.firmware_max_image_mb * 1024 * 1024,
+        ),
     )

@@ -31,8 +31,15 @@ class Settings(BaseModel):
     aws_region: str = "us-east-1"
     telemetry_queue: str = "telemetry"
     alerts_queue: str = "alerts"
+    notifications_queue: str = "notifications"
     retention_days: int = Field(default=30, ge=1)
     max_future_skew_s: int = Field(default=600, ge=0)
+    firmware_key_file: str = Field(
+        default="", description="the Ed25519 key that signs firmware manifests (PEM, mode 0600)"
+    )
+    firmware_bucket: str = "iotsphere-firmware"
+    firmware_validity_days: int = Field(default=90, ge=1, le=3650)
+    firmware_max_image_mb: int = Field(default=256, ge=1, le=4096)
     token_secret: SecretStr = Field(
         default=SecretStr(""), description="signs access tokens; the local stack generates one"
     )

@@ -89,6 +89,14 @@ class BridgeSpec(_Strict):
     max_envelope_bytes: int = Field(default=240_000, ge=1024, le=262_144)
 
 
+class BucketNotification(_Strict):
+    """Objects created under ``prefix`` in ``bucket`` are announced on ``queue`` (S3 -> SQS)."""
+
+    bucket: str
+    prefix: str = ""
+    queue: str
+
+
 class SimulatorSpec(_Strict):
     devices: int = Field(default=5, ge=0)
     rate: float = Field(default=1.0, gt=0)
@@ -99,6 +107,7 @@ class StackConfig(_Strict):
     services: Services = Services()
     queues: dict[str, QueueSpec] = {}
     buckets: list[str] = []
+    bucket_notifications: list[BucketNotification] = []
     functions: dict[str, FunctionSpec] = {}
     schedules: dict[str, str] = {}
     bridge: BridgeSpec = BridgeSpec()

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from pymongo.errors import PyMongoError
 
-from iotsphere.adapters.mongo_identity import ensure_identity_indexes
 from iotsphere.bootstrap import build_identity_ports, connect_mongo
 from iotsphere.local.errors import ProvisioningError
 from iotsphere.services.errors import StoreUnavailableError
@@ -18,7 +17,6 @@ def ensure_first_admin(settings: Settings) -> list[str]:
     """Summary lines for ``local up``: the admin's password appears there once, never again."""
     database = connect_mongo(settings)
     try:
-        ensure_identity_indexes(database)
         ports = build_identity_ports(settings, database)
         created = bootstrap_first_admin(ports, datetime.now(tz=UTC))
     except (PyMongoError, StoreUnavailableError) as exc:

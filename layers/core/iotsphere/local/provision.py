@@ -13,16 +13,33 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pymongo import ASCENDING, MongoClient
+from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
+from iotsphere.adapters import mongo_firmware_releases, mongo_firmware_rollouts
+from iotsphere.adapters.mongo_alerting_ports import ensure_alerting_indexes
+from iotsphere.adapters.mongo_devices_indexes import ensure_device_indexes
+from iotsphere.adapters.mongo_identity import ensure_identity_indexes
 from iotsphere.local.config import StackConfig
 from iotsphere.local.errors import ProvisioningError
-from iotsphere.local.provision_aws import aws, provision_buckets, provision_queues
+from iotsphere.local.provision_aws import (
+    aws,
+    provision_bucket_notifications,
+    provision_buckets,
+    provision_queues,
+)
 
 RETENTION_POLICY = "autogen"
 PROVISIONED = ("localstack", "influxdb", "mongodb")  # the services that hold resources
 
-# (collection, keys) of every MongoDB index; later features add theirs here
+# Each store package creates its own indexes (unique keys, TTLs); the quarantine's are listed here.
+INDEXES_OF_STORES: list[Callable[[Database[dict[str, Any]]], object]] = [
+    ensure_identity_indexes,
+    ensure_alerting_indexes,
+    ensure_device_indexes,
+]
+FIRMWARE_INDEXES = mongo_firmware_releases.INDEXES + mongo_firmware_rollouts.INDEXES
+# (collection, keys) of the quarantine's MongoDB indexes
 MONGO_INDEXES: list[tuple[str, list[tuple[str, int]]]] = [
     ("quarantine", [("device_id", ASCENDING), ("received_at", ASCENDING)]),
     ("quarantine", [("reason", ASCENDING)]),
@@ -63,9 +80,16 @@ def provision_mongo(config: StackConfig) -> list[str]:
     try:
         database = client[config.services.mongodb.database]
         names = [database[c].create_index(keys) for c, keys in MONGO_INDEXES]
+        for ensure in INDEXES_OF_STORES:
+            ensure(database)
+        for collection, keys, unique in FIRMWARE_INDEXES:
+            database[collection].create_index(keys, unique=unique)
     finally:
         client.close()
-    return [f"mongodb index {name}" for name in names]
+    return [f"mongodb index {name}" for name in names] + [
+        f"mongodb indexes of the {area} stores"
+        for area in ("identity", "alerting", "device", "firmware")
+    ]
 
 
 def provision(
@@ -76,6 +100,7 @@ def provision(
         "localstack": lambda: [
             *provision_queues(aws("sqs", config), config, functions_dir),
             *provision_buckets(aws("s3", config), config),
+            *provision_bucket_notifications(aws("s3", config), aws("sqs", config), config),
         ],
         "influxdb": lambda: provision_influx(config),
         "mongodb": lambda: provision_mongo(config),

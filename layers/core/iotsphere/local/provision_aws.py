@@ -85,3 +85,28 @@ def provision_buckets(s3: Any, config: StackConfig) -> list[str]:
             if exc.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
                 raise
     return [f"bucket {bucket}" for bucket in config.buckets]
+
+
+def provision_bucket_notifications(s3: Any, sqs: Any, config: StackConfig) -> list[str]:
+    """Each bucket's object-created events to its queue; one configuration per bucket, replaced
+    whole, so running it again changes nothing."""
+    per_bucket: dict[str, list[dict[str, Any]]] = {}
+    for spec in config.bucket_notifications:
+        url = sqs.get_queue_url(QueueName=spec.queue)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        rules = [{"Name": "prefix", "Value": spec.prefix}] if spec.prefix else []
+        per_bucket.setdefault(spec.bucket, []).append(
+            {
+                "QueueArn": arn["Attributes"]["QueueArn"],
+                "Events": ["s3:ObjectCreated:*"],
+                **({"Filter": {"Key": {"FilterRules": rules}}} if rules else {}),
+            }
+        )
+    for bucket, queues in per_bucket.items():
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket, NotificationConfiguration={"QueueConfigurations": queues}
+        )
+    return [
+        f"bucket {spec.bucket}/{spec.prefix}* -> queue {spec.queue}"
+        for spec in config.bucket_notifications
+    ]

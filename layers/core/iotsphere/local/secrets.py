@@ -7,9 +7,11 @@ import os
 import secrets as random_secrets
 from pathlib import Path
 
+from iotsphere.adapters.file_manifest_signer import generate_key_file
 from iotsphere.local.errors import StackError
 
 SECRETS_FILE = "secrets.json"
+FIRMWARE_KEY_FILE = "keys/firmware-signing.pem"
 BRIDGE_USER = "iotsphere-bridge"
 SIMULATOR_USER = "iotsphere-simulator"
 BENCH_USER = "iotsphere-bench"  # measures the raw MQTT ceiling, on bench/# only
@@ -60,6 +62,14 @@ def ensure_token_secret(home: Path) -> str:
         api["token_secret"] = random_secrets.token_urlsafe(48)
         _write(file, {**data, "api": api})
     return api["token_secret"]
+
+
+def ensure_firmware_key(home: Path) -> Path:
+    """The Ed25519 key that signs this stack's firmware manifests, generated once (mode 0600)."""
+    key_file = home / FIRMWARE_KEY_FILE
+    if not key_file.exists():
+        generate_key_file(key_file)
+    return key_file
 
 
 def mqtt_credentials(home: Path, user: str) -> tuple[str, str]:

@@ -24,7 +24,7 @@ from iotsphere.local.home import DEFAULT_HOME, StackHome
 from iotsphere.local.infra_services import infra_services
 from iotsphere.local.platform_services import platform_services
 from iotsphere.local.provision import PROVISIONED, provision
-from iotsphere.local.secrets import ensure_token_secret
+from iotsphere.local.secrets import ensure_firmware_key, ensure_token_secret
 from iotsphere.local.service_specs import SpecContext
 from iotsphere.local.supervisor import Progress, Supervisor, quiet
 from iotsphere.settings import Settings
@@ -57,6 +57,8 @@ class Stack(Supervisor):
         self._token_secret = ensure_token_secret(stack_home.root)
         env = child_env(config)
         env[Settings.env_name("token_secret")] = self._token_secret
+        self._firmware_key = ensure_firmware_key(stack_home.root)
+        env[Settings.env_name("firmware_key_file")] = str(self._firmware_key)
         super().__init__(
             [*infra, *platform], stack_home, env, self.project_root, self.config_path.name
         )
@@ -71,7 +73,9 @@ class Stack(Supervisor):
     def settings(self) -> Settings:
         """Where the stack's services are, and the key that signs its access tokens."""
         secret = SecretStr(self._token_secret)
-        return self.config.settings().model_copy(update={"token_secret": secret})
+        return self.config.settings().model_copy(
+            update={"token_secret": secret, "firmware_key_file": str(self._firmware_key)}
+        )
 
     def up(
         self, *, only_infra: bool = False, simulator: bool = True, progress: Progress = quiet
