@@ -1,6 +1,6 @@
-"""What people do to alarms: acknowledge, assign, comment. Each is saved by revision first (two
-operators acknowledging at once: one wins, the other gets ``ConcurrentUpdateError``), then
-recorded and notified like every transition."""
+"""What people do to alarms: acknowledge, clear by hand, assign, comment. Each is saved by
+revision first (two operators acknowledging at once: one wins, the other gets
+``ConcurrentUpdateError``), then recorded and notified like every transition."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from iotsphere.domain.alerting import alarm_handling as handling
-from iotsphere.domain.alerting.alarms import Alarm, Result
-from iotsphere.domain.alerting.transitions import NotificationMessage
+from iotsphere.domain.alerting.alarms import Alarm, Result, transition
+from iotsphere.domain.alerting.errors import AlarmLifecycleError
+from iotsphere.domain.alerting.transitions import AlarmStatus, NotificationMessage, TransitionKind
 from iotsphere.services.alerting.errors import NotFoundError
 from iotsphere.services.alerting.ports import AlarmStore, RuleStore, TransitionLog
 from iotsphere.services.ports import MessagePublisher
@@ -30,6 +31,21 @@ def acknowledge_alarm(
     return _act(org_id, alarm_id, lambda alarm: handling.acknowledge(alarm, by, now), ports)
 
 
+def clear_alarm(
+    org_id: str, alarm_id: str, by: str, now: datetime, ports: AlarmActionPorts
+) -> Alarm:
+    """Clear an open alarm by hand. The rule still holds it as raised, so it rises again (a new
+    episode) only after its condition clears and sets again."""
+    return _act(org_id, alarm_id, lambda alarm: clear_by_hand(alarm, by, now), ports)
+
+
+def clear_by_hand(alarm: Alarm, by: str, at: datetime) -> Result:
+    if not alarm.is_open:
+        raise AlarmLifecycleError("alarm already cleared")
+    alarm = alarm.model_copy(update={"status": AlarmStatus.CLEARED, "cleared_at": at})
+    return alarm, [transition(alarm, TransitionKind.CLEARED, at, by=by, note="cleared by hand")]
+
+
 def assign_alarm(
     org_id: str,
     alarm_id: str,
@@ -47,12 +63,22 @@ def comment_on_alarm(
     return _act(org_id, alarm_id, lambda alarm: handling.add_comment(alarm, text, by, now), ports)
 
 
-def _act(
-    org_id: str, alarm_id: str, action: Callable[[Alarm], Result], ports: AlarmActionPorts
-) -> Alarm:
+def get_alarm(org_id: str, alarm_id: str, ports: AlarmActionPorts) -> Alarm:
+    """The alarm with its comments; ``NotFoundError`` for another organization's alarm."""
+    return _load(org_id, alarm_id, ports)
+
+
+def _load(org_id: str, alarm_id: str, ports: AlarmActionPorts) -> Alarm:
     alarm = ports.alarms.load(org_id, [alarm_id]).get(alarm_id)
     if alarm is None:
         raise NotFoundError(f"no alarm {alarm_id!r}")
+    return alarm
+
+
+def _act(
+    org_id: str, alarm_id: str, action: Callable[[Alarm], Result], ports: AlarmActionPorts
+) -> Alarm:
+    alarm = _load(org_id, alarm_id, ports)
     changed, transitions = action(alarm)
     ports.alarms.save([changed])
     ports.transitions.record(transitions)

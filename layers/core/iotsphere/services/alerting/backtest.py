@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.evaluator import (
     accept,
     check_missing,
@@ -75,6 +76,18 @@ def backtest_rule(
     return backtest(checked, start, end, ports)
 
 
+def backtest_draft(
+    org_id: str, draft: Mapping[str, Any], start: datetime, end: datetime, ports: BacktestPorts
+) -> list[BacktestAlarm]:
+    """Backtest a rule that is not saved; ``RuleValidationError`` names the field under
+    ``rule.``, where the request carries the draft."""
+    try:
+        rule = parse_rule({"id": "draft", "name": "draft", **draft, "org_id": org_id})
+    except RuleValidationError as exc:
+        raise RuleValidationError(f"rule.{exc.path}", exc.reason) from exc
+    return backtest(rule, start, end, ports)
+
+
 def replay(
     rule: Rule, device_id: str, start: datetime, end: datetime, history: HistoryReader
 ) -> list[BacktestAlarm]:
@@ -113,4 +126,5 @@ def _devices(rule: Rule, directory: DeviceDirectory) -> list[DeviceProfile]:
         candidates = list(directory.profiles([rule.scope.value]).values())
     else:
         candidates = directory.list_profiles(rule.org_id, limit=MAX_DEVICES)
-    return [device for device in candidates if in_scope(rule, device)]
+    trial = rule.model_copy(update={"enabled": True})  # a disabled rule is tried before use
+    return [device for device in candidates if in_scope(trial, device)]

@@ -15,3 +15,7 @@ class NotFoundError(AlertingServiceError):
 
 class ConcurrentUpdateError(AlertingServiceError):
     """Someone saved the object since it was read; read again and retry (the queue redelivers)."""
+
+
+class InvalidCursorError(AlertingServiceError):
+    """A page cursor this listing did not hand out (or one that was tampered with)."""

@@ -33,3 +33,13 @@ def save_rule(
     rule = parse_rule(rule.model_dump(), type_metrics)
     rules.save(rule)
     return rule
+
+
+def get_rule(org_id: str, rule_id: str, rules: RuleStore) -> Rule:
+    """``NotFoundError`` for a rule the organization does not have."""
+    return rules.get(org_id, rule_id)
+
+
+def delete_rule(org_id: str, rule_id: str, rules: RuleStore) -> None:
+    """Delete; the sweep clears the rule's open alarms (``rule no longer applies``)."""
+    rules.delete(org_id, rule_id)

@@ -1,14 +1,18 @@
-"""Creating silences and maintenance windows, under the caller's organization and name."""
+"""Creating and deleting silences and maintenance windows, under the caller's organization and
+name."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from iotsphere.domain.alerting.errors import SilenceValidationError
 from iotsphere.domain.alerting.silences import Silence
+from iotsphere.domain.alerting.transitions import to_ms
 from iotsphere.services.alerting.ports import SilenceStore
 
 
@@ -24,3 +28,15 @@ def save_silence(
         raise SilenceValidationError.first_of(exc) from exc
     store.save(silence)
     return silence
+
+
+def create_silence(
+    org_id: str, body: Mapping[str, Any], by: str, store: SilenceStore, now: datetime
+) -> Silence:
+    """A new silence under a fresh id (its creation time, then random bits)."""
+    return save_silence(org_id, f"{to_ms(now):011x}{secrets.token_hex(6)}", body, by, store)
+
+
+def delete_silence(org_id: str, silence_id: str, store: SilenceStore) -> None:
+    """``NotFoundError`` for a silence the organization does not have."""
+    store.delete(org_id, silence_id)

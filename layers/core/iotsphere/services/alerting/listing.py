@@ -1,0 +1,146 @@
+"""Listing rules, alarms and silences a page at a time, filtered on the fields operators use.
+
+A rule page resumes after the last rule id; an alarm page after the last alarm's activity time
+and id (an opaque cursor), so alarms raised meanwhile never shift a page; silences come by start.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from iotsphere.domain.alerting.alarms import Alarm
+from iotsphere.domain.alerting.rules import ID_PATTERN, Rule, Severity
+from iotsphere.domain.alerting.silences import Silence
+from iotsphere.domain.alerting.transitions import AlarmStatus
+from iotsphere.domain.identity.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
+from iotsphere.domain.telemetry import DEVICE_ID_PATTERN, METRIC_NAME_PATTERN
+from iotsphere.services.alerting.admin_ports import (
+    AlarmCatalog,
+    AlarmFilters,
+    AlarmPosition,
+    RuleCatalog,
+    RuleFilters,
+)
+from iotsphere.services.alerting.errors import InvalidCursorError
+from iotsphere.services.alerting.ports import SilenceStore
+
+PageSize = Annotated[
+    int, Field(ge=1, le=MAX_PAGE_SIZE, description=f"items per page, at most {MAX_PAGE_SIZE}")
+]
+Cursor = Annotated[
+    str, Field(max_length=400, pattern=r"^[A-Za-z0-9_.:=-]+$", description="next_cursor of a page")
+]
+StatusFilter = Literal["open", "active", "acknowledged", "cleared", "any"]
+STATUSES: dict[str, frozenset[AlarmStatus]] = {
+    "open": frozenset({AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED}),
+    "active": frozenset({AlarmStatus.ACTIVE}),
+    "acknowledged": frozenset({AlarmStatus.ACKNOWLEDGED}),
+    "cleared": frozenset({AlarmStatus.CLEARED}),
+    "any": frozenset(),
+}
+FOREVER = timedelta(days=366 * 100)
+
+
+class RuleQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: str | None = Field(default=None, pattern=METRIC_NAME_PATTERN.pattern)
+    severity: Severity | None = None
+    enabled: bool | None = None
+    cursor: str | None = Field(default=None, pattern=ID_PATTERN.pattern, description="a rule id")
+    limit: PageSize = DEFAULT_PAGE_SIZE
+
+
+class AlarmQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: StatusFilter = Field(default="open", description="open: active or acknowledged")
+    severity: Severity | None = None
+    device_id: str | None = Field(default=None, pattern=DEVICE_ID_PATTERN.pattern, max_length=128)
+    rule_id: str | None = Field(default=None, pattern=ID_PATTERN.pattern)
+    cursor: Cursor | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+
+
+class SilenceQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    include_ended: bool = Field(default=False, description="also silences already over")
+    cursor: Cursor | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+
+
+def list_rules(org_id: str, query: RuleQuery, rules: RuleCatalog) -> Page[Rule]:
+    filters = RuleFilters(metric=query.metric, severity=query.severity, enabled=query.enabled)
+    found = rules.find_rules(org_id, filters, query.cursor, query.limit + 1)
+    items = found[: query.limit]
+    more = len(found) > query.limit
+    return Page[Rule](items=items, next_cursor=items[-1].id if more else None)
+
+
+def list_alarms(org_id: str, query: AlarmQuery, alarms: AlarmCatalog) -> Page[Alarm]:
+    filters = AlarmFilters(
+        statuses=STATUSES[query.status],
+        severity=query.severity,
+        device_id=query.device_id,
+        rule_id=query.rule_id,
+    )
+    after = read_alarm_cursor(query.cursor) if query.cursor else None
+    found = alarms.find_alarms(org_id, filters, after, query.limit + 1)
+    items = found[: query.limit]
+    more = len(found) > query.limit
+    return Page[Alarm](items=items, next_cursor=alarm_cursor(items[-1]) if more else None)
+
+
+def list_silences(
+    org_id: str, query: SilenceQuery, now: datetime, silences: SilenceStore
+) -> Page[Silence]:
+    """Silences by start time; those already over only when asked."""
+    since = now - FOREVER if query.include_ended else now
+    found = sorted(silences.overlapping(org_id, since, now + FOREVER), key=_silence_position)
+    if query.cursor:
+        after = _read(query.cursor)
+        found = [s for s in found if _silence_position(s) > after]
+    items = found[: query.limit]
+    more = len(found) > query.limit
+    return Page[Silence](
+        items=items, next_cursor=_write(_silence_position(items[-1])) if more else None
+    )
+
+
+def alarm_cursor(alarm: Alarm) -> str:
+    return _write([alarm.last_at.isoformat(), alarm.id])
+
+
+def read_alarm_cursor(cursor: str) -> AlarmPosition:
+    last_at, alarm_id = _read(cursor)
+    try:
+        return datetime.fromisoformat(last_at), alarm_id
+    except ValueError as exc:
+        raise InvalidCursorError("cursor is not one this listing handed out") from exc
+
+
+def _silence_position(silence: Silence) -> list[str]:
+    return [silence.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), silence.id]
+
+
+def _write(position: list[str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+
+
+class _Position(BaseModel):
+    position: tuple[str, str]
+
+
+def _read(cursor: str) -> list[str]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return list(_Position(position=raw).position)
+    except (ValueError, binascii.Error, ValidationError) as exc:
+        raise InvalidCursorError("cursor is not one this listing handed out") from exc

@@ -1,0 +1,69 @@
+"""Fakes of the Alerts API's catalogs: the alerting fakes plus filtered, paged finds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from iotsphere.domain.alerting.alarms import Alarm
+from iotsphere.domain.alerting.rules import Rule
+from iotsphere.domain.alerting.transitions import AlarmStatus
+from iotsphere.services.alerting.admin_ports import AlarmFilters, AlarmPosition, RuleFilters
+from tests.unit.alerting.fakes import FakeAlarms, FakeRules
+
+
+class FakeRuleCatalog(FakeRules):
+    def find_rules(
+        self, org_id: str, filters: RuleFilters, after: str | None, limit: int
+    ) -> list[Rule]:
+        found = sorted(
+            (
+                r
+                for r in self.rules.values()
+                if r.org_id == org_id
+                and filters.metric in (None, r.metric)
+                and filters.severity in (None, r.severity)
+                and filters.enabled in (None, r.enabled)
+                and (after is None or r.id > after)
+            ),
+            key=lambda r: r.id,
+        )
+        return found[:limit]
+
+
+class FakeAlarmCatalog(FakeAlarms):
+    def find_alarms(
+        self, org_id: str, filters: AlarmFilters, after: AlarmPosition | None, limit: int
+    ) -> list[Alarm]:
+        found = sorted(
+            (
+                a
+                for a in self.saved.values()
+                if a.org_id == org_id
+                and (not filters.statuses or a.status in filters.statuses)
+                and filters.severity in (None, a.severity)
+                and filters.device_id in (None, a.device_id)
+                and filters.rule_id in (None, a.rule_id)
+                and (after is None or (a.last_at, a.id) < after)
+            ),
+            key=lambda a: (a.last_at, a.id),
+            reverse=True,
+        )
+        return found[:limit]
+
+
+def make_alarm(alarm_id: str, minute: int, **extra: object) -> Alarm:
+    at = datetime(2026, 11, 26, 18, minute, tzinfo=UTC)
+    fields: dict[str, object] = {
+        "id": alarm_id,
+        "org_id": "orga",
+        "rule_id": "r1",
+        "device_id": "pump-1",
+        "metric": "temperature",
+        "severity": "major",
+        "status": AlarmStatus.ACTIVE,
+        "raised_at": at,
+        "opened_at": at,
+        "last_at": at,
+        **extra,
+    }
+    return Alarm.model_validate(fields)
