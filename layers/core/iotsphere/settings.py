@@ -32,6 +32,8 @@ class Settings(BaseModel):
     telemetry_queue: str = "telemetry"
     alerts_queue: str = "alerts"
     notifications_queue: str = "notifications"
+    device_events_queue: str = "device-events"
+    device_outbound_queue: str = "device-outbound"
     retention_days: int = Field(default=30, ge=1)
     max_future_skew_s: int = Field(default=600, ge=0)
     firmware_key_file: str = Field(

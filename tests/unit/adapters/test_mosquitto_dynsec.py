@@ -1,11 +1,13 @@
+"""Device identities over the dynamic-security plugin, against a fake of the plugin."""
+
 import pytest
 
 from iotsphere.adapters.mosquitto_dynsec import (
+    BrokerIdentityError,
     DynsecBrokerIdentities,
     add_device_commands,
-    claim_role_commands,
-    device_acls,
 )
+from iotsphere.adapters.mosquitto_roles import claim_acls, device_acls
 from iotsphere.domain.devices import topics
 from iotsphere.services.errors import StoreUnavailableError
 
@@ -56,7 +58,8 @@ def own_topics(device_id):
     return [
         topics.telemetry(device_id), topics.status(device_id), topics.reported_config(device_id),
         topics.desired_config(device_id), topics.command(device_id, "c1"),
-        topics.command_result(device_id, "c1"),
+        topics.command_result(device_id, "c1"), f"devices/{device_id}/firmware/offer",
+        f"devices/{device_id}/firmware/status",
     ]  # fmt: skip
 
 
@@ -76,9 +79,12 @@ def test_the_device_role_reaches_exactly_its_own_topics():
     subs = {a["topic"] for a in acls if a["acltype"] == "subscribePattern"}
     assert sends == {
         "devices/dabc/telemetry", "devices/dabc/status", "devices/dabc/config/reported",
-        "devices/dabc/commands/+/result",
+        "devices/dabc/commands/+/result", "devices/dabc/firmware/status",
     }  # fmt: skip
-    assert subs == {"devices/dabc/config/desired", "devices/dabc/commands/+"}
+    assert subs == {
+        "devices/dabc/config/desired", "devices/dabc/commands/+", "devices/dabc/firmware/offer",
+    }  # fmt: skip
+    assert {a["topic"] for a in acls if a["acltype"] == "publishClientReceive"} == subs
     assert all(a["allow"] for a in acls)
     assert not any("#" in a["topic"] or a["topic"].startswith("$") for a in acls)
 
@@ -98,24 +104,46 @@ def test_no_right_of_one_device_reaches_another_devices_topics():
 
 def test_a_device_cannot_publish_what_only_the_platform_sends():
     sends = [a["topic"] for a in device_acls("dabc") if a["acltype"] == "publishClientSend"]
-    for topic in (topics.desired_config("dabc"), topics.command("dabc", "c1")):
+    platform = (
+        topics.desired_config("dabc"),
+        topics.command("dabc", "c1"),
+        "devices/dabc/firmware/offer",
+    )
+    for topic in platform:
         assert not any(matches(f, topic) for f in sends)
 
 
 def test_the_claim_identity_reaches_only_the_claim_topics():
-    (role, client) = claim_role_commands("iotsphere-claim", "pw")
-    assert {a["topic"] for a in role["acls"]} == {
+    assert {a["topic"] for a in claim_acls()} == {
         "provisioning/claims/+", "provisioning/claims/+/response",
     }  # fmt: skip
-    assert "clientid" not in client
+
+
+def test_a_platform_name_is_never_a_device_identity():
+    dynsec = FakeDynsec()
+    with pytest.raises(BrokerIdentityError, match="reserved"):
+        DynsecBrokerIdentities(dynsec).add("iotsphere-bridge-1", "secret")
+    assert dynsec.requests == []
 
 
 def test_a_refused_add_leaves_nothing_behind():
     dynsec = FakeDynsec()
     dynsec.refuse = {"createClient"}
-    with pytest.raises(StoreUnavailableError, match="createClient: Internal error"):
+    with pytest.raises(
+        StoreUnavailableError, match="refused identity dabc: createClient: Internal"
+    ):
         DynsecBrokerIdentities(dynsec).add("dabc", "secret")
     assert (dynsec.clients, dynsec.roles) == ({}, {})
+
+
+def test_adding_a_taken_id_fails_and_leaves_the_existing_identity_alone():
+    dynsec = FakeDynsec()
+    identities = DynsecBrokerIdentities(dynsec)
+    identities.add("dabc", "first")
+    with pytest.raises(BrokerIdentityError, match="Client already exists"):
+        identities.add("dabc", "second")
+    assert dynsec.clients["dabc"]["password"] == "first"
+    assert "device-dabc" in dynsec.roles
 
 
 def test_remove_deletes_client_and_role_and_tolerates_an_absent_identity():

@@ -9,6 +9,8 @@ from iotsphere.local.errors import StackError
 from iotsphere.local.secrets import (
     BENCH_USER,
     BRIDGE_USER,
+    CLAIM_USER,
+    REGISTRY_USER,
     SIMULATOR_USER,
     ensure_mqtt_passwords,
     mqtt_credentials,
@@ -17,7 +19,7 @@ from iotsphere.local.secrets import (
 
 def test_passwords_are_generated_once_random_and_kept(tmp_path: Path):
     first = ensure_mqtt_passwords(tmp_path)
-    assert set(first) == {BRIDGE_USER, SIMULATOR_USER, BENCH_USER}
+    assert set(first) == {BRIDGE_USER, SIMULATOR_USER, BENCH_USER, REGISTRY_USER, CLAIM_USER}
     assert first[BRIDGE_USER] != first[SIMULATOR_USER]
     assert len(first[BRIDGE_USER]) >= 24
     assert ensure_mqtt_passwords(tmp_path) == first

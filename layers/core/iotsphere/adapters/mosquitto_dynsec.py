@@ -1,14 +1,13 @@
 """Per-device broker identities through Mosquitto's dynamic-security plugin.
 
-Each device is a dynsec client whose username and fixed client id are its device id, with its own
-role ``device-<id>``: Mosquitto 2.0's dynsec matches ACL topics literally (no ``%u``), so the rights
-are spelled per device. The role allows exactly what the device protocol needs and nothing under
-another id; the broker's default ACL access denies everything else (see ``DEFAULT_ACL_ACCESS``).
-Deleting the client disconnects a live session at once.
+Each device is a dynsec client whose username and fixed client id are its device id (the plugin
+refuses a connection with another client id), with its own role ``device-<id>`` holding exactly
+the device's topics (``mosquitto_roles.device_acls``). Deleting the client disconnects its live
+session at once.
 
 Commands travel as one JSON document on ``$CONTROL/dynamic-security/v1``; ``ControlChannel`` is
-the request/response transport (an MQTT client of the ``registry`` identity, the only one allowed on
-that topic), kept apart so the commands are tested without a broker.
+the request/response transport (``MqttControlChannel``, as the ``iotsphere-registry`` identity,
+the only one allowed on that topic), kept apart so the commands are tested without a broker.
 """
 
 from __future__ import annotations
@@ -16,19 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from iotsphere.domain.devices import topics
+from iotsphere.adapters.mosquitto_roles import device_acls
 from iotsphere.services.errors import StoreUnavailableError
 
-CONTROL_TOPIC = "$CONTROL/dynamic-security/v1"
 NOT_FOUND = "not found"
+RESERVED_PREFIX = "iotsphere-"  # the platform's own usernames and client ids
 
-# Set once when the broker is set up: what is not allowed by a role is denied, delivery included.
-DEFAULT_ACL_ACCESS = [
-    {"acltype": "publishClientSend", "allow": False},
-    {"acltype": "publishClientReceive", "allow": False},
-    {"acltype": "subscribe", "allow": False},
-    {"acltype": "unsubscribe", "allow": True},
-]
+
+class BrokerIdentityError(StoreUnavailableError):
+    """The broker refused to add or remove an identity; the message names it and why."""
 
 
 class ControlChannel(Protocol):
@@ -39,22 +34,6 @@ class ControlChannel(Protocol):
 
 def role_name(device_id: str) -> str:
     return f"device-{device_id}"
-
-
-def device_acls(device_id: str) -> list[dict[str, Any]]:
-    """The device's rights: publish what it reports, subscribe to and receive what it is sent."""
-    sends = [
-        topics.telemetry(device_id),
-        topics.status(device_id),
-        topics.reported_config(device_id),
-        topics.command_result(device_id, "+"),
-    ]
-    receives = [topics.desired_config(device_id), topics.command(device_id, "+")]
-    return [
-        *({"acltype": "publishClientSend", "topic": t, "allow": True} for t in sends),
-        *({"acltype": "subscribePattern", "topic": t, "allow": True} for t in receives),
-        *({"acltype": "publishClientReceive", "topic": t, "allow": True} for t in receives),
-    ]
 
 
 def add_device_commands(device_id: str, password: str) -> list[dict[str, Any]]:
@@ -78,22 +57,10 @@ def remove_device_commands(device_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def claim_role_commands(claim_user: str, password: str) -> list[dict[str, Any]]:
-    """The shared claim identity: publish a claim, read the (sealed) answers, nothing else."""
-    acls = [
-        {"acltype": "publishClientSend", "topic": topics.CLAIM_REQUESTS, "allow": True},
-        {"acltype": "subscribePattern", "topic": topics.claim_response("+"), "allow": True},
-        {"acltype": "publishClientReceive", "topic": topics.claim_response("+"), "allow": True},
-    ]
-    return [
-        {"command": "createRole", "rolename": "claim", "acls": acls},
-        {
-            "command": "createClient",
-            "username": claim_user,
-            "password": password,
-            "roles": [{"rolename": "claim", "priority": 1}],
-        },
-    ]
+def _undo(command: dict[str, Any]) -> dict[str, Any]:
+    if command["command"] == "createRole":
+        return {"command": "deleteRole", "rolename": command["rolename"]}
+    return {"command": "deleteClient", "username": command["username"]}
 
 
 def _errors(responses: Sequence[dict[str, Any]], tolerated: str = "") -> list[str]:
@@ -111,13 +78,20 @@ class DynsecBrokerIdentities:
         self._channel = channel
 
     def add(self, device_id: str, password: str) -> None:
-        errors = _errors(self._channel.request(add_device_commands(device_id, password)))
+        if device_id.startswith(RESERVED_PREFIX):
+            raise BrokerIdentityError(f"device id {device_id!r}: {RESERVED_PREFIX}* is reserved")
+        commands = add_device_commands(device_id, password)
+        responses = self._channel.request(commands)
+        errors = _errors(responses)
         if errors:
-            self._channel.request(remove_device_commands(device_id))  # leave nothing half made
-            raise StoreUnavailableError(f"broker refused identity {device_id}: {'; '.join(errors)}")
+            # leave nothing half made, and never touch what existed before (a taken id)
+            made = [c for c, r in zip(commands, responses, strict=True) if not r.get("error")]
+            if made:
+                self._channel.request([_undo(c) for c in reversed(made)])
+            raise BrokerIdentityError(f"broker refused identity {device_id}: {'; '.join(errors)}")
 
     def remove(self, device_id: str) -> None:
         responses = self._channel.request(remove_device_commands(device_id))
         errors = _errors(responses, tolerated=NOT_FOUND)
         if errors:
-            raise StoreUnavailableError(f"broker kept identity {device_id}: {'; '.join(errors)}")
+            raise BrokerIdentityError(f"broker kept identity {device_id}: {'; '.join(errors)}")

@@ -85,6 +85,8 @@ class BridgeSpec(_Strict):
     topics: dict[str, str] = {"telemetry": "devices/+/telemetry"}
     share_group: str = "iotsphere-bridge"
     queue: str = "telemetry"
+    events_queue: str = "device-events"
+    outbound_queue: str = "device-outbound"
     flush_ms: int = Field(default=100, ge=1, le=5000)
     max_envelope_bytes: int = Field(default=240_000, ge=1024, le=262_144)
 

@@ -9,10 +9,12 @@ from iotsphere.local.errors import BinaryMissingError
 from iotsphere.local.home import StackHome
 from iotsphere.local.secrets import SIMULATOR_USER, ensure_mqtt_passwords
 from iotsphere.local.service_configs import (
+    DYNSEC_STATE,
+    dynsec_plugin,
     influxdb_conf,
-    mosquitto_acl,
     mosquitto_conf,
-    write_mosquitto_passwd,
+    service_identities,
+    write_dynsec_state,
     write_text,
 )
 from iotsphere.local.service_specs import (
@@ -40,10 +42,8 @@ def mosquitto_service(ctx: SpecContext) -> ServiceSpec:
     def prepare() -> None:
         passwords = ensure_mqtt_passwords(ctx.home.root)
         ctx.home.data_dir("mosquitto").mkdir(parents=True, exist_ok=True)
-        write_text(etc / "mosquitto.conf", mosquitto_conf(ctx.config, ctx.home))
-        write_text(etc / "mosquitto.acl", mosquitto_acl())
-        passwd = find_binary("mosquitto_passwd", "/usr/bin/mosquitto_passwd")
-        write_mosquitto_passwd(etc / "mosquitto.passwd", passwords, passwd)
+        write_text(etc / "mosquitto.conf", mosquitto_conf(ctx.config, ctx.home, dynsec_plugin()))
+        write_dynsec_state(etc / DYNSEC_STATE, service_identities(ctx.config, passwords))
 
     def ready() -> bool:
         password = ensure_mqtt_passwords(ctx.home.root)[SIMULATOR_USER]

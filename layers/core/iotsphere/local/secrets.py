@@ -15,7 +15,9 @@ FIRMWARE_KEY_FILE = "keys/firmware-signing.pem"
 BRIDGE_USER = "iotsphere-bridge"
 SIMULATOR_USER = "iotsphere-simulator"
 BENCH_USER = "iotsphere-bench"  # measures the raw MQTT ceiling, on bench/# only
-MQTT_USERS = (BRIDGE_USER, SIMULATOR_USER, BENCH_USER)
+REGISTRY_USER = "iotsphere-registry"  # adds and removes device identities ($CONTROL only)
+CLAIM_USER = "iotsphere-claim"  # shared by factory-flashed devices: the claim topics only
+MQTT_USERS = (BRIDGE_USER, SIMULATOR_USER, BENCH_USER, REGISTRY_USER, CLAIM_USER)
 
 
 def _read(file: Path) -> dict[str, dict[str, str]]:

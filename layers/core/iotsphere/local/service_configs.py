@@ -1,28 +1,70 @@
-"""Private configs of Mosquitto and InfluxDB, generated into ``<home>/etc`` on every ``up``."""
+"""Private configs of Mosquitto and InfluxDB, generated into ``<home>/etc`` on every ``up``.
+
+Mosquitto authenticates and authorizes through its dynamic-security plugin: no anonymous client,
+one identity per device (added at run time), and the platform's own identities bootstrapped into
+the plugin's state file here."""
 
 from __future__ import annotations
 
 import os
 import pwd
-import subprocess
 from pathlib import Path
 
+from iotsphere.adapters.mosquitto_dynsec_file import (
+    ServiceIdentity,
+    bootstrap_state,
+    read_state,
+    write_state,
+)
+from iotsphere.adapters.mosquitto_roles import (
+    bridge_acls,
+    claim_acls,
+    device_outbound,
+    receives,
+    registry_acls,
+    sends,
+)
 from iotsphere.local.config import StackConfig
-from iotsphere.local.errors import StackError
+from iotsphere.local.errors import BinaryMissingError, StackError
 from iotsphere.local.home import StackHome
-from iotsphere.local.secrets import BENCH_USER, BRIDGE_USER, SIMULATOR_USER
+from iotsphere.local.secrets import (
+    BENCH_USER,
+    BRIDGE_USER,
+    CLAIM_USER,
+    REGISTRY_USER,
+    SIMULATOR_USER,
+)
+from iotsphere.local.service_specs import SETUP_HINT
 
-# Who may do what on the broker; no anonymous clients. Mosquitto 2.0 checks a shared subscription
-# ($share/<group>/devices/+/telemetry) against the topic without its $share/<group>/ prefix, so
-# "read devices/+/telemetry" is what lets the bridge's shared subscription receive messages.
-MQTT_ACL: dict[str, list[tuple[str, str]]] = {
-    BRIDGE_USER: [("read", "devices/+/telemetry"), ("write", "devices/#")],
-    SIMULATOR_USER: [("write", "devices/#")],
-    BENCH_USER: [("readwrite", "bench/#")],
-}
+DYNSEC_PLUGIN = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"
+DYNSEC_STATE = "mosquitto-dynsec.json"
 
 
-def mosquitto_conf(config: StackConfig, home: StackHome) -> str:
+def dynsec_plugin(path: str = DYNSEC_PLUGIN) -> str:
+    if not Path(path).is_file():
+        raise BinaryMissingError(f"{path} (Debian package mosquitto 2.0) is missing: {SETUP_HINT}")
+    return path
+
+
+def service_identities(config: StackConfig, passwords: dict[str, str]) -> list[ServiceIdentity]:
+    """The platform's own broker identities, each with only what it needs. Devices are added at
+    run time (``DynsecBrokerIdentities``). Services may open several sessions, so their client ids
+    are free; the claim credential, held by devices, is fixed to one client id so that no device
+    can take over another's (a device's own client id is fixed to its id)."""
+    return [
+        ServiceIdentity(
+            BRIDGE_USER, passwords[BRIDGE_USER], bridge_acls(config.bridge.topics["telemetry"])
+        ),
+        ServiceIdentity(SIMULATOR_USER, passwords[SIMULATOR_USER], sends(*device_outbound("+"))),
+        ServiceIdentity(
+            BENCH_USER, passwords[BENCH_USER], [*sends("bench/#"), *receives("bench/#")]
+        ),
+        ServiceIdentity(REGISTRY_USER, passwords[REGISTRY_USER], registry_acls()),
+        ServiceIdentity(CLAIM_USER, passwords[CLAIM_USER], claim_acls(), clientid=CLAIM_USER),
+    ]
+
+
+def mosquitto_conf(config: StackConfig, home: StackHome, plugin: str = DYNSEC_PLUGIN) -> str:
     data = home.data_dir("mosquitto")
     return "\n".join(
         [
@@ -30,8 +72,8 @@ def mosquitto_conf(config: StackConfig, home: StackHome) -> str:
             "per_listener_settings false",
             f"listener {config.services.mosquitto.port} 127.0.0.1",
             "allow_anonymous false",
-            f"password_file {home.etc / 'mosquitto.passwd'}",
-            f"acl_file {home.etc / 'mosquitto.acl'}",
+            f"plugin {plugin}",
+            f"plugin_opt_config_file {home.etc / DYNSEC_STATE}",
             # as root Mosquitto would switch to the "mosquitto" user, who cannot read <home>
             f"user {pwd.getpwuid(os.getuid()).pw_name}",
             "persistence true",
@@ -52,12 +94,16 @@ def mosquitto_conf(config: StackConfig, home: StackHome) -> str:
     )
 
 
-def mosquitto_acl(acl: dict[str, list[tuple[str, str]]] = MQTT_ACL) -> str:
-    blocks = [
-        "\n".join([f"user {user}", *(f"topic {access} {topic}" for access, topic in rules)])
-        for user, rules in acl.items()
-    ]
-    return "\n\n".join(blocks) + "\n"
+def write_dynsec_state(file: Path, identities: list[ServiceIdentity]) -> None:
+    """Bring the plugin's state file up to date before the broker starts; device identities in
+    it are kept. The same identities again change nothing."""
+    try:
+        before = read_state(file)
+    except ValueError as exc:
+        raise StackError(f"{exc}; move it away to start with no device identities") from exc
+    after = bootstrap_state(before, identities)
+    if after != before:
+        write_state(file, after)
 
 
 def influxdb_conf(config: StackConfig, home: StackHome) -> str:
@@ -99,20 +145,6 @@ bind-address = "127.0.0.1:{influx.rpc_port}"
 [[udp]]
   enabled = false
 """
-
-
-def write_mosquitto_passwd(file: Path, passwords: dict[str, str], binary: str) -> None:
-    """A password file hashed by ``mosquitto_passwd``, replaced whole, never half-written."""
-    partial = file.with_suffix(".tmp")
-    partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.writelines(f"{user}:{password}\n" for user, password in passwords.items())
-    done = subprocess.run([binary, "-U", str(partial)], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        partial.unlink(missing_ok=True)
-        raise StackError(f"mosquitto_passwd failed: {(done.stderr or done.stdout).strip()}")
-    os.replace(partial, file)
 
 
 def write_text(file: Path, text: str) -> None:
