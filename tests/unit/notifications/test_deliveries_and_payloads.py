@@ -21,7 +21,7 @@ from tests.unit.notifications.factories import AT, message
 def delivery(key="k1", sub="s1"):
     msg = message(key=key)
     return Delivery(
-        id=delivery_id(msg.idempotency_key, sub),
+        id=delivery_id(msg.org_id, msg.idempotency_key, sub),
         org_id=msg.org_id,
         subscription_id=sub,
         idempotency_key=msg.idempotency_key,
@@ -38,9 +38,10 @@ def failed(error="HTTP 500", code=500):
     return Attempt(at=AT, channel="webhook", outcome="failed", status_code=code, error=error)
 
 
-def test_a_delivery_id_is_per_transition_and_subscription():
-    assert delivery_id("k1", "s1") == delivery_id("k1", "s1")
-    assert len({delivery_id("k1", "s1"), delivery_id("k1", "s2"), delivery_id("k2", "s1")}) == 3
+def test_a_delivery_id_is_per_organization_transition_and_subscription():
+    assert delivery_id("o", "k1", "s1") == delivery_id("o", "k1", "s1")
+    ids = {("o", "k1", "s1"), ("o", "k1", "s2"), ("o", "k2", "s1"), ("p", "k1", "s1")}
+    assert len({delivery_id(*parts) for parts in ids}) == 4
 
 
 def test_success_is_delivered_and_releases_the_claim():

@@ -60,8 +60,8 @@ class Delivery(BaseModel):
     attempts: list[Attempt] = Field(default_factory=list)
 
 
-def delivery_id(idempotency_key: str, subscription_id: str) -> str:
-    return digest("delivery", idempotency_key, subscription_id)
+def delivery_id(org_id: str, idempotency_key: str, subscription_id: str) -> str:
+    return digest("delivery", org_id, idempotency_key, subscription_id)
 
 
 def retry_delay(failed_attempts: int) -> timedelta:

@@ -77,7 +77,7 @@ def new_delivery(
 ) -> Delivery:
     held = due is not None
     return Delivery(
-        id=delivery_id(message.idempotency_key, subscription.id),
+        id=delivery_id(message.org_id, message.idempotency_key, subscription.id),
         org_id=message.org_id,
         subscription_id=subscription.id,
         idempotency_key=message.idempotency_key,
