@@ -1,0 +1,60 @@
+"""notify: the ``notifications`` queue to every subscription that wants each alarm transition,
+and a schedule that sends what waited (quiet hours, digests) and retries failed deliveries."""
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
+
+from iotsphere import bootstrap
+from iotsphere.domain.alerting.transitions import NotificationMessage
+from iotsphere.services.notifications import deliver
+from iotsphere.services.notifications.ports import NotificationPorts
+
+bp = Blueprint(__name__)
+logger = Logger(service="notify")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def notification_ports() -> NotificationPorts:
+    return bootstrap.notification_ports()  # type: ignore[attr-defined,no-any-return]
+
+
+def handle_record(record: SQSRecord) -> None:
+    """A body that is no ``NotificationMessage`` fails its record (the evaluator wrote it, so it
+    is a bug); a store that is down fails it too, and the redelivery claims what is left."""
+    message = NotificationMessage.model_validate_json(record.body)
+    counts = deliver.send_notifications(message, notification_ports(), datetime.now(tz=UTC))
+    logger.info(
+        "notification fanned out",
+        extra={
+            "message_id": record.message_id,
+            "idempotency_key": message.idempotency_key,
+            "org_id": message.org_id,
+            **asdict(counts),
+        },
+    )
+
+
+@bp.on_sqs_message(queue="notifications", batch_size=10)
+def send_notifications(event: SQSEvent) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event.to_dict(), record_handler=handle_record, processor=processor
+    )
+
+
+@bp.schedule("rate(1 minute)")
+def deliver_due_notifications(event: CloudWatchEvent) -> dict[str, Any]:
+    """Held and retrying deliveries whose time has come, and claims whose notifier died."""
+    counts = deliver.deliver_due(notification_ports(), datetime.now(tz=UTC))
+    logger.info("due notifications delivered", extra=asdict(counts))
+    return asdict(counts)
