@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.domain.telemetry import Reading
-from iotsphere.domain.telemetry_query import SeriesPoint, TelemetryQuery
+from iotsphere.domain.telemetry_query import (
+    FleetQuery,
+    FleetWindow,
+    LatestQuery,
+    LatestValue,
+    SeriesPoint,
+    TelemetryQuery,
+    window_seconds,
+)
 from iotsphere.services.errors import StoreUnavailableError
 
 
@@ -16,6 +25,7 @@ class FakeTelemetryStore:
         self.writes = 0
         self.down = False
         self.refuse: dict[str, str] = {}  # metric name -> reason
+        self.fleet_queries: list[FleetQuery] = []
 
     def write(self, readings: Sequence[Reading]) -> list[tuple[Reading, str]]:
         if self.down:
@@ -36,7 +46,38 @@ class FakeTelemetryStore:
             for r in self.points.values()
             if r.device_id == query.device_id and query.start <= r.ts < query.end
         ]
-        return sorted(rows, key=lambda p: p.time, reverse=True)[: query.limit]
+        return sorted(rows, key=lambda p: p.time, reverse=not query.oldest_first)[: query.limit]
+
+    def latest(self, query: LatestQuery) -> list[LatestValue]:
+        newest: dict[tuple[str, str], Reading] = {}
+        for reading in sorted(self.points.values(), key=lambda r: r.ts):
+            for metric in query.metrics:
+                if reading.device_id in query.device_ids and metric in reading.metrics:
+                    newest[(reading.device_id, metric)] = reading
+        return [
+            LatestValue(device_id=device, metric=metric, time=r.ts, value=r.metrics[metric])
+            for (device, metric), r in newest.items()
+        ]
+
+    def fleet(self, query: FleetQuery) -> list[FleetWindow]:
+        self.fleet_queries.append(query)
+        step = window_seconds(query.window) * 1000
+        windows: dict[int, list[float]] = {}
+        for r in self.points.values():
+            value = r.metrics.get(query.metric)
+            wanted = r.device_id in query.device_ids and query.start <= r.ts < query.end
+            if wanted and isinstance(value, float):
+                windows.setdefault(r.epoch_ms - r.epoch_ms % step, []).append(value)
+        return [
+            FleetWindow(
+                time=datetime.fromtimestamp(start / 1000, tz=UTC),
+                mean=sum(values) / len(values),
+                min=min(values),
+                max=max(values),
+                count=len(values),
+            )
+            for start, values in sorted(windows.items(), reverse=True)
+        ][: query.limit]
 
 
 class FakeQuarantine:

@@ -5,18 +5,44 @@ from urllib.parse import urlencode
 import pytest
 
 from iotsphere import bootstrap
+from iotsphere.domain.devices.device import Device
 from iotsphere.domain.telemetry import Reading
+from iotsphere.services.errors import StoreUnavailableError
 from tests.fakes import FakeTelemetryStore
-from tests.functions.conftest import auth
+from tests.functions.conftest import ORG, auth
 from tests.sample_events import load_event
+from tests.unit.devices.fakes import FakeDevices
+
+CREATED = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def device(device_id, org=ORG, **fields):
+    return Device(
+        id=device_id,
+        org_id=org,
+        name=device_id,
+        device_type=fields.pop("device_type", "pump"),
+        status_changed_at=CREATED,
+        created_at=CREATED,
+        **fields,
+    )
 
 
 @pytest.fixture
-def store(monkeypatch):
+def registry(monkeypatch):
+    fake = FakeDevices()
+    fake.add([device("pump-001"), device("pump-other", org="org2")])
+    monkeypatch.setattr(bootstrap, "device_repository", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def store(monkeypatch, registry):
     fake = FakeTelemetryStore()
     for minute in range(3):
         ts = datetime(2026, 11, 26, 17, 10 + minute, tzinfo=UTC)
         fake.write([Reading(device_id="pump-001", ts=ts, metrics={"temperature": 20.0 + minute})])
+        fake.write([Reading(device_id="pump-other", ts=ts, metrics={"temperature": 99.0})])
     monkeypatch.setattr(bootstrap, "telemetry_store", lambda: fake)
     return fake
 
@@ -82,3 +108,19 @@ def test_a_device_id_that_cannot_exist_is_400(client, store):
 def test_telemetry_needs_a_credential(client, store):
     response = client.http.get("/v1/devices/pump-001/telemetry?metric=temperature")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("device_id", ["pump-other", "pump-404", "Pump.Upper:1"])
+def test_a_device_of_another_organization_is_not_found_like_one_that_does_not_exist(
+    client, store, device_id
+):
+    response = get(client, f"/v1/devices/{device_id}/telemetry", metric="temperature")
+    assert response.status_code == 404
+    assert json.loads(response.body)["detail"] == f"no device {device_id!r}"
+
+
+def test_a_store_that_is_down_is_a_503_with_retry_after(client, store):
+    store.query = lambda query: (_ for _ in ()).throw(StoreUnavailableError("influx is down"))
+    response = get(client, "/v1/devices/pump-001/telemetry", metric="temperature")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"

@@ -7,7 +7,8 @@ import pytest
 
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.domain.telemetry import Reading
-from iotsphere.domain.telemetry_query import TelemetryQuery
+from iotsphere.domain.telemetry_query import FleetQuery, LatestQuery, TelemetryQuery
+from iotsphere.services.errors import InvalidQueryError
 
 pytestmark = pytest.mark.integration
 
@@ -85,3 +86,63 @@ def test_query_values_cannot_inject(store, device):
         query(hostile)
     points = store.query(query(device))
     assert len(points) == 3
+
+
+def test_oldest_first_reads_from_the_start_of_the_range(store, device):
+    store.write(readings(device, 10))
+    points = store.query(query(device, oldest_first=True, limit=3))
+    assert [p.value for p in points] == [0.0, 1.0, 2.0]
+
+
+def test_latest_values_of_many_devices_come_in_one_request(store, device):
+    other = device + "-b"
+    store.write(readings(device, 5, h=50.0))
+    store.write(readings(other, 3))
+    latest = store.latest(
+        LatestQuery(device_ids=(device, other, device + "-none"), metrics=("t", "h"))
+    )
+    found = {(v.device_id, v.metric): (v.time, v.value) for v in latest}
+    assert found == {
+        (device, "t"): (BASE + timedelta(seconds=4), 4.0),
+        (device, "h"): (BASE + timedelta(seconds=4), 50.0),
+        (other, "t"): (BASE + timedelta(seconds=2), 2.0),
+    }
+
+
+def test_fleet_windows_aggregate_over_the_named_devices_only(store, device):
+    other, outsider = device + "-b", device + "-x"
+    store.write(readings(device, 60))  # t = 0..59 in the first minute
+    store.write(readings(other, 60))
+    store.write([Reading(device_id=outsider, ts=BASE, metrics={"t": 1000.0})])
+    windows = store.fleet(
+        FleetQuery(
+            device_ids=(device, other),
+            metric="t",
+            start=BASE,
+            end=BASE + timedelta(minutes=1),
+            window="1m",  # BASE is not on a minute: two windows
+        )
+    )
+    assert [w.time for w in windows] == sorted((w.time for w in windows), reverse=True)
+    assert sum(w.count for w in windows) == 120
+    assert min(w.min for w in windows) == 0.0
+    assert max(w.max for w in windows) == 59.0
+
+
+def test_an_aggregation_a_text_metric_has_not_is_an_invalid_query(store, device):
+    field = f"mode{uuid.uuid4().hex[:8]}"
+    store.write([Reading(device_id=device, ts=BASE, metrics={field: "auto"})])
+    fleet = FleetQuery(
+        device_ids=(device,), metric=field, start=BASE, end=BASE + timedelta(minutes=1), window="1m"
+    )
+    with pytest.raises(InvalidQueryError, match="aggregation"):
+        store.fleet(fleet)
+
+
+def test_device_ids_of_a_latest_query_are_bound_not_spliced(store, device):
+    store.write(readings(device, 2))
+    hostile = device + "' OR device_id =~ /.*/ --"
+    with pytest.raises(ValueError, match="device_ids"):
+        LatestQuery(device_ids=(hostile,), metrics=("t",))
+    odd_but_valid = device + ".x:y"  # allowed characters only, still never text in InfluxQL
+    assert store.latest(LatestQuery(device_ids=(odd_but_valid,), metrics=("t",))) == []

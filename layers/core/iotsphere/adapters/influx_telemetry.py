@@ -9,11 +9,19 @@ from typing import Any
 import requests
 from influxdb import InfluxDBClient
 from influxdb.exceptions import InfluxDBClientError, InfluxDBServerError
+from influxdb.resultset import ResultSet
 
 from iotsphere.adapters.line_protocol import MEASUREMENT, to_line
 from iotsphere.domain.telemetry import Reading
-from iotsphere.domain.telemetry_query import SeriesPoint, TelemetryQuery
-from iotsphere.services.errors import StoreUnavailableError
+from iotsphere.domain.telemetry_query import (
+    FleetQuery,
+    FleetWindow,
+    LatestQuery,
+    LatestValue,
+    SeriesPoint,
+    TelemetryQuery,
+)
+from iotsphere.services.errors import InvalidQueryError, StoreUnavailableError
 from iotsphere.settings import Settings
 
 _TRANSIENT = (requests.RequestException, InfluxDBServerError, ConnectionError)
@@ -32,9 +40,10 @@ def build_influxql(query: TelemetryQuery) -> tuple[str, dict[str, str]]:
     else:
         select = f"SELECT {query.aggregation}({metric}) AS value"
         group = f" GROUP BY time({query.window}) fill(none)"
+    order = "ASC" if query.oldest_first else "DESC"
     statement = (
         f"{select} FROM {MEASUREMENT} WHERE device_id = $device AND time >= $start "
-        f"AND time < $end{group} ORDER BY time DESC LIMIT {int(query.limit)}"
+        f"AND time < $end{group} ORDER BY time {order} LIMIT {int(query.limit)}"
     )
     params = {
         "device": query.device_id,
@@ -42,6 +51,39 @@ def build_influxql(query: TelemetryQuery) -> tuple[str, dict[str, str]]:
         "end": _rfc3339(query.end),
     }
     return statement, params
+
+
+def _any_device(device_ids: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """``(device_id = $d0 OR device_id = $d1 ...)`` and its parameters."""
+    params = {f"d{index}": device_id for index, device_id in enumerate(device_ids)}
+    condition = " OR ".join(f"device_id = ${name}" for name in params)
+    return f"({condition})", params
+
+
+def build_latest_influxql(query: LatestQuery) -> tuple[str, dict[str, str]]:
+    """One statement per metric, all sent in one request: ``last()`` per device tag keeps each
+    value's own time (``last(*)`` would report every time as 1970)."""
+    devices, params = _any_device(query.device_ids)
+    statements = [
+        f"SELECT last({quote_identifier(metric)}) AS value FROM {MEASUREMENT} "  # noqa: S608
+        f"WHERE {devices} GROUP BY device_id"
+        for metric in query.metrics
+    ]
+    return "; ".join(statements), params
+
+
+def build_fleet_influxql(query: FleetQuery) -> tuple[str, dict[str, str]]:
+    metric = quote_identifier(query.metric)
+    devices, params = _any_device(query.device_ids)
+    aggregates = ", ".join(
+        f"{name}({metric}) AS {name}" for name in ("mean", "min", "max", "count")
+    )
+    statement = (
+        f"SELECT {aggregates} FROM {MEASUREMENT} WHERE {devices} AND time >= $start "  # noqa: S608
+        f"AND time < $end GROUP BY time({query.window}) fill(none) "
+        f"ORDER BY time DESC LIMIT {int(query.limit)}"
+    )
+    return statement, {**params, "start": _rfc3339(query.start), "end": _rfc3339(query.end)}
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -105,15 +147,56 @@ class InfluxTelemetryStore:
                 refused.append((reading, _error_text(exc)))
         return refused
 
-    def query(self, query: TelemetryQuery) -> list[SeriesPoint]:
-        statement, params = build_influxql(query)
+    def _query(self, statement: str, params: dict[str, str]) -> list[ResultSet]:
+        """One request; one result set per statement. An aggregation InfluxDB has no iterator for
+        (``mean`` of a text metric) is the caller's mistake, not an outage."""
         try:
             result = self._client.query(
                 statement, bind_params=params, database=self._database, epoch=None
             )
         except _TRANSIENT as exc:
             raise StoreUnavailableError(f"InfluxDB query failed: {exc}") from exc
+        except InfluxDBClientError as exc:
+            text = _error_text(exc)
+            if text.startswith("unsupported") and "iterator type" in text:
+                raise InvalidQueryError(
+                    f"that aggregation does not apply to this metric's values ({text})"
+                ) from exc
+            if exc.code is None:  # reported in the answer, e.g. "database not found"
+                raise StoreUnavailableError(f"InfluxDB refused the query: {text}") from exc
+            raise
+        return result if isinstance(result, list) else [result]
+
+    def query(self, query: TelemetryQuery) -> list[SeriesPoint]:
+        (result,) = self._query(*build_influxql(query))
         return [_point(row) for row in result.get_points()]
+
+    def latest(self, query: LatestQuery) -> list[LatestValue]:
+        results = self._query(*build_latest_influxql(query))
+        return [
+            LatestValue(
+                device_id=tags["device_id"],
+                metric=metric,
+                time=datetime.fromisoformat(row["time"]),
+                value=row.get("value"),
+            )
+            for metric, result in zip(query.metrics, results, strict=True)
+            for (_, tags), rows in result.items()
+            for row in rows
+        ]
+
+    def fleet(self, query: FleetQuery) -> list[FleetWindow]:
+        (result,) = self._query(*build_fleet_influxql(query))
+        return [
+            FleetWindow(
+                time=datetime.fromisoformat(row["time"]),
+                mean=row.get("mean"),
+                min=row.get("min"),
+                max=row.get("max"),
+                count=row.get("count") or 0,
+            )
+            for row in result.get_points()
+        ]
 
 
 def _point(row: dict[str, Any]) -> SeriesPoint:
