@@ -5,6 +5,8 @@ from chalicelib import (
     audit_api,
     auth_api,
     docs_api,
+    inbox_api,
+    subscriptions_api,
     telemetry_api,
     users_api,
 )
@@ -16,5 +18,7 @@ ALL_APIS: list[Api] = [
     api_keys_api.api,
     audit_api.api,
     telemetry_api.api,
+    subscriptions_api.api,
+    inbox_api.api,
     docs_api.api,
 ]
