@@ -1,11 +1,14 @@
 """Every HTTP capability, in the order the OpenAPI document lists them."""
 
 from chalicelib import (
+    alarms_api,
     api_keys_api,
     audit_api,
     auth_api,
     docs_api,
     inbox_api,
+    rules_api,
+    silences_api,
     subscriptions_api,
     telemetry_api,
     users_api,
@@ -18,6 +21,9 @@ ALL_APIS: list[Api] = [
     api_keys_api.api,
     audit_api.api,
     telemetry_api.api,
+    rules_api.api,
+    alarms_api.api,
+    silences_api.api,
     subscriptions_api.api,
     inbox_api.api,
     docs_api.api,

@@ -16,6 +16,7 @@ from iotsphere.adapters.file_manifest_signer import FileManifestSigner
 from iotsphere.adapters.influx_alert_events import InfluxAlertEvents
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.adapters.jwt_token_codec import JwtTokenCodec
+from iotsphere.adapters.mongo_alerting_catalogs import mongo_alert_admin_ports
 from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
 from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
 from iotsphere.adapters.mongo_devices import MongoDeviceRepository
@@ -26,6 +27,7 @@ from iotsphere.adapters.mongo_quarantine import COLLECTION, MongoQuarantineStore
 from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
 from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.domain.telemetry import TelemetryLimits
+from iotsphere.services.alerting.admin_ports import AlertAdminPorts
 from iotsphere.services.alerting.history import TelemetryHistory
 from iotsphere.services.alerting.ports import AlertingPorts
 from iotsphere.services.firmware.errors import SigningKeyError
@@ -146,3 +148,14 @@ def signing_ports() -> SigningPorts:
 def device_repository() -> MongoDeviceRepository:
     """The registry's devices alone, for reads that only check whose a device is."""
     return MongoDeviceRepository(mongo_database()[DEVICES])
+
+
+@cache
+def alert_admin_ports() -> AlertAdminPorts:
+    """The Alerts API: rules, alarms, silences, device types, history for backtests."""
+    return mongo_alert_admin_ports(
+        mongo_database(),
+        history=TelemetryHistory(telemetry_store()),
+        transitions=InfluxAlertEvents.from_settings(settings()),
+        notifications=notifications_publisher(),
+    )

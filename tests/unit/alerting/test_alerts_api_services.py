@@ -18,7 +18,11 @@ from iotsphere.services.alerting.alarm_actions import (
     get_alarm,
 )
 from iotsphere.services.alerting.backtest import BacktestPorts, backtest_draft, backtest_rule
-from iotsphere.services.alerting.errors import InvalidCursorError, NotFoundError
+from iotsphere.services.alerting.errors import (
+    BacktestRangeError,
+    InvalidCursorError,
+    NotFoundError,
+)
 from iotsphere.services.alerting.listing import (
     AlarmQuery,
     RuleQuery,
@@ -252,3 +256,16 @@ def test_a_disabled_rule_is_backtested_before_it_is_enabled(history):
     start, end = from_ms(T0), from_ms(T0) + timedelta(minutes=1)
     found = backtest_rule("orga", "r1", start, end, history, rules)
     assert [a.raised_at for a in found] == [from_ms(T0) + timedelta(seconds=10)]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime(107, 9, 11, tzinfo=UTC), datetime(107, 9, 12, tzinfo=UTC)),
+        (datetime(2262, 1, 1, tzinfo=UTC), datetime(2262, 1, 2, tzinfo=UTC)),
+    ],
+)
+def test_a_range_the_telemetry_store_cannot_hold_is_refused(history, start, end):
+    draft = {"scope": {"kind": "all"}, "metric": "temperature", "severity": "major"}
+    with pytest.raises(BacktestRangeError, match="between 1970 and 2262"):
+        backtest_draft("orga", {**draft, "condition": ABOVE}, start, end, history)

@@ -23,15 +23,12 @@ from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
 from iotsphere.domain.alerting.transitions import from_ms, to_ms
-from iotsphere.services.alerting.errors import AlertingServiceError
+from iotsphere.domain.telemetry_query import EARLIEST, LATEST
+from iotsphere.services.alerting.errors import BacktestRangeError
 from iotsphere.services.alerting.ports import DeviceDirectory, HistoryReader, RuleStore
 
 MAX_RANGE = timedelta(days=31)
 MAX_DEVICES = 200
-
-
-class BacktestRangeError(AlertingServiceError):
-    """The time range cannot be backtested; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,8 @@ def backtest(
         raise BacktestRangeError("start and end need a time zone (use Z for UTC)")
     if not start < end <= start + MAX_RANGE:
         raise BacktestRangeError(f"end must be after start and at most {MAX_RANGE.days} days on")
+    if start < EARLIEST or end > LATEST:
+        raise BacktestRangeError(f"start and end must lie between {EARLIEST:%Y} and {LATEST:%Y}")
     found: list[BacktestAlarm] = []
     for device in _devices(rule, ports.devices):
         found += replay(rule, device.device_id, start, end, ports.history)

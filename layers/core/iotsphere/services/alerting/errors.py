@@ -19,3 +19,7 @@ class ConcurrentUpdateError(AlertingServiceError):
 
 class InvalidCursorError(AlertingServiceError):
     """A page cursor this listing did not hand out (or one that was tampered with)."""
+
+
+class BacktestRangeError(AlertingServiceError):
+    """The time range cannot be backtested; the message says why."""
