@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate
 
 from iotsphere.domain.notifications.channels import ChannelType
@@ -18,6 +19,8 @@ from iotsphere.services.notifications.errors import DeliveryFailedError
 
 DEFAULT_TIMEOUT_S = 10.0
 ACCEPTED = 250
+# Headers are not folded below RFC 5322's hard limit: a folded subject reads with a stray space.
+POLICY = SMTP.clone(max_line_length=998)
 
 
 class SmtpSender:
@@ -43,7 +46,7 @@ class SmtpSender:
         self._timeout_s = timeout_s
 
     def message(self, to: str, notification: Notification) -> EmailMessage:
-        mail = EmailMessage()
+        mail = EmailMessage(policy=POLICY)
         mail["From"] = self._sender
         mail["To"] = to
         mail["Subject"] = subject(notification)
