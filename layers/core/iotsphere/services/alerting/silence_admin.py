@@ -25,7 +25,10 @@ def save_silence(
             {**body, "org_id": org_id, "id": silence_id, "created_by": by}
         )
     except ValidationError as exc:
-        raise SilenceValidationError.first_of(exc) from exc
+        error = SilenceValidationError.first_of(exc)
+        if error.path == "body":  # the window check of the whole model: the end is what to fix
+            error = SilenceValidationError("ends_at", error.reason)
+        raise error from exc
     store.save(silence)
     return silence
 
