@@ -20,16 +20,22 @@ from iotsphere.adapters.mongo_alerting_catalogs import mongo_alert_admin_ports
 from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
 from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
 from iotsphere.adapters.mongo_devices import MongoDeviceRepository
+from iotsphere.adapters.mongo_devices_ports import build_device_ports
 from iotsphere.adapters.mongo_firmware_releases import COLLECTION as RELEASES
 from iotsphere.adapters.mongo_firmware_releases import MongoReleaseStore
 from iotsphere.adapters.mongo_identity import mongo_identity_ports
 from iotsphere.adapters.mongo_quarantine import COLLECTION, MongoQuarantineStore
+from iotsphere.adapters.mosquitto_control import BrokerLogin, MqttControlChannel
+from iotsphere.adapters.mosquitto_dynsec import DynsecBrokerIdentities
 from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
+from iotsphere.adapters.sqs_device_channel import SqsDeviceChannel
 from iotsphere.adapters.sqs_publisher import SqsPublisher
+from iotsphere.domain.devices.messages import BrokerEndpoint
 from iotsphere.domain.telemetry import TelemetryLimits
 from iotsphere.services.alerting.admin_ports import AlertAdminPorts
 from iotsphere.services.alerting.history import TelemetryHistory
 from iotsphere.services.alerting.ports import AlertingPorts
+from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.firmware.errors import SigningKeyError
 from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
 from iotsphere.services.identity.ports import IdentityPorts
@@ -158,4 +164,41 @@ def alert_admin_ports() -> AlertAdminPorts:
         history=TelemetryHistory(telemetry_store()),
         transitions=InfluxAlertEvents.from_settings(settings()),
         notifications=notifications_publisher(),
+    )
+
+
+@cache
+def device_channel() -> SqsDeviceChannel:
+    """What functions send to devices goes through the ``device-outbound`` queue and the bridge."""
+    config = settings()
+    sqs = aws_client("sqs", config)
+    return SqsDeviceChannel(SqsPublisher(sqs, queue_url(sqs, config.device_outbound_queue)))
+
+
+@cache
+def broker_identities() -> DynsecBrokerIdentities:
+    config = settings()
+    login = BrokerLogin(
+        host=config.mqtt_host,
+        port=config.mqtt_port,
+        username=config.mqtt_registry_username,
+        password=config.mqtt_registry_password.get_secret_value(),
+    )
+    return DynsecBrokerIdentities(MqttControlChannel(login))
+
+
+@cache
+def device_ports() -> DevicePorts:
+    """The Device API and the ``device-events`` handler: registry, shadows, commands, claims."""
+    config = settings()
+    endpoint = BrokerEndpoint(
+        host=config.broker_public_host,
+        port=config.broker_public_port,
+        tls=config.broker_public_tls,
+    )
+    return build_device_ports(
+        mongo_database(),
+        broker=broker_identities(),
+        channel=device_channel(),
+        endpoint=endpoint,
     )

@@ -45,6 +45,17 @@ class Settings(BaseModel):
     token_secret: SecretStr = Field(
         default=SecretStr(""), description="signs access tokens; the local stack generates one"
     )
+    mqtt_host: str = Field(default="127.0.0.1", description="the broker as the platform reaches it")
+    mqtt_port: int = Field(default=11883, ge=1, le=65535)
+    mqtt_registry_username: str = Field(
+        default="iotsphere-registry", description="adds and removes device identities"
+    )
+    mqtt_registry_password: SecretStr = Field(default=SecretStr(""))
+    broker_public_host: str = Field(
+        default="127.0.0.1", description="the broker as devices reach it (provisioning packages)"
+    )
+    broker_public_port: int = Field(default=11883, ge=1, le=65535)
+    broker_public_tls: bool = False
 
     @classmethod
     def env_name(cls, field: str) -> str:
