@@ -17,6 +17,7 @@ from iotsphere.domain.telemetry_query import (
     window_seconds,
 )
 from iotsphere.services.errors import StoreUnavailableError
+from iotsphere.services.quarantine_query import QuarantineSearch
 
 
 class FakeTelemetryStore:
@@ -91,6 +92,27 @@ class FakeQuarantine:
     def list(self, device_id: str | None = None, limit: int = 100) -> list[QuarantinedMessage]:
         found = [m for m in self.messages.values() if device_id in (None, m.device_id)]
         return sorted(found, key=lambda m: m.received_at, reverse=True)[:limit]
+
+    def find(
+        self,
+        device_ids: Sequence[str],
+        search: QuarantineSearch,
+        after: tuple[datetime, str] | None,
+    ) -> list[QuarantinedMessage]:
+        reason = (search.reason_contains or "").lower()
+        found = [
+            m
+            for m in self.messages.values()
+            if m.device_id in device_ids
+            and (search.since is None or m.received_at >= search.since)
+            and (search.until is None or m.received_at < search.until)
+            and reason in m.reason.lower()
+            and (after is None or (m.received_at, m.id) < after)
+        ]
+        return sorted(found, key=lambda m: (m.received_at, m.id), reverse=True)[: search.limit]
+
+    def get(self, message_id: str) -> QuarantinedMessage | None:
+        return self.messages.get(message_id)
 
 
 class FakePublisher:

@@ -8,9 +8,10 @@ import pytest
 
 from iotsphere import bootstrap
 from iotsphere.domain.devices.device import DeviceStatus
+from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.domain.telemetry import Reading
 from iotsphere.domain.telemetry_query import MAX_EXPORT_ROWS
-from tests.fakes import FakeTelemetryStore
+from tests.fakes import FakeQuarantine, FakeTelemetryStore
 from tests.functions.conftest import auth
 from tests.functions.test_telemetry_api import device
 from tests.unit.devices.fakes import FakeDevices
@@ -306,3 +307,87 @@ def test_csv_export_errors_are_problems(client, store, query, status):
 def test_every_data_route_needs_a_credential(client, store, path):
     response = client.http.get(path)
     assert response.status_code == 401
+
+
+# quarantine
+
+
+@pytest.fixture
+def quarantine(monkeypatch, registry):
+    fake = FakeQuarantine()
+    t0_ms = int(T0.timestamp() * 1000)
+    for minute, device_id in enumerate(["pump-001", "pump-002", "pump-other", "ghost-1"]):
+        fake.put(
+            [
+                QuarantinedMessage.of(
+                    device_id=device_id,
+                    received_ms=t0_ms + minute * 60_000,
+                    reason="payload is not JSON" if minute % 2 else "metric 't' is not a number",
+                    payload="{",
+                )
+            ]
+        )
+    monkeypatch.setattr(bootstrap, "quarantine_store", lambda: fake)
+    return fake
+
+
+def test_quarantine_lists_the_callers_devices_only(client, quarantine):
+    response = get(client, "/v1/quarantine")
+    assert response.status_code == 200
+    items = response.json_body["items"]
+    assert [i["device_id"] for i in items] == ["pump-002", "pump-001"]
+    assert items[0]["received_at"] == "2026-11-26T12:01:00Z"
+    assert items[0]["payload_truncated"] is False
+    assert response.json_body["next_cursor"] is None
+
+
+def test_quarantine_filters_and_pages(client, quarantine):
+    by_reason = get(client, "/v1/quarantine", query=[("reason", "not json")])
+    assert [i["device_id"] for i in by_reason.json_body["items"]] == ["pump-002"]
+    by_time = get(client, "/v1/quarantine", query=[("until", "2026-11-26T12:01:00Z")])
+    assert [i["device_id"] for i in by_time.json_body["items"]] == ["pump-001"]
+    first = get(client, "/v1/quarantine", query=[("limit", "1")])
+    cursor = first.json_body["next_cursor"]
+    rest = get(client, "/v1/quarantine", query=[("limit", "1"), ("cursor", cursor)])
+    assert [i["device_id"] for i in rest.json_body["items"]] == ["pump-001"]
+
+
+@pytest.mark.parametrize("device_id", ["pump-other", "ghost-1"])
+def test_quarantine_of_a_device_not_the_callers_is_404(client, quarantine, device_id):
+    response = get(client, "/v1/quarantine", query=[("device_id", device_id)])
+    assert response.status_code == 404
+
+
+def test_one_quarantined_message_of_the_caller_and_not_of_another(client, quarantine):
+    mine = next(m for m in quarantine.messages.values() if m.device_id == "pump-001")
+    theirs = next(m for m in quarantine.messages.values() if m.device_id == "pump-other")
+    assert get(client, f"/v1/quarantine/{mine.id}").json_body["payload"] == "{"
+    assert get(client, f"/v1/quarantine/{theirs.id}").status_code == 404
+    assert get(client, f"/v1/quarantine/{'0' * 32}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ([("limit", "201")], 400, "query.limit"),
+        ([("since", "yesterday")], 400, "query.since"),
+        ([("device_id", "no such")], 400, "query.device_id"),
+        ([("reason", "")], 400, "query.reason"),
+        ([("cursor", "garbage")], 400, "cursor"),
+        ([("page", "2")], 400, "unknown parameter"),
+        ([("since", "2026-11-26T12:00:00Z"), ("until", "2026-11-26T11:00:00Z")], 422, "until"),
+    ],
+)
+def test_quarantine_errors(client, quarantine, query, status, message):
+    response = get(client, "/v1/quarantine", query=query)
+    assert response.status_code == status
+    assert message in detail(response)
+
+
+def test_a_malformed_message_id_is_400(client, quarantine):
+    assert get(client, "/v1/quarantine/$ne").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/v1/quarantine", f"/v1/quarantine/{'0' * 32}"])
+def test_quarantine_needs_a_credential(client, quarantine, path):
+    assert client.http.get(path).status_code == 401

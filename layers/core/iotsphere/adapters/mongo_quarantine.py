@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pymongo import DESCENDING, UpdateOne
@@ -11,8 +13,10 @@ from pymongo.errors import PyMongoError
 
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.services.errors import StoreUnavailableError
+from iotsphere.services.quarantine_query import QuarantineSearch
 
 COLLECTION = "quarantine"
+Messages = list[QuarantinedMessage]  # ``list`` in the class body is the method below
 
 
 class MongoQuarantineStore:
@@ -42,3 +46,39 @@ class MongoQuarantineStore:
             return [QuarantinedMessage(id=doc.pop("_id"), **doc) for doc in cursor]
         except PyMongoError as exc:
             raise StoreUnavailableError(f"MongoDB quarantine read failed: {exc}") from exc
+
+    def find(
+        self,
+        device_ids: Sequence[str],
+        search: QuarantineSearch,
+        after: tuple[datetime, str] | None,
+    ) -> Messages:
+        """Every value in the filter comes from a validated search: none can act as an operator."""
+        where: dict[str, Any] = {"device_id": {"$in": list(device_ids)}}
+        received = {"$gte": search.since, "$lt": search.until}
+        if search.since is not None or search.until is not None:
+            where["received_at"] = {op: at for op, at in received.items() if at is not None}
+        if search.reason_contains is not None:
+            where["reason"] = {"$regex": re.escape(search.reason_contains), "$options": "i"}
+        if after is not None:
+            at, message_id = after
+            beyond = {
+                "$or": [
+                    {"received_at": {"$lt": at}},
+                    {"received_at": at, "_id": {"$lt": message_id}},
+                ]
+            }
+            where = {"$and": [where, beyond]}
+        order = [("received_at", DESCENDING), ("_id", DESCENDING)]
+        try:
+            cursor = self._collection.find(where).sort(order).limit(search.limit)
+            return [QuarantinedMessage(id=doc.pop("_id"), **doc) for doc in cursor]
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"MongoDB quarantine read failed: {exc}") from exc
+
+    def get(self, message_id: str) -> QuarantinedMessage | None:
+        try:
+            doc = self._collection.find_one({"_id": message_id})
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"MongoDB quarantine read failed: {exc}") from exc
+        return None if doc is None else QuarantinedMessage(id=doc.pop("_id"), **doc)
