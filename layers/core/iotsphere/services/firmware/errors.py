@@ -47,3 +47,7 @@ class SigningKeyError(FirmwareServiceError):
 
 class InvalidStatusReportError(FirmwareServiceError):
     """A device's firmware status message is not a report of this version, or not its own."""
+
+
+class InvalidCursorError(FirmwareServiceError):
+    """A page cursor names nothing this listing holds."""
