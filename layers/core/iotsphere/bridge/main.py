@@ -1,4 +1,5 @@
-"""``iotsphere bridge``: run the MQTT-to-SQS bridge until SIGTERM or Ctrl-C."""
+"""``iotsphere bridge``: run the MQTT-to-SQS bridge (telemetry, and the device link for
+everything else) until SIGTERM or Ctrl-C."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from iotsphere.adapters.aws import aws_client, queue_url
 from iotsphere.adapters.sqs_publisher import SqsPublisher
+from iotsphere.adapters.sqs_queue_reader import SqsQueueReader
+from iotsphere.bridge.device_link import DeviceLink, LinkOptions
 from iotsphere.bridge.mqtt_bridge import BridgeOptions, MqttBridge
 from iotsphere.local.config import DEFAULT_CONFIG, load_stack_config
 from iotsphere.local.secrets import BRIDGE_USER, mqtt_credentials
@@ -37,8 +40,26 @@ def run(args: argparse.Namespace) -> int:
     )
     sqs = aws_client("sqs", settings)
     publisher = SqsPublisher(sqs, queue_url(sqs, config.bridge.queue))
+    link = DeviceLink(
+        LinkOptions(
+            host=options.host,
+            port=options.port,
+            username=username,
+            password=password,
+            client_id=f"{args.client_id}-devices",
+            share_group=config.bridge.share_group,
+        ),
+        send_events=SqsPublisher(sqs, queue_url(sqs, config.bridge.events_queue)).publish,
+        outbound=SqsQueueReader(sqs, queue_url(sqs, config.bridge.outbound_queue)),
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    MqttBridge(options, publisher.publish).run(stop)
+    link_thread = threading.Thread(target=link.run, args=(stop,), name="device-link")
+    link_thread.start()
+    try:
+        MqttBridge(options, publisher.publish).run(stop)
+    finally:
+        stop.set()
+        link_thread.join(timeout=30)
     return 0

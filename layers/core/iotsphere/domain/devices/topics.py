@@ -48,6 +48,18 @@ def status(device_id: str) -> str:
     return f"{device_root(device_id)}/status"
 
 
+def firmware_offer(device_id: str) -> str:
+    return f"{device_root(device_id)}/firmware/offer"
+
+
+def firmware_status(device_id: str) -> str:
+    return f"{device_root(device_id)}/firmware/status"
+
+
+# Everything a device publishes besides telemetry: the bridge forwards these as ``DeviceEvent``s.
+DEVICE_EVENTS = (*INBOUND, firmware_status("+"), CLAIM_REQUESTS)
+
+
 def claim_request(serial: str) -> str:
     return f"provisioning/claims/{serial}"
 
