@@ -33,6 +33,7 @@ bp = api.blueprint
 STATUS_OF: dict[type[errors.NotificationsServiceError], int] = {
     errors.NotFoundError: 404,
     errors.ForbiddenError: 403,
+    errors.ConflictError: 409,
     errors.InvalidSubscriptionError: 422,
 }
 
@@ -73,6 +74,10 @@ class SubscriptionCreated(BaseModel):
 class SecretRotated(BaseModel):
     subscription: SubscriptionView
     secret: str = Field(description="the new signing secret; the old one stops at once")
+
+
+class DeliveryPath(BaseModel):
+    delivery_id: Annotated[str, Field(pattern=r"^[a-f0-9]{32}$")]
 
 
 class DeliveryQuery(BaseModel):
@@ -187,3 +192,17 @@ def list_deliveries(ctx: RequestContext, query: DeliveryQuery) -> Page[DeliveryV
         ctx.caller, ports().deliveries, query.subscription_id, query.status, query.limit
     )
     return Page(items=found)
+
+
+@api.route(
+    "POST",
+    "/deliveries/{delivery_id}/retry",
+    summary="Redrive a dead-lettered delivery: one more attempt within a minute",
+    permission=Permission.MANAGE_ALARMS,
+    path_params=DeliveryPath,
+    response=DeliveryView,
+    problems=(404, 409),
+)
+def redrive_delivery(ctx: RequestContext, path: DeliveryPath) -> DeliveryView:
+    with notification_problems():
+        return reading.redrive_delivery(ctx.caller, path.delivery_id, ports().deliveries, now())

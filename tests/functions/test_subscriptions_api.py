@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib import inbox_api, subscriptions_api
 from iotsphere.services.notifications.deliver import send_notifications
+from iotsphere.services.notifications.errors import DeliveryFailedError
 from tests.functions.conftest import ORG, auth
 from tests.unit.notifications.factories import message, subscription
 from tests.unit.notifications.fakes import NotifyFakes
@@ -166,3 +167,18 @@ def test_the_inbox_shows_the_callers_feed_and_marks_read(client, fakes):
     unread = client.http.get("/v1/inbox?unread_only=true", headers=auth("viewer")).json_body
     assert unread["items"] == []
     assert client.http.post("/v1/inbox/not-an-id/read", headers=auth("viewer")).status_code == 400
+
+
+def test_an_operator_redrives_a_dead_delivery_once(client, fakes):
+    fakes.subscriptions.save(subscription("abc123", org_id=ORG))
+    fakes.webhook.failures = [DeliveryFailedError("HTTP 410", 410, permanent=True)]
+    send_notifications(message(org_id=ORG), fakes.ports(), datetime.now(tz=UTC))
+    (dead,) = fakes.deliveries.saved
+    path = f"/v1/deliveries/{dead}/retry"
+    assert client.http.post(path, headers=auth("viewer")).status_code == 403
+    redriven = client.http.post(path, headers=auth("operator"))
+    assert redriven.status_code == 200
+    assert redriven.json_body["status"] == "retrying"
+    assert client.http.post(path, headers=auth("operator")).status_code == 409
+    missing = client.http.post(f"/v1/deliveries/{'0' * 32}/retry", headers=auth("operator"))
+    assert missing.status_code == 404

@@ -17,7 +17,7 @@ from iotsphere.adapters.mongo_notifications_subscriptions import MongoSubscripti
 from iotsphere.domain.notifications.deliveries import Attempt, DeliveryStatus, after_attempt
 from iotsphere.domain.notifications.payloads import Notification
 from iotsphere.services.notifications.deliver import new_delivery
-from iotsphere.services.notifications.errors import NotFoundError
+from iotsphere.services.notifications.errors import ConflictError, NotFoundError
 from iotsphere.services.notifications.in_app import InAppChannel
 from tests.unit.notifications.factories import AT, message, subscription
 
@@ -116,3 +116,23 @@ def test_the_inbox_keeps_one_item_per_transition_and_marks_read_once(database, o
         store.mark_read(org, "u2", items[0].id, NOW)
     with pytest.raises(NotFoundError):
         store.mark_read("another-org", "u1", items[0].id, NOW)
+
+
+def test_only_a_dead_delivery_of_the_organization_is_redriven(database, org):
+    store = MongoDeliveryStore(database[DELIVERIES])
+    sub = subscription(org_id=org)
+    sending = new_delivery(message(org_id=org, key="r"), sub, NOW, None, "c1")
+    store.claim_new(sending)
+    failed = Attempt(at=NOW, channel="webhook", outcome="failed", status_code=410, error="gone")
+    store.finish(after_attempt(sending, failed, NOW, permanent=True), "c1")
+    with pytest.raises(NotFoundError):
+        store.redrive("another-org", sending.id, NOW)
+    later = NOW + timedelta(hours=1)
+    redriven = store.redrive(org, sending.id, later)
+    assert (redriven.status, redriven.next_at, redriven.attempts) == (
+        DeliveryStatus.RETRYING,
+        later,
+        [failed],
+    )
+    with pytest.raises(ConflictError):
+        store.redrive(org, sending.id, later)

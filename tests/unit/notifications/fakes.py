@@ -11,7 +11,11 @@ from iotsphere.domain.notifications.deliveries import OPEN_STATUSES, Delivery, D
 from iotsphere.domain.notifications.inbox import InboxItem
 from iotsphere.domain.notifications.payloads import Notification
 from iotsphere.domain.notifications.subscriptions import Subscription
-from iotsphere.services.notifications.errors import DeliveryFailedError, NotFoundError
+from iotsphere.services.notifications.errors import (
+    ConflictError,
+    DeliveryFailedError,
+    NotFoundError,
+)
 from iotsphere.services.notifications.in_app import InAppChannel
 from iotsphere.services.notifications.ports import NotificationPorts
 from tests.unit.alerting.fakes import FakeDevices
@@ -74,6 +78,15 @@ class FakeDeliveries:
             return False
         self.saved[delivery.id] = delivery
         return True
+
+    def redrive(self, org_id, delivery_id, now):
+        found = self.saved.get(delivery_id)
+        if found is None or found.org_id != org_id:
+            raise NotFoundError(f"no delivery {delivery_id!r}")
+        if found.status is not DeliveryStatus.DEAD:
+            raise ConflictError(f"delivery {delivery_id!r} is not dead")
+        self.saved[delivery_id] = found.model_copy(update={"status": "retrying", "next_at": now})
+        return self.saved[delivery_id]
 
     def list_deliveries(self, org_id, subscription_id=None, status=None, limit=100):
         found = [

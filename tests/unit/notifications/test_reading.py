@@ -5,9 +5,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from iotsphere.domain.identity.principal import Principal
-from iotsphere.services.notifications.deliver import send_notifications
-from iotsphere.services.notifications.errors import NotFoundError
-from iotsphere.services.notifications.reading import list_deliveries, list_inbox, mark_read
+from iotsphere.services.notifications.deliver import deliver_due, send_notifications
+from iotsphere.services.notifications.errors import (
+    ConflictError,
+    DeliveryFailedError,
+    NotFoundError,
+)
+from iotsphere.services.notifications.reading import (
+    list_deliveries,
+    list_inbox,
+    mark_read,
+    redrive_delivery,
+)
 from tests.unit.notifications.factories import AT, ORG, message, subscription
 from tests.unit.notifications.fakes import NotifyFakes
 
@@ -62,3 +71,19 @@ def test_someone_elses_item_is_not_found(fakes):
         mark_read(caller(subject="u2"), item.id, fakes.inbox, NOW)
     with pytest.raises(NotFoundError):
         mark_read(caller(org="orgb"), item.id, fakes.inbox, NOW)
+
+
+def test_a_dead_delivery_is_redriven_once_more_and_only_a_dead_one(fakes):
+    fakes.webhook.failures = [DeliveryFailedError("HTTP 410", 410, permanent=True)]
+    send_notifications(message(key="k9"), fakes.ports(), NOW)
+    (dead,) = list_deliveries(caller(), fakes.deliveries, status="dead")
+    with pytest.raises(NotFoundError):
+        redrive_delivery(caller(org="orgb"), dead.id, fakes.deliveries, NOW)
+    (delivered, *_) = list_deliveries(caller(), fakes.deliveries, status="delivered")
+    with pytest.raises(ConflictError):
+        redrive_delivery(caller(), delivered.id, fakes.deliveries, NOW)
+    later = NOW + timedelta(hours=1)
+    assert redrive_delivery(caller(), dead.id, fakes.deliveries, later).status == "retrying"
+    assert deliver_due(fakes.ports(), later).sent == 1
+    (again,) = [d for d in list_deliveries(caller(), fakes.deliveries) if d.id == dead.id]
+    assert [a.outcome for a in again.attempts] == ["failed", "delivered"]

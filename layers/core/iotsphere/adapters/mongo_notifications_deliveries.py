@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from iotsphere.adapters.mongo_identity_documents import store_call, text
 from iotsphere.domain.notifications.deliveries import Delivery, DeliveryStatus
+from iotsphere.services.notifications.errors import ConflictError, NotFoundError
 
 COLLECTION = "notification_deliveries"
 TIMES = ("created_at", "next_at", "lease_until")
@@ -83,6 +84,22 @@ class MongoDeliveryStore:
                 {"_id": text(delivery.id), "claim": text(claim)}, _document(delivery)
             )
         return result.matched_count == 1
+
+    def redrive(self, org_id: str, delivery_id: str, now: datetime) -> Delivery:
+        mine = {"_id": text(delivery_id), "org_id": text(org_id)}
+        again = {"$set": {"status": DeliveryStatus.RETRYING.value, "next_at": now}}
+        with store_call("delivery redrive"):
+            found = self._collection.find_one_and_update(
+                {**mine, "status": DeliveryStatus.DEAD.value},
+                again,
+                return_document=ReturnDocument.AFTER,
+            )
+            exists = found is not None or self._collection.find_one(mine, {"_id": 1}) is not None
+        if found is None:
+            if exists:
+                raise ConflictError(f"delivery {delivery_id!r} is not dead")
+            raise NotFoundError(f"no delivery {delivery_id!r}")
+        return _delivery(found)
 
     def list_deliveries(
         self,

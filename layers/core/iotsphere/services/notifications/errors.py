@@ -17,6 +17,10 @@ class ForbiddenError(NotificationsServiceError):
     """The caller's role does not allow this (a team subscription needs an operator): 403."""
 
 
+class ConflictError(NotificationsServiceError):
+    """The object's state does not allow this (only a dead delivery can be redriven): 409."""
+
+
 class InvalidSubscriptionError(NotificationsServiceError):
     """Well-formed input that cannot be saved (422); ``field`` names the value."""
 

@@ -45,6 +45,10 @@ class DeliveryStore(Protocol):
     def finish(self, delivery: Delivery, claim: str) -> bool:
         """Save the delivery if it is still held under ``claim``; False if the claim was lost."""
 
+    def redrive(self, org_id: str, delivery_id: str, now: datetime) -> Delivery:
+        """Make a dead delivery due at ``now`` again (one more attempt). Raise ``NotFoundError``
+        when the organization has no such delivery, ``ConflictError`` when it is not dead."""
+
     def list_deliveries(
         self,
         org_id: str,

@@ -1,4 +1,5 @@
-"""The delivery log (operators) and each user's in-app feed (only their own)."""
+"""The delivery log and redrive of dead letters (operators), and each user's in-app feed (only
+their own)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ def list_deliveries(
 ) -> list[DeliveryView]:
     found = store.list_deliveries(caller.org_id, subscription_id, status, limit)
     return [DeliveryView.of(d) for d in found if d.org_id == caller.org_id]
+
+
+def redrive_delivery(
+    caller: Principal, delivery_id: str, store: DeliveryStore, now: datetime
+) -> DeliveryView:
+    """One more attempt for a dead-lettered delivery, by the next scheduled run; if it fails it
+    is dead again with the new reason."""
+    return DeliveryView.of(store.redrive(caller.org_id, delivery_id, now))
 
 
 def list_inbox(
