@@ -1,0 +1,78 @@
+"""``MqttTransport`` over paho-mqtt, MQTT 5, with a persistent session (clean start off), so QoS 1
+commands sent while the device is away are queued by the broker and delivered when it is back."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from iotsphere.agent.errors import BrokerConnectionError
+from iotsphere.agent.transport import Outgoing
+from iotsphere.domain.devices.messages import ProvisioningPackage
+
+SESSION_EXPIRY_S = 7 * 24 * 3600  # as long as the longest command TTL
+
+
+class PahoTransport:
+    def __init__(
+        self, package: ProvisioningPackage, ca_file: str | None = None, timeout_s: float = 10.0
+    ) -> None:
+        self._package = package
+        self._ca_file = ca_file
+        self._timeout_s = timeout_s
+        self._answered = threading.Event()
+        self._refusal = ""
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=package.client_id, protocol=mqtt.MQTTv5
+        )
+
+    def start(
+        self,
+        will: Outgoing,
+        on_connected: Callable[[], None],
+        on_message: Callable[[str, bytes], None],
+    ) -> None:
+        client = self._client
+        client.username_pw_set(self._package.username, self._package.password)
+        if self._package.broker.tls:
+            client.tls_set(ca_certs=self._ca_file)
+        client.will_set(will.topic, will.payload, qos=1, retain=will.retain)
+        client.reconnect_delay_set(min_delay=1, max_delay=30)
+
+        def connected(_c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+            self._refusal = str(reason) if reason.is_failure else ""
+            self._answered.set()
+            if not reason.is_failure:
+                on_connected()
+
+        client.on_connect = connected
+        client.on_message = lambda _c, _u, m: on_message(m.topic, bytes(m.payload))
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        broker = self._package.broker
+        try:
+            client.connect(broker.host, broker.port, clean_start=False, properties=properties)
+        except OSError as exc:
+            raise BrokerConnectionError(f"{broker.host}:{broker.port}: {exc}") from exc
+        client.loop_start()
+        if not self._answered.wait(self._timeout_s) or self._refusal:
+            client.loop_stop()
+            raise BrokerConnectionError(
+                f"{self._package.device_id}: connection refused ({self._refusal or 'no answer'})"
+            )
+
+    def subscribe(self, topic_filters: Sequence[str]) -> None:
+        self._client.subscribe([(topic, 1) for topic in topic_filters])
+
+    def publish(self, message: Outgoing) -> None:
+        self._client.publish(message.topic, message.payload, qos=1, retain=message.retain)
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
