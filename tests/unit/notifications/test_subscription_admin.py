@@ -126,6 +126,10 @@ def test_delete_removes_it(store):
     [
         ({"channel": {"type": "webhook", "url": "ftp://x.example.com/"}}, "url"),
         ({"channel": {"type": "webhook", "url": "https://user:pw@x.example.com/"}}, "url"),
+        ({"channel": {"type": "webhook", "url": "http://169.254.169.254/latest/"}}, "link-local"),
+        ({"channel": {"type": "slack", "url": "http://[fe80::1]/x"}}, "link-local"),
+        ({"channel": {"type": "webhook", "url": "http://0.0.0.0:80/"}}, "link-local"),
+        ({"channel": {"type": "webhook", "url": "http://metadata.google.internal/"}}, "link"),
         ({"channel": {"type": "email", "to": "not-an-address"}}, "to"),
         ({"channel": {"type": "pager"}}, "channel"),
         ({"filter": {"min_severity": "urgent"}}, "min_severity"),
@@ -138,3 +142,12 @@ def test_delete_removes_it(store):
 def test_bad_specs_are_refused_by_the_model(body, where):
     with pytest.raises(ValueError, match=where):
         SubscriptionSpec.model_validate({"name": "x", "channel": HOOK, **body})
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:31080/hook", "https://10.1.2.3/x", "https://hooks.example.com/a"]
+)
+def test_loopback_private_and_public_receivers_are_allowed(url):
+    assert SubscriptionSpec.model_validate(
+        {"name": "x", "channel": {"type": "webhook", "url": url}}
+    )

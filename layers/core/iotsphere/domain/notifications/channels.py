@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from iotsphere.domain.identity.fields import Email
 
 MAX_URL_CHARS = 2000
+METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata"})
 
 
 class ChannelType(StrEnum):
@@ -21,13 +23,26 @@ class ChannelType(StrEnum):
 
 
 def check_url(value: str) -> str:
-    """An absolute http(s) URL without credentials in it (they would show in every view)."""
+    """An absolute http(s) URL without credentials in it (they would show in every view) and not
+    aimed at a link-local, multicast or unspecified address (cloud metadata lives there).
+    Loopback and private addresses stay allowed: receivers on the same host or network are
+    normal on premises."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("must be an absolute http:// or https:// URL")
     if parts.username or parts.password:
         raise ValueError("must not carry a user name or password")
+    if parts.hostname.lower() in METADATA_HOSTS or _forbidden_address(parts.hostname):
+        raise ValueError("must not point at a link-local, multicast or unspecified address")
     return value
+
+
+def _forbidden_address(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name; what it resolves to is not checked (see docs/notifications.md)
+    return address.is_link_local or address.is_multicast or address.is_unspecified
 
 
 WebhookUrl = Annotated[
