@@ -71,6 +71,17 @@ def test_groups_and_tags_come_from_the_device_directory_of_the_same_organization
     assert send_notifications(message(), fakes.ports(), NOW).matched == 1
 
 
+def test_the_registry_is_asked_only_when_a_subscription_filters_by_group_or_tag(fakes):
+    asked = []
+    fakes.devices.profiles = lambda ids: asked.append(list(ids)) or {}
+    fakes.subscriptions.save(subscription("any"))
+    send_notifications(message(key="k1"), fakes.ports(), NOW)
+    assert asked == []
+    fakes.subscriptions.save(subscription("tagged", filter={"tags": ["cooling"]}))
+    send_notifications(message(key="k2"), fakes.ports(), NOW)
+    assert asked == [["pump-001"]]
+
+
 def test_a_failed_attempt_is_retried_by_deliver_due_after_its_backoff(fakes):
     fakes.subscriptions.save(subscription())
     fakes.webhook.failures = [DeliveryFailedError("HTTP 503", status_code=503)]

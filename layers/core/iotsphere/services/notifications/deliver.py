@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.transitions import NotificationMessage
 from iotsphere.domain.notifications.deliveries import (
     Attempt,
@@ -48,10 +49,7 @@ def send_notifications(
     message: NotificationMessage, ports: NotificationPorts, now: datetime
 ) -> DeliveryCounts:
     subscriptions = ports.subscriptions.list_subscriptions(message.org_id)
-    device_id = message.transition.device_id
-    device = ports.devices.profiles([device_id]).get(device_id)
-    if device is not None and device.org_id != message.org_id:
-        device = None
+    device = _device(message, subscriptions, ports) if message.transition.notify else None
     matched = matching_subscriptions(message, device, subscriptions)
     claim = uuid.uuid4().hex
     counts = {"sent": 0, "held": 0, "failed": 0, "duplicates": 0}
@@ -66,6 +64,17 @@ def send_notifications(
             delivered = attempt(subscription, [delivery], claim, ports, now)
             counts["sent" if delivered else "failed"] += 1
     return DeliveryCounts(matched=len(matched), **counts)
+
+
+def _device(
+    message: NotificationMessage, subscriptions: Sequence[Subscription], ports: NotificationPorts
+) -> DeviceProfile | None:
+    """The device's groups and tags, read only when a subscription filters by them."""
+    if not any(s.filter.groups or s.filter.tags for s in subscriptions):
+        return None
+    device_id = message.transition.device_id
+    device = ports.devices.profiles([device_id]).get(device_id)
+    return device if device is not None and device.org_id == message.org_id else None
 
 
 def new_delivery(
