@@ -82,12 +82,12 @@ class TelemetrySeries(BaseModel):
 
 
 class SelectionParams(BaseModel):
-    group: list[Label] = Field(default_factory=list, max_length=20, description="in any of them")
-    tag: list[Label] = Field(default_factory=list, max_length=20, description="has every one")
+    groups: list[Label] = Field(default_factory=list, max_length=20, description="any of these")
+    tags: list[Label] = Field(default_factory=list, max_length=20, description="every one of these")
     device_type: Slug | None = None
 
     def selection(self) -> DeviceSelection:
-        return DeviceSelection(groups=self.group, tags=self.tag, device_type=self.device_type)
+        return DeviceSelection(groups=self.groups, tags=self.tags, device_type=self.device_type)
 
 
 class LatestParams(SelectionParams):
@@ -97,7 +97,7 @@ class LatestParams(SelectionParams):
     device_id: list[TelemetryDeviceId] = Field(
         default_factory=list,
         max_length=MAX_LATEST_DEVICES,
-        description="these devices; or none, and select by group, tag and type a page at a time",
+        description="these devices; or none, and select by groups, tags and type a page at a time",
     )
     cursor: str | None = Field(default=None, max_length=1000, description="next_cursor of a page")
     limit: int = Field(

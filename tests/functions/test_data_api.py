@@ -105,7 +105,7 @@ def test_latest_lists_ids_of_other_organizations_as_unknown_and_reads_nothing_of
 
 
 def test_latest_of_a_group_comes_a_page_at_a_time(client, store):
-    query = [("metric", "t"), ("group", "hall-a"), ("limit", "1")]
+    query = [("metric", "t"), ("groups", "hall-a"), ("limit", "1")]
     first = get(client, "/v1/telemetry/latest", query=query)
     assert [v["device_id"] for v in first.json_body["values"]] == ["pump-001"]
     cursor = first.json_body["next_cursor"]
@@ -120,7 +120,7 @@ def test_latest_of_a_group_comes_a_page_at_a_time(client, store):
     ("query", "selected"),
     [
         ([("device_type", "fan")], ["fan-001"]),
-        ([("tag", "cold")], ["pump-001"]),
+        ([("tags", "cold")], ["pump-001"]),
         ([], ["fan-001", "pump-001", "pump-002"]),
     ],
 )
@@ -137,7 +137,7 @@ def test_latest_by_type_tag_or_the_whole_fleet(client, store, query, selected):
         ([("metric", "t")] + [("device_id", f"d-{i}") for i in range(101)], "query.device_id"),
         ([("metric", f"m{i}") for i in range(11)], "query.metric"),
         ([("metric", "t"), ("limit", "101")], "query.limit"),
-        ([("metric", "t"), ("group", "$where")], "query.group.0"),
+        ([("metric", "t"), ("groups", "$where")], "query.groups.0"),
         ([("metric", "t"), ("device_type", "fan"), ("device_type", "pump")], "give it once"),
         ([("metric", "t"), ("since", "x")], "unknown parameter"),
         ([("metric", "t"), ("cursor", "not-a-cursor")], "cursor"),
@@ -152,14 +152,14 @@ def test_malformed_latest_queries_are_400(client, store, query, message):
 def test_a_cursor_of_another_selection_is_400(client, store):
     first = get(client, "/v1/telemetry/latest", query=[("metric", "t"), ("limit", "1")])
     cursor = first.json_body["next_cursor"]
-    query = [("metric", "t"), ("group", "hall-a"), ("cursor", cursor)]
+    query = [("metric", "t"), ("groups", "hall-a"), ("cursor", cursor)]
     response = get(client, "/v1/telemetry/latest", query=query)
     assert response.status_code == 400
     assert "different search" in detail(response)
 
 
 def test_latest_by_id_and_by_group_at_once_is_422(client, store):
-    query = [("metric", "t"), ("device_id", "pump-001"), ("group", "hall-a")]
+    query = [("metric", "t"), ("device_id", "pump-001"), ("groups", "hall-a")]
     response = get(client, "/v1/telemetry/latest", query=query)
     assert response.status_code == 422
     assert "not both" in detail(response)
@@ -169,7 +169,7 @@ def test_latest_by_id_and_by_group_at_once_is_422(client, store):
 
 
 def test_fleet_aggregate_of_a_group_covers_only_the_callers_active_devices(client, store):
-    query = [("metric", "t"), ("group", "hall-a"), ("window", "1h"), *RANGE.items()]
+    query = [("metric", "t"), ("groups", "hall-a"), ("window", "1h"), *RANGE.items()]
     response = get(client, "/v1/telemetry/fleet", query=query)
     assert response.status_code == 200
     body = response.json_body
@@ -191,7 +191,7 @@ def test_fleet_aggregate_by_device_type(client, store):
 
 
 def test_a_fleet_that_selects_nothing_has_no_windows(client, store):
-    query = [("metric", "t"), ("group", "empty"), ("window", "1h"), *RANGE.items()]
+    query = [("metric", "t"), ("groups", "empty"), ("window", "1h"), *RANGE.items()]
     response = get(client, "/v1/telemetry/fleet", query=query)
     assert response.json_body == {"metric": "t", "window": "1h", "devices": 0, "windows": []}
 

@@ -102,7 +102,7 @@ def test_latest_values_cover_the_callers_devices_and_name_the_others(fleet: Flee
 
 
 def test_latest_values_of_a_group_page_through_the_callers_devices(fleet: Fleet, org_a):
-    params = {"metric": "t", "group": fleet.group, "limit": 1}
+    params = {"metric": "t", "groups": fleet.group, "limit": 1}
     first = org_a.viewer.get("/v1/telemetry/latest", params=params)
     assert first.status_code == 200, first.text
     rest = org_a.viewer.get(
@@ -114,7 +114,7 @@ def test_latest_values_of_a_group_page_through_the_callers_devices(fleet: Fleet,
 
 
 def test_a_fleet_aggregate_leaves_other_organizations_out(fleet: Fleet, org_a, org_b):
-    params = {"metric": "t", "group": fleet.group, "window": "1h", **RANGE}
+    params = {"metric": "t", "groups": fleet.group, "window": "1h", **RANGE}
     answer = org_a.viewer.get("/v1/telemetry/fleet", params=params)
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -161,7 +161,7 @@ def test_quarantine_lists_and_shows_the_callers_records_only(fleet: Fleet, org_a
     [
         ("/v1/telemetry/latest", {"metric": "t", "device_id": "x' OR 1=1 --"}),
         ("/v1/telemetry/latest", {"metric": 't" FROM telemetry; DROP DATABASE x; --'}),
-        ("/v1/telemetry/fleet", {"metric": "t", "window": "1h); DROP", "group": "g"}),
+        ("/v1/telemetry/fleet", {"metric": "t", "window": "1h); DROP", "groups": "g"}),
         ("/v1/quarantine", {"device_id": '{"$ne": null}'}),
     ],
 )
