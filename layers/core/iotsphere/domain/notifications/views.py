@@ -4,12 +4,17 @@ its credential), deliveries without their claim."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
 from iotsphere.domain.alerting.transitions import TransitionKind
-from iotsphere.domain.notifications.channels import ChannelType, masked_url
+from iotsphere.domain.notifications.channels import (
+    ChannelConfig,
+    ChannelType,
+    SlackChannel,
+    masked_url,
+)
 from iotsphere.domain.notifications.deliveries import Attempt, Delivery, DeliveryStatus
 from iotsphere.domain.notifications.subscriptions import (
     Digest,
@@ -28,7 +33,7 @@ class SubscriptionView(BaseModel):
     name: str
     subscriber: Subscriber
     filter: SubscriptionFilter
-    channel: dict[str, Any]
+    channel: ChannelConfig
     quiet_hours: QuietHours | None
     digest: Digest | None
     enabled: bool
@@ -39,9 +44,9 @@ class SubscriptionView(BaseModel):
 
     @classmethod
     def of(cls, subscription: Subscription) -> Self:
-        channel = subscription.channel.model_dump(mode="json")
-        if subscription.channel_type is ChannelType.SLACK:
-            channel["url"] = masked_url(channel["url"])
+        channel = subscription.channel
+        if isinstance(channel, SlackChannel):
+            channel = channel.model_copy(update={"url": masked_url(channel.url)})
         return cls(
             id=subscription.id,
             name=subscription.name,
