@@ -56,35 +56,31 @@ def masked_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/…"
 
 
-class WebhookChannel(BaseModel):
-    """JSON, signed with HMAC-SHA256 under the subscription's secret."""
-
+class _Channel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WebhookChannel(_Channel):
+    """JSON, signed with HMAC-SHA256 under the subscription's secret."""
 
     type: Literal[ChannelType.WEBHOOK] = ChannelType.WEBHOOK
     url: WebhookUrl
 
 
-class SlackChannel(BaseModel):
+class SlackChannel(_Channel):
     """A Slack-compatible incoming webhook (``{"text": …, "blocks": […]}``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: Literal[ChannelType.SLACK] = ChannelType.SLACK
     url: WebhookUrl
 
 
-class EmailChannel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class EmailChannel(_Channel):
     type: Literal[ChannelType.EMAIL] = ChannelType.EMAIL
     to: Email
 
 
-class InAppChannel(BaseModel):
+class InAppChannel(_Channel):
     """The subscribing user's feed in the web app."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: Literal[ChannelType.IN_APP] = ChannelType.IN_APP
 
