@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "invoke": ("iotsphere.local.invoke", "run one function once on a sample event"),
     "api": ("iotsphere.local.api_server", "serve the HTTP API on this machine"),
+    "login": ("iotsphere.client.login", "sign in to an IoTSphere API (kept in ~/.config)"),
+    "logout": ("iotsphere.client.logout", "end the signed-in session"),
     "bridge": ("iotsphere.bridge.main", "forward device MQTT traffic into SQS"),
     "simulate": ("iotsphere.simulator.main", "publish telemetry from a simulated fleet"),
     "package": ("iotsphere.local.package", "write the AWS SAM template and deployment package"),

@@ -1,0 +1,1 @@
+"""A command-line client of the HTTP API: ``iotsphere login``, ``devices``, ``alarms``."""
