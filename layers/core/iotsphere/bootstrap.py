@@ -21,14 +21,19 @@ from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
 from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
 from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.adapters.mongo_devices_ports import build_device_ports
+from iotsphere.adapters.mongo_devices_types import COLLECTION as DEVICE_TYPES
+from iotsphere.adapters.mongo_devices_types import MongoDeviceTypeRepository
 from iotsphere.adapters.mongo_firmware_releases import COLLECTION as RELEASES
 from iotsphere.adapters.mongo_firmware_releases import MongoReleaseStore
+from iotsphere.adapters.mongo_firmware_rollouts import DEVICES as ROLLOUT_DEVICES
+from iotsphere.adapters.mongo_firmware_rollouts import ROLLOUTS, MongoRolloutStore
 from iotsphere.adapters.mongo_identity import mongo_identity_ports
 from iotsphere.adapters.mongo_quarantine import COLLECTION, MongoQuarantineStore
 from iotsphere.adapters.mosquitto_control import BrokerLogin, MqttControlChannel
 from iotsphere.adapters.mosquitto_dynsec import DynsecBrokerIdentities
 from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
 from iotsphere.adapters.sqs_device_channel import SqsDeviceChannel
+from iotsphere.adapters.sqs_firmware_offer_publisher import SqsFirmwareOfferPublisher
 from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.domain.devices.messages import BrokerEndpoint
 from iotsphere.domain.telemetry import TelemetryLimits
@@ -37,6 +42,8 @@ from iotsphere.services.alerting.history import TelemetryHistory
 from iotsphere.services.alerting.ports import AlertingPorts
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.firmware.errors import SigningKeyError
+from iotsphere.services.firmware.ports import RolloutPorts
+from iotsphere.services.firmware.registry_targets import RegistryTargets
 from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.services.ingest import IngestPorts
@@ -201,4 +208,35 @@ def device_ports() -> DevicePorts:
         broker=broker_identities(),
         channel=device_channel(),
         endpoint=endpoint,
+    )
+
+
+@cache
+def firmware_images() -> S3FirmwareImages:
+    config = settings()
+    return S3FirmwareImages(aws_client("s3", config), config.firmware_bucket)
+
+
+@cache
+def release_store() -> MongoReleaseStore:
+    return MongoReleaseStore(mongo_database()[RELEASES])
+
+
+@cache
+def registry_targets() -> RegistryTargets:
+    """Rollout targets and the organization of a reporting device, from the device registry."""
+    types = MongoDeviceTypeRepository(mongo_database()[DEVICE_TYPES])
+    return RegistryTargets(device_repository(), types)
+
+
+@cache
+def rollout_ports() -> RolloutPorts:
+    """The Firmware API, the rollout sweep and firmware status reports."""
+    database = mongo_database()
+    return RolloutPorts(
+        releases=release_store(),
+        rollouts=MongoRolloutStore(database[ROLLOUTS], database[ROLLOUT_DEVICES]),
+        targets=registry_targets(),
+        images=firmware_images(),
+        offers=SqsFirmwareOfferPublisher(device_channel()),
     )

@@ -18,12 +18,11 @@ from iotsphere.domain.firmware.release import Release
 from iotsphere.domain.firmware.rollout import Rollout, RolloutState
 from iotsphere.domain.identity.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 from iotsphere.services.firmware.errors import InvalidCursorError
+from iotsphere.services.firmware.ids import RELEASE_ID_PATTERN, ROLLOUT_ID_PATTERN
 from iotsphere.services.firmware.ports import ReleaseStore, RolloutStore
 from iotsphere.services.firmware.queries import rollout_devices
 
 MAX_LISTED = 10_000
-RELEASE_ID_PATTERN = r"^rel-[0-9a-f]{24}$"
-ROLLOUT_ID_PATTERN = r"^ro-[0-9a-f]{24}$"
 
 PageSize = Annotated[
     int, Field(ge=1, le=MAX_PAGE_SIZE, description=f"items per page, at most {MAX_PAGE_SIZE}")
