@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -73,10 +73,12 @@ class Probe:
         self.client.publish(topic, payload, qos=1, retain=retain).wait_for_publish(WAIT_S)
 
     def wait_for(self, payload: bytes, timeout: float = WAIT_S) -> bool:
+        return self.wait_until(lambda: any(p == payload for _t, p in self.received), timeout)
+
+    def wait_until(self, arrived: Callable[[], object], timeout: float = WAIT_S) -> bool:
+        """Whether ``arrived()`` became true within ``timeout`` (checked on every delivery)."""
         with self._arrived:
-            return self._arrived.wait_for(
-                lambda: any(p == payload for _t, p in self.received), timeout
-            )
+            return bool(self._arrived.wait_for(arrived, timeout))
 
     def payloads(self) -> set[bytes]:
         with self._arrived:
