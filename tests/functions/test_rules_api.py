@@ -102,6 +102,7 @@ def test_a_change_is_audited_with_the_rule(client, fakes, audit_log):
             "body.condition.high",
             "",
         ),
+        ({**RULE, "flap": {"settle_s": 10**15}}, "body.flap.settle_s", "at most 1000000000"),
         ({**RULE, "severity": "apocalyptic"}, "body.severity", "Input should be"),
         ({**RULE, "org_id": "org2"}, "body.org_id", "Extra inputs"),
         ({**RULE, "id": "other"}, "body.id", "Extra inputs"),
@@ -257,6 +258,7 @@ def test_a_draft_is_backtested_and_an_invalid_draft_names_its_field(client, fake
         (AT, AT + timedelta(days=32), "at most 31 days"),
         (AT, AT - timedelta(hours=1), "end must be after start"),
         (datetime(107, 9, 11, tzinfo=UTC), datetime(107, 9, 12, tzinfo=UTC), "1970 and 2262"),
+        (datetime(9999, 12, 30, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC), "1970 and 2262"),
     ],
 )
 def test_a_range_that_cannot_be_backtested_is_422(client, fakes, start, end, reason):

@@ -55,6 +55,15 @@ def test_a_silence_is_created_under_the_callers_organization_and_name(client, fa
         ({"value": ""}, "body.value"),
         ({"starts_at": "tomorrow"}, "body.starts_at"),
         ({"starts_at": "2026-11-26T18:00:00"}, "body.starts_at"),
+        (
+            {"starts_at": "0001-01-01T00:00:00+05:00", "ends_at": "0001-01-02T00:00:00+05:00"},
+            "body.starts_at",
+        ),
+        (
+            {"starts_at": "9999-12-30T00:00:00-05:00", "ends_at": "9999-12-31T00:00:00-05:00"},
+            "body.starts_at",
+        ),
+        ({"starts_at": "2261-12-31T00:00:00Z", "ends_at": "2262-01-02T00:00:00Z"}, "body.ends_at"),
     ],
 )
 def test_a_body_that_breaks_the_rules_is_422_naming_the_field(client, fakes, extra, location):

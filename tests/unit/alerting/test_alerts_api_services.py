@@ -31,12 +31,13 @@ from iotsphere.services.alerting.listing import (
     list_rules,
     list_silences,
 )
-from iotsphere.services.alerting.rule_admin import delete_rule, get_rule
+from iotsphere.services.alerting.rule_admin import delete_rule, get_rule, save_rule
 from iotsphere.services.alerting.silence_admin import create_silence, delete_silence
 from tests.fakes import FakePublisher
 from tests.unit.alerting.catalog_fakes import FakeAlarmCatalog, FakeRuleCatalog, make_alarm
 from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, FakeSilences
 from tests.unit.alerting.rules import T0, make_rule, seconds
+from tests.unit.devices.fakes import FakeTypes
 
 NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
 ABOVE = {"type": "threshold", "op": "above", "set": 80, "clear": 75}
@@ -269,3 +270,61 @@ def test_a_range_the_telemetry_store_cannot_hold_is_refused(history, start, end)
     draft = {"scope": {"kind": "all"}, "metric": "temperature", "severity": "major"}
     with pytest.raises(BacktestRangeError, match="between 1970 and 2262"):
         backtest_draft("orga", {**draft, "condition": ABOVE}, start, end, history)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime(9999, 12, 30, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)),
+        (datetime(2026, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)),
+    ],
+)
+def test_a_range_near_the_end_of_time_is_refused_not_overflowed(history, start, end):
+    draft = {"scope": {"kind": "all"}, "metric": "temperature", "severity": "major"}
+    with pytest.raises(BacktestRangeError, match="between 1970 and 2262"):
+        backtest_draft("orga", {**draft, "condition": ABOVE}, start, end, history)
+
+
+def test_history_before_1970_is_not_asked_for(history):
+    draft = {"scope": {"kind": "all"}, "metric": "temperature", "severity": "major"}
+    window = {"type": "aggregate", "function": "mean", "window_s": 600, "op": "above", "set": 1}
+    start = datetime(1970, 1, 1, tzinfo=UTC)
+    backtest_draft("orga", {**draft, "condition": window}, start, start + timedelta(1), history)
+    assert [asked[2] for asked in history.history.asked] == [start]
+
+
+def test_a_cursor_without_a_time_zone_is_refused(alarms):
+    naive = base64.urlsafe_b64encode(b'["2026-11-26T18:00:00", "a1"]').decode()
+    with pytest.raises(InvalidCursorError):
+        list_alarms("orga", AlarmQuery(cursor=naive), alarms)
+
+
+@pytest.mark.parametrize(
+    ("extra", "path"),
+    [
+        ({"flap": {"settle_s": 10**15}}, "flap.settle_s"),
+        (
+            {"escalation": [{"after_s": 60, "notify": "a"}, {"after_s": 2**70, "notify": "b"}]},
+            "escalation.1.after_s",
+        ),
+        (
+            {
+                "condition": {
+                    **ABOVE,
+                    "type": "aggregate",
+                    "function": "count",
+                    "window_s": 60,
+                    "min_points": 10**19,
+                }
+            },
+            "condition.min_points",
+        ),
+    ],
+)
+def test_a_number_too_large_to_store_or_add_to_a_time_is_refused_with_its_path(extra, path):
+    body = {"name": "n", "scope": {"kind": "all"}, "metric": "t", "severity": "major"}
+    rules = FakeRuleCatalog()
+    with pytest.raises(RuleValidationError) as caught:
+        save_rule("orga", "r1", {**body, "condition": ABOVE, **extra}, rules, FakeTypes())
+    assert (caught.value.path, caught.value.reason) == (path, "at most 1000000000")
+    assert rules.rules == {}

@@ -49,10 +49,10 @@ def backtest(
 ) -> list[BacktestAlarm]:
     if start.tzinfo is None or end.tzinfo is None:
         raise BacktestRangeError("start and end need a time zone (use Z for UTC)")
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        raise BacktestRangeError(f"start and end must lie between {EARLIEST:%Y} and {LATEST:%Y}")
     if not start < end <= start + MAX_RANGE:
         raise BacktestRangeError(f"end must be after start and at most {MAX_RANGE.days} days on")
-    if start < EARLIEST or end > LATEST:
-        raise BacktestRangeError(f"start and end must lie between {EARLIEST:%Y} and {LATEST:%Y}")
     found: list[BacktestAlarm] = []
     for device in _devices(rule, ports.devices):
         found += replay(rule, device.device_id, start, end, ports.history)
@@ -93,7 +93,7 @@ def replay(
     """One device's history through the rule, in timestamp order (no lateness needed)."""
     rule = rule.model_copy(update={"lateness_s": 0})
     window = timedelta(seconds=needs_history(rule))
-    points = history.points(device_id, rule.metric, start - window, end)
+    points = history.points(device_id, rule.metric, max(start - window, EARLIEST), end)
     start_ms = to_ms(start)
     state = prime(new_state(rule, device_id), [p for p in points if p[0] < start_ms])
     state, verdicts = accept(state, rule, [p for p in points if p[0] >= start_ms])

@@ -121,9 +121,12 @@ def alarm_cursor(alarm: Alarm) -> str:
 def read_alarm_cursor(cursor: str) -> AlarmPosition:
     last_at, alarm_id = _read(cursor)
     try:
-        return datetime.fromisoformat(last_at), alarm_id
+        moment = datetime.fromisoformat(last_at)
     except ValueError as exc:
         raise InvalidCursorError("cursor is not one this listing handed out") from exc
+    if moment.tzinfo is None:
+        raise InvalidCursorError("cursor is not one this listing handed out")
+    return moment, alarm_id
 
 
 def _silence_position(silence: Silence) -> list[str]:

@@ -13,6 +13,8 @@ from iotsphere.domain.alerting.rules import Rule
 from iotsphere.services.alerting.ports import RuleStore
 from iotsphere.services.devices.ports import DeviceTypeRepository
 
+MAX_NUMBER = 10**9  # seconds: about 31 years
+
 
 def save_rule(
     org_id: str,
@@ -31,8 +33,21 @@ def save_rule(
         if device_type.metrics:
             type_metrics = {device_type.id: [metric.name for metric in device_type.metrics]}
     rule = parse_rule(rule.model_dump(), type_metrics)
+    _check_sizes(rule.model_dump(mode="json"), "")
     rules.save(rule)
     return rule
+
+
+def _check_sizes(value: object, path: str) -> None:
+    """Every whole number of a rule counts seconds or events: beyond ``MAX_NUMBER`` it could not
+    be stored (MongoDB keeps 64 bits) nor added to a time (escalation, flap settling)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        raise RuleValidationError(path, f"at most {MAX_NUMBER}")
+    if isinstance(value, list):
+        value = dict(enumerate(value))
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _check_sizes(child, f"{path}.{key}" if path else str(key))
 
 
 def get_rule(org_id: str, rule_id: str, rules: RuleStore) -> Rule:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from iotsphere.domain.alerting.errors import SilenceValidationError
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import to_ms
+from iotsphere.domain.telemetry_query import EARLIEST, LATEST
 from iotsphere.services.alerting.ports import SilenceStore
 
 
@@ -29,6 +30,9 @@ def save_silence(
         if error.path == "body":  # the window check of the whole model: the end is what to fix
             error = SilenceValidationError("ends_at", error.reason)
         raise error from exc
+    for name in ("starts_at", "ends_at"):
+        if not EARLIEST <= getattr(silence, name) <= LATEST:
+            raise SilenceValidationError(name, f"must lie between {EARLIEST:%Y} and {LATEST:%Y}")
     store.save(silence)
     return silence
 
