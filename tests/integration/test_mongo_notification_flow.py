@@ -10,7 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pymongo import MongoClient
 
+from iotsphere.adapters.mongo_notifications_deliveries import COLLECTION as DELIVERIES
+from iotsphere.adapters.mongo_notifications_inbox import COLLECTION as INBOX
 from iotsphere.adapters.mongo_notifications_ports import mongo_notification_ports
+from iotsphere.adapters.mongo_notifications_subscriptions import COLLECTION as SUBSCRIPTIONS
 from iotsphere.adapters.smtp_channel import SmtpSender
 from iotsphere.adapters.webhook_channel import WebhookSender
 from iotsphere.domain.notifications.signing import DELIVERY_HEADER
@@ -54,17 +57,27 @@ def smtp(tmp_path_factory):
 
 
 @pytest.fixture
-def ports(settings, smtp):
+def database(settings):
     client = MongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
-    sender = SmtpSender(HOST, smtp.port, "alerts@iotsphere.local", timeout_s=5)
-    yield mongo_notification_ports(
-        client[settings.mongo_database], smtp=sender, webhooks=WebhookSender(timeout_s=5)
-    )
+    yield client[settings.mongo_database]
     client.close()
 
 
-def test_a_redelivered_transition_reaches_each_channel_once(ports, receiver, smtp):
-    org = f"flow-{uuid.uuid4().hex[:8]}"
+@pytest.fixture
+def ports(database, smtp):
+    sender = SmtpSender(HOST, smtp.port, "alerts@iotsphere.local", timeout_s=5)
+    return mongo_notification_ports(database, smtp=sender, webhooks=WebhookSender(timeout_s=5))
+
+
+@pytest.fixture
+def org(database):
+    name = f"flow-{uuid.uuid4().hex[:8]}"
+    yield name
+    for collection in (DELIVERIES, INBOX, SUBSCRIPTIONS):
+        database[collection].delete_many({"org_id": name})
+
+
+def test_a_redelivered_transition_reaches_each_channel_once(ports, org, receiver, smtp):
     path = f"/hook/{org}"
     hook_url = f"http://{HOST}:{receiver.server_address[1]}{path}"
     ports.subscriptions.save(
@@ -76,7 +89,7 @@ def test_a_redelivered_transition_reaches_each_channel_once(ports, receiver, smt
     ports.subscriptions.save(subscription("feed", org_id=org, channel={"type": "in_app"}))
     now = datetime.now(tz=UTC)
     for _ in range(3):
-        send_notifications(message(org_id=org), ports, now)
+        send_notifications(message(org_id=org, at=now), ports, now)
     assert [p for p, _ in receiver.deliveries if p == path] == [path]
     assert len([m for m in smtp.messages() if m["To"] == f"{org}@example.com"]) == 1
     assert len(ports.inbox.list_items(org, "u1")) == 1
@@ -88,15 +101,14 @@ def test_a_redelivered_transition_reaches_each_channel_once(ports, receiver, smt
     ]
 
 
-def test_a_failed_webhook_is_retried_after_its_backoff(ports, receiver):
-    org = f"flow-{uuid.uuid4().hex[:8]}"
+def test_a_failed_webhook_is_retried_after_its_backoff(ports, org, receiver):
     path = f"/flaky/{org}"
     hook_url = f"http://{HOST}:{receiver.server_address[1]}{path}"
     ports.subscriptions.save(
         subscription("hook", org_id=org, channel={"type": "webhook", "url": hook_url})
     )
     now = datetime.now(tz=UTC)
-    assert send_notifications(message(org_id=org), ports, now).failed == 1
+    assert send_notifications(message(org_id=org, at=now), ports, now).failed == 1
     (waiting,) = ports.deliveries.list_deliveries(org)
     assert (waiting.status.value, waiting.attempts[0].status_code) == ("retrying", 503)
     deliver_due(ports, now + timedelta(seconds=31))

@@ -19,11 +19,11 @@ from iotsphere.domain.notifications.payloads import Notification
 from iotsphere.services.notifications.deliver import new_delivery
 from iotsphere.services.notifications.errors import ConflictError, NotFoundError
 from iotsphere.services.notifications.in_app import InAppChannel
-from tests.unit.notifications.factories import AT, message, subscription
+from tests.unit.notifications.factories import message, subscription
 
 pytestmark = pytest.mark.integration
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+NOW = datetime.now(tz=UTC).replace(microsecond=0)  # recent: the collections expire old records
 
 
 @pytest.fixture
@@ -34,8 +34,13 @@ def database(settings):
 
 
 @pytest.fixture
-def org():
-    return f"notify-{uuid.uuid4().hex[:8]}"
+def org(database):
+    """A fresh organization; its records are removed afterwards, so claims across
+    organizations (``claim_due``) never meet another run's leftovers."""
+    name = f"notify-{uuid.uuid4().hex[:8]}"
+    yield name
+    for collection in (DELIVERIES, INBOX, SUBSCRIPTIONS):
+        database[collection].delete_many({"org_id": name})
 
 
 def test_subscriptions_round_trip_scoped_by_organization(database, org):
@@ -79,12 +84,12 @@ def test_due_deliveries_are_taken_once_and_a_lost_claim_cannot_save(database, or
     moment = NOW + timedelta(minutes=5)
     taken = [
         d
-        for d in store.claim_due(moment, moment + timedelta(minutes=2), "c1", 50)
+        for d in store.claim_due(moment, moment + timedelta(minutes=2), "c1", 1000)
         if d.org_id == org
     ]
     assert sorted(d.idempotency_key for d in taken) == ["c", "h"]
     assert {(d.status, d.claim) for d in taken} == {(DeliveryStatus.SENDING, "c1")}
-    again = store.claim_due(moment, moment + timedelta(minutes=2), "c2", 50)
+    again = store.claim_due(moment, moment + timedelta(minutes=2), "c2", 1000)
     assert [d for d in again if d.org_id == org] == []
     ok = Attempt(at=moment, channel="webhook", outcome="delivered", status_code=200)
     assert not store.finish(after_attempt(taken[0], ok, moment), "dead-notifier")
@@ -99,9 +104,9 @@ def test_the_inbox_keeps_one_item_per_transition_and_marks_read_once(database, o
     store = MongoInboxStore(database[INBOX])
     store.ensure_indexes()
     sub = subscription(org_id=org, channel={"type": "in_app"})
-    first = new_delivery(message(org_id=org, key="a"), sub, NOW, None, "c")
+    first = new_delivery(message(org_id=org, key="a", at=NOW), sub, NOW, None, "c")
     second = new_delivery(
-        message(org_id=org, key="b", at=AT + timedelta(seconds=1)), sub, NOW, None, "c"
+        message(org_id=org, key="b", at=NOW + timedelta(seconds=1)), sub, NOW, None, "c"
     )
     channel = InAppChannel(store)
     channel.send(sub, Notification.of([first]))

@@ -17,6 +17,7 @@ from iotsphere.services.notifications.errors import ConflictError, NotFoundError
 
 COLLECTION = "notification_deliveries"
 TIMES = ("created_at", "next_at", "lease_until")
+KEPT_S = 30 * 24 * 3600  # far past SQS's longest retention (14 days): a redelivery still dedupes
 WAITING = [DeliveryStatus.HELD.value, DeliveryStatus.RETRYING.value]
 
 
@@ -39,6 +40,9 @@ class MongoDeliveryStore:
     def ensure_indexes(self) -> None:
         self._collection.create_index([("status", ASCENDING), ("next_at", ASCENDING)])
         self._collection.create_index([("org_id", ASCENDING), ("created_at", DESCENDING)])
+        self._collection.create_index(
+            [("created_at", ASCENDING)], expireAfterSeconds=KEPT_S, name="expiry"
+        )
 
     def claim_new(self, delivery: Delivery) -> bool:
         with store_call("delivery claim"):

@@ -14,6 +14,7 @@ from iotsphere.domain.notifications.inbox import InboxItem
 from iotsphere.services.notifications.errors import NotFoundError
 
 COLLECTION = "notification_inbox"
+KEPT_S = 90 * 24 * 3600
 
 
 def _document(item: InboxItem) -> dict[str, Any]:
