@@ -31,7 +31,11 @@ class QuarantineParams(BaseModel):
     since: IsoDateTime | None = Field(default=None, description="received at or after (ISO 8601)")
     until: IsoDateTime | None = Field(default=None, description="received before (ISO 8601)")
     reason: str | None = Field(
-        default=None, min_length=1, max_length=200, description="the reason contains this text"
+        default=None,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="the reason contains this text (any case)",
     )
     cursor: str | None = Field(default=None, max_length=1000, description="next_cursor of a page")
     limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)

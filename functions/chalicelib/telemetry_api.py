@@ -3,7 +3,7 @@ devices, fleet aggregates by group, tag or type, and a CSV export."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from chalice.app import Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +27,7 @@ from iotsphere.domain.telemetry_query import (
     SeriesPoint,
     TelemetryDeviceId,
     TelemetryQuery,
+    default_start,
 )
 from iotsphere.domain.timestamps import IsoDateTime
 from iotsphere.services.telemetry_access import DeviceSelection
@@ -40,28 +41,30 @@ from iotsphere.services.telemetry_query import (
 
 api = Api(tag="telemetry", description="Readings your devices sent: raw, aggregated, latest, CSV")
 bp = api.blueprint
-DEFAULT_RANGE = timedelta(hours=1)
 
 
 class DevicePath(BaseModel):
     device_id: str = Field(pattern=DEVICE_ID_PATTERN.pattern, max_length=128)
 
 
-class TelemetryParams(BaseModel):
+class RangeParams(BaseModel):
+    start: IsoDateTime | None = Field(default=None, description="ISO 8601; default: 1 h ago")
+    end: IsoDateTime | None = Field(default=None, description="ISO 8601; default: now")
+
+    def range(self) -> tuple[datetime, datetime]:
+        end = self.end or datetime.now(tz=UTC)
+        return self.start or default_start(end), end
+
+
+class TelemetryParams(RangeParams):
     model_config = ConfigDict(extra="forbid")
 
     metric: str = Field(pattern=METRIC_NAME_PATTERN.pattern, description="a metric name")
-    start: IsoDateTime | None = Field(default=None, description="ISO 8601; default: 1 h ago")
-    end: IsoDateTime | None = Field(default=None, description="ISO 8601; default: now")
     window: str | None = Field(
         default=None, pattern=WINDOW_PATTERN.pattern, description="aggregate per window, e.g. 5m"
     )
     aggregation: Aggregation = Field(default="mean", description="used with window")
     limit: int = Field(default=1000, ge=1, le=MAX_LIMIT, description="most points returned")
-
-    def range(self) -> tuple[datetime, datetime]:
-        end = self.end or datetime.now(tz=UTC)
-        return self.start or end - DEFAULT_RANGE, end
 
 
 class CsvParams(TelemetryParams):
@@ -111,12 +114,10 @@ class LatestPage(BaseModel):
     next_cursor: str | None = Field(description="the next page of a selection, if any")
 
 
-class FleetParams(SelectionParams):
+class FleetParams(SelectionParams, RangeParams):
     model_config = ConfigDict(extra="forbid")
 
     metric: MetricName
-    start: IsoDateTime | None = Field(default=None, description="ISO 8601; default: 1 h ago")
-    end: IsoDateTime | None = Field(default=None, description="ISO 8601; default: now")
     window: str = Field(pattern=WINDOW_PATTERN.pattern, description="e.g. 5m")
     limit: int = Field(default=1000, ge=1, le=MAX_LIMIT, description="most windows returned")
 
@@ -232,10 +233,10 @@ def get_latest_telemetry(ctx: RequestContext, query: LatestParams) -> LatestPage
     problems=(503,),
 )
 def get_fleet_telemetry(ctx: RequestContext, query: FleetParams) -> FleetAggregate:
-    end = query.end or datetime.now(tz=UTC)
+    start, end = query.range()
     params = {
         "metric": query.metric,
-        "start": query.start or end - DEFAULT_RANGE,
+        "start": start,
         "end": end,
         "window": query.window,
         "limit": query.limit,

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 import pytest
 
 from iotsphere.domain.devices.device import Device, DeviceStatus
-from iotsphere.domain.devices.errors import InvalidCursorError
 from iotsphere.services.devices.errors import NotFoundError
 from iotsphere.services.errors import InvalidQueryError
 from iotsphere.services.telemetry_access import (
@@ -83,7 +82,7 @@ def test_selection_pages_follow_their_cursor(devices):
 
 def test_a_cursor_of_another_selection_is_refused(devices):
     _, cursor = selected_page("org1", DeviceSelection(), None, 1, devices)
-    with pytest.raises(InvalidCursorError):
+    with pytest.raises(InvalidQueryError, match=r"query\.cursor"):
         selected_page("org1", DeviceSelection(groups=["hall-a"]), cursor, 1, devices)
 
 

@@ -24,10 +24,16 @@ MAX_FLEET_DEVICES = 1000
 # InfluxDB keeps nanoseconds since 1970 in 64 bits: 1677 to 2262; readings predate neither bound.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2262, 1, 1, tzinfo=UTC)
+DEFAULT_RANGE = timedelta(hours=1)
 
 TelemetryDeviceId = Annotated[str, StringConstraints(pattern=DEVICE_ID_PATTERN.pattern)]
 MetricName = Annotated[str, StringConstraints(pattern=METRIC_NAME_PATTERN.pattern)]
 Value = float | bool | str | None
+
+
+def default_start(end: datetime) -> datetime:
+    """An hour before ``end``, or the earliest time InfluxDB keeps (never an overflow)."""
+    return end - DEFAULT_RANGE if end >= EARLIEST + DEFAULT_RANGE else EARLIEST
 
 
 def window_seconds(window: str) -> int:
@@ -41,10 +47,10 @@ def check_range(start: datetime, end: datetime, window: str | None) -> None:
     """Raise ``ValueError`` unless ``start < end`` lie in InfluxDB's range with few windows."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end need a time zone (use Z for UTC)")
+    if start < EARLIEST or end < EARLIEST or start > LATEST or end > LATEST:
+        raise ValueError(f"start and end must lie between {EARLIEST:%Y} and {LATEST:%Y}")
     if end <= start:
         raise ValueError("end must be after start")
-    if start < EARLIEST or end > LATEST:
-        raise ValueError(f"start and end must lie between {EARLIEST:%Y} and {LATEST:%Y}")
     if window is not None:
         buckets = (end - start) / timedelta(seconds=window_seconds(window))
         if buckets > MAX_BUCKETS:

@@ -17,7 +17,6 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from iotsphere.domain.devices.errors import InvalidCursorError
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.services.devices.errors import NotFoundError
 from iotsphere.services.errors import InvalidQueryError
@@ -121,4 +120,4 @@ def read_cursor(cursor: str) -> tuple[datetime, str]:
             raise ValueError("cursor time has no zone")
         return moment, message_id
     except (ValueError, TypeError) as exc:
-        raise InvalidCursorError("cursor is not one this listing returned") from exc
+        raise InvalidQueryError("query.cursor: not one this listing returned") from exc

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.devices.device import Device
+from iotsphere.domain.devices.errors import InvalidCursorError
 from iotsphere.domain.devices.fields import Label, Slug
 from iotsphere.domain.devices.search import MAX_PAGE_SIZE, DeviceSearch
 from iotsphere.services.devices.errors import NotFoundError
@@ -85,7 +86,10 @@ def selected_page(
 ) -> tuple[list[str], str | None]:
     """One page of the selection's device ids, sorted by id, and the cursor of the next page."""
     search = selection.search(page_size + 1)
-    after = search.read_cursor(cursor) if cursor else None
+    try:
+        after = search.read_cursor(cursor) if cursor else None
+    except InvalidCursorError as exc:
+        raise InvalidQueryError(f"query.cursor: {exc}") from exc
     found = devices.search(org_id, search, after)
     page = found[:page_size]
     more = len(found) > page_size
