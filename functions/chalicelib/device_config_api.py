@@ -66,7 +66,7 @@ def get_config(ctx: RequestContext, path: DevicePath) -> ShadowView:
     path_params=DevicePath,
     body=ConfigPatch,
     response=ShadowView,
-    problems=(409,),
+    problems=(409, 503),
 )
 def update_desired(ctx: RequestContext, path: DevicePath, body: ConfigPatch) -> ShadowView:
     return configuration.update_desired(
@@ -81,7 +81,7 @@ def update_desired(ctx: RequestContext, path: DevicePath, body: ConfigPatch) -> 
     permission=Permission.OPERATE_DEVICES,
     path_params=TemplatePath,
     response=ShadowView,
-    problems=(409,),
+    problems=(409, 503),
 )
 def apply_template(ctx: RequestContext, path: TemplatePath) -> ShadowView:
     return configuration.apply_template(
@@ -116,6 +116,7 @@ def get_config_history(ctx: RequestContext, path: DevicePath, query: HistoryQuer
     permission=Permission.OPERATE_DEVICES,
     body=BulkConfigPatch,
     response=ConfigOutcomes,
+    problems=(503,),
 )
 def apply_config_to_target(ctx: RequestContext, body: BulkConfigPatch) -> ConfigOutcomes:
     outcomes = configuration.apply_to_target(

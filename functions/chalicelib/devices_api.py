@@ -57,7 +57,7 @@ class DevicesImported(BaseModel):
     body=NewDevice,
     response=ProvisioningPackage,
     status=201,
-    problems=(409,),
+    problems=(409, 503),
 )
 def create_device(ctx: RequestContext, body: NewDevice) -> ProvisioningPackage:
     (package,) = onboarding.onboard_devices(ctx.caller.org_id, [body], bootstrap.device_ports())
@@ -72,7 +72,7 @@ def create_device(ctx: RequestContext, body: NewDevice) -> ProvisioningPackage:
     body=NewDevices,
     response=ProvisioningPackages,
     status=201,
-    problems=(409,),
+    problems=(409, 503),
 )
 def create_devices(ctx: RequestContext, body: NewDevices) -> ProvisioningPackages:
     packages = onboarding.onboard_devices(ctx.caller.org_id, body.devices, bootstrap.device_ports())
@@ -87,6 +87,7 @@ def create_devices(ctx: RequestContext, body: NewDevices) -> ProvisioningPackage
     body=CsvImport,
     response=DevicesImported,
     status=201,
+    problems=(503,),
 )
 def import_devices(ctx: RequestContext, body: CsvImport) -> DevicesImported:
     report, packages = import_devices_csv(ctx.caller.org_id, body.csv, bootstrap.device_ports())
@@ -160,7 +161,7 @@ def update_device(ctx: RequestContext, path: DevicePath, body: DeviceChanges) ->
     permission=Permission.OPERATE_DEVICES,
     path_params=DevicePath,
     response=DeviceView,
-    problems=(409,),
+    problems=(409, 503),
 )
 def decommission_device(ctx: RequestContext, path: DevicePath) -> DeviceView:
     retired = onboarding.decommission_device(
@@ -176,7 +177,7 @@ def decommission_device(ctx: RequestContext, path: DevicePath) -> DeviceView:
     permission=Permission.MANAGE_CREDENTIALS,
     path_params=DevicePath,
     status=204,
-    problems=(409,),
+    problems=(409, 503),
 )
 def revoke_credentials(ctx: RequestContext, path: DevicePath) -> None:
     onboarding.revoke_credentials(ctx.caller.org_id, path.device_id, bootstrap.device_ports())
@@ -190,7 +191,7 @@ def revoke_credentials(ctx: RequestContext, path: DevicePath) -> None:
     path_params=DevicePath,
     response=ProvisioningPackage,
     status=201,
-    problems=(409,),
+    problems=(409, 503),
 )
 def reissue_credentials(ctx: RequestContext, path: DevicePath) -> ProvisioningPackage:
     return onboarding.reissue_credentials(

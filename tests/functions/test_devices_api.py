@@ -308,3 +308,23 @@ def test_the_package_json_is_the_domain_model(client, device_ports):
     created = call(client, "POST", "/v1/devices", body=T1)
     package = ProvisioningPackage.model_validate(json.loads(created.body))
     assert package.topics.commands == f"devices/{package.device_id}/commands/+"
+
+
+def test_a_broker_that_refuses_the_identity_is_503_and_leaves_nothing(client, device_ports):
+    device_ports.broker.fail_on = "d00000000000000000001"
+    response = call(client, "POST", "/v1/devices", body=T1)
+    assert response.status_code == 503
+    assert device_ports.devices.rows == {}
+    assert device_ports.shadows.rows == {}
+
+
+def test_the_document_states_the_search_parameters_and_the_package(client, device_ports):
+    document = client.http.get("/v1/openapi.json").json_body
+    search = document["paths"]["/v1/devices"]["get"]
+    params = {p["name"]: p["schema"] for p in search["parameters"]}
+    assert params["limit"]["maximum"] == 200
+    assert params["tags"]["type"] == "array"
+    assert set(params["sort"]["enum"]) == {"name", "created_at", "status_changed_at", "id"}
+    created = document["paths"]["/v1/devices"]["post"]["responses"]["201"]
+    schema = created["content"]["application/json"]["schema"]["$ref"]
+    assert schema.endswith("/ProvisioningPackage")
