@@ -1,0 +1,163 @@
+"""The rollout sweep as its schedule fires it, and firmware status reports as the ``device-events``
+handler hands them over, on in-memory firmware ports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from chalicelib import rollouts
+from iotsphere import bootstrap
+from iotsphere.domain.devices.messages import DeviceEvent
+from iotsphere.domain.firmware.progress import FirmwareStatusReport, ProgressState
+from iotsphere.domain.firmware.release import Release
+from iotsphere.domain.firmware.rollout import HealthGate, RolloutState, RolloutTarget
+from iotsphere.domain.firmware.waves import WavePlan
+from iotsphere.services.errors import StoreUnavailableError
+from iotsphere.services.firmware.ports import RolloutPorts
+from iotsphere.services.firmware.reports import record_status
+from iotsphere.services.firmware.rollouts import RolloutRequest, start_rollout
+from tests.sample_events import load_event
+from tests.unit.firmware.factories import NOW, KeyPair, manifest
+from tests.unit.firmware.fakes import (
+    FakeDirectory,
+    FakeImages,
+    FakeOffers,
+    FakeReleases,
+    FakeRollouts,
+    FakeTargets,
+)
+
+SWEEP = "rollouts_schedule-sweep.json"
+REPORT = "rollouts_firmware-status-event.json"
+ROLLOUT = "ro-000000000000000000000001"
+OTHER = "ro-000000000000000000000002"
+MADE = manifest(release_id="rel-000000000000000000000001", expires_at=NOW + timedelta(days=3650))
+RELEASE = Release.of(MADE, KeyPair().sign(MADE))
+GATE = HealthGate(max_failure_rate=0.1, min_success_rate=0.5, soak_time=timedelta(0))
+PUMPS = [f"pump-{i:03}" for i in range(20)]
+
+
+@pytest.fixture
+def ports(monkeypatch) -> RolloutPorts:
+    releases = FakeReleases()
+    releases.add(RELEASE)
+    targets = FakeTargets()
+    for device_id in PUMPS:
+        targets.add(device_id)
+    found = RolloutPorts(
+        releases=releases,
+        rollouts=FakeRollouts(),
+        targets=targets,
+        images=FakeImages(),
+        offers=FakeOffers(),
+    )
+    monkeypatch.setattr(bootstrap, "rollout_ports", lambda: found)
+    monkeypatch.setattr(
+        bootstrap, "registry_targets", lambda: FakeDirectory(dict.fromkeys(PUMPS, "acme"))
+    )
+    return found
+
+
+def start(ports: RolloutPorts, rollout_id: str = ROLLOUT, percents=(10, 100)) -> None:
+    request = RolloutRequest(
+        release_id=RELEASE.release_id,
+        target=RolloutTarget(device_ids=PUMPS),
+        plan=WavePlan(percents=list(percents)),
+        gate=GATE,
+    )
+    start_rollout("acme", request, rollout_id, ports, NOW)
+
+
+def first_wave(ports: RolloutPorts, rollout_id: str = ROLLOUT) -> list[str]:
+    return [d for _, d, offer in ports.offers.sent if offer.rollout_id == rollout_id]
+
+
+def settle(ports: RolloutPorts, devices: list[str], state: str, rollout_id: str = ROLLOUT) -> None:
+    for device_id in devices:
+        report = FirmwareStatusReport(
+            device_id=device_id,
+            rollout_id=rollout_id,
+            release_id=RELEASE.release_id,
+            state=state,
+            at=NOW,
+        )
+        record_status("acme", report, ports, NOW)
+
+
+def sweep(client) -> dict:
+    response = client.lambda_.invoke("advance_firmware_rollouts", load_event(SWEEP))
+    return response.payload
+
+
+def test_the_sweep_leads_a_healthy_wave_to_the_next_and_offers_it(client, ports):
+    start(ports)
+    wave = first_wave(ports)
+    settle(ports, wave, "healthy")
+    result = sweep(client)
+    assert result["rollouts"] == {ROLLOUT: {"state": "running", "wave": 1}}
+    assert sorted(d for _, d, _ in ports.offers.sent) == PUMPS
+    settle(ports, [d for d in PUMPS if d not in wave], "healthy")
+    assert sweep(client)["rollouts"] == {ROLLOUT: {"state": "completed", "wave": 1}}
+    assert sweep(client)["rollouts"] == {}  # a completed rollout is no longer swept
+
+
+def test_the_sweep_halts_a_wave_that_breaches_its_gate_and_offers_nothing_more(client, ports):
+    start(ports)
+    wave = first_wave(ports)
+    settle(ports, wave, "failed")
+    assert sweep(client)["rollouts"] == {ROLLOUT: {"state": "halted", "wave": 0}}
+    rollout = ports.rollouts.get("acme", ROLLOUT)
+    assert "wave 1: 2 of 2 devices failed" in rollout.reason
+    sweep(client)
+    assert len(ports.offers.sent) == len(wave)
+
+
+def test_a_rollout_the_sweep_cannot_advance_does_not_stop_the_others(client, ports):
+    start(ports)
+    start(ports, OTHER)
+    settle(ports, first_wave(ports, OTHER), "healthy", OTHER)
+    broken = ports.rollouts.get("acme", ROLLOUT).model_copy(update={"release_id": "rel-gone"})
+    ports.rollouts.rollouts[ROLLOUT] = broken
+    result = sweep(client)
+    assert result["rollouts"] == {OTHER: {"state": "running", "wave": 1}}
+    assert list(result["failed"]) == [ROLLOUT]
+
+
+def test_a_report_of_a_device_not_offered_yet_changes_nothing(ports):
+    start(ports)
+    assert "pump-000" not in first_wave(ports)
+    event = DeviceEvent.model_validate(load_event(REPORT))
+    assert rollouts.record_firmware_status(event).outcome == "ignored"
+    assert ports.rollouts.device("acme", ROLLOUT, "pump-000").state is ProgressState.PENDING
+
+
+def test_a_firmware_status_event_moves_its_device_once(ports):
+    start(ports, percents=[100])
+    event = DeviceEvent.model_validate(load_event(REPORT))
+    assert rollouts.is_firmware_status(event.topic)
+    assert not rollouts.is_firmware_status("devices/pump-000/status")
+    assert rollouts.record_firmware_status(event).outcome == "handled"
+    progress = ports.rollouts.device("acme", ROLLOUT, "pump-000")
+    assert (progress.state, progress.code) == (ProgressState.FAILED, "hash_mismatch")
+    assert progress.updated_at == NOW  # the time the bridge received it
+    assert rollouts.record_firmware_status(event).outcome == "ignored"
+
+
+def test_a_firmware_status_event_for_an_unknown_rollout_is_refused(ports):
+    event = DeviceEvent.model_validate(load_event(REPORT))
+    outcome = rollouts.record_firmware_status(event)
+    assert (outcome.outcome, ROLLOUT in outcome.reason) == ("refused", True)
+
+
+def test_a_store_that_is_down_raises_so_the_event_comes_again(ports, monkeypatch):
+    start(ports, percents=[100])
+
+    def down(*args, **kwargs):
+        raise StoreUnavailableError("MongoDB down")
+
+    monkeypatch.setattr(ports.rollouts, "move", down)
+    with pytest.raises(StoreUnavailableError):
+        rollouts.record_firmware_status(DeviceEvent.model_validate(load_event(REPORT)))
+    assert ports.rollouts.get("acme", ROLLOUT).state is RolloutState.RUNNING
