@@ -13,6 +13,7 @@ import requests
 from influxdb import InfluxDBClient
 from influxdb.exceptions import InfluxDBClientError, InfluxDBServerError
 
+from iotsphere.adapters.influx_client import influx_client
 from iotsphere.adapters.line_protocol import escape_tag, field_value
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.errors import StoreUnavailableError
@@ -60,19 +61,7 @@ class InfluxAlertEvents:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InfluxAlertEvents:
-        host_port = settings.influx_url.split("://", 1)[-1].rstrip("/")
-        host, _, port = host_port.partition(":")
-        client = InfluxDBClient(
-            host=host,
-            port=int(port or 8086),
-            username=settings.influx_username or None,
-            password=settings.influx_password or None,
-            database=settings.influx_database,
-            ssl=settings.influx_url.startswith("https"),
-            timeout=settings.influx_timeout_s,
-            retries=1,
-        )
-        return cls(client, settings.influx_database)
+        return cls(influx_client(settings), settings.influx_database)
 
     def record(self, transitions: Sequence[AlarmTransition]) -> None:
         if not transitions:

@@ -11,6 +11,7 @@ from influxdb import InfluxDBClient
 from influxdb.exceptions import InfluxDBClientError, InfluxDBServerError
 from influxdb.resultset import ResultSet
 
+from iotsphere.adapters.influx_client import influx_client
 from iotsphere.adapters.line_protocol import MEASUREMENT, to_line
 from iotsphere.domain.telemetry import Reading
 from iotsphere.domain.telemetry_query import (
@@ -97,19 +98,7 @@ class InfluxTelemetryStore:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InfluxTelemetryStore:
-        host_port = settings.influx_url.split("://", 1)[-1].rstrip("/")
-        host, _, port = host_port.partition(":")
-        client = InfluxDBClient(
-            host=host,
-            port=int(port or 8086),
-            username=settings.influx_username or None,
-            password=settings.influx_password or None,
-            database=settings.influx_database,
-            ssl=settings.influx_url.startswith("https"),
-            timeout=settings.influx_timeout_s,
-            retries=1,
-        )
-        return cls(client, settings.influx_database)
+        return cls(influx_client(settings), settings.influx_database)
 
     def _post_lines(self, lines: Sequence[str]) -> None:
         self._client.write(
