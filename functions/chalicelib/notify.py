@@ -1,6 +1,8 @@
 """notify: the ``notifications`` queue to every subscription that wants each alarm transition,
 and a schedule that sends what waited (quiet hours, digests) and retries failed deliveries."""
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -23,17 +25,28 @@ from iotsphere.services.notifications.ports import NotificationPorts
 bp = Blueprint(__name__)
 logger = Logger(service="notify")
 processor = BatchProcessor(event_type=EventType.SQS)
+RESERVE_MS = 12_000  # two webhook timeouts and the store writes, kept back from the Lambda timeout
 
 
 def notification_ports() -> NotificationPorts:
     return bootstrap.notification_ports()  # type: ignore[attr-defined,no-any-return]
 
 
-def handle_record(record: SQSRecord) -> None:
+def time_to_send(context: Any) -> Callable[[], bool]:
+    """Whether the invocation has time for one more inline send; what is left for later is held
+    as due now and the schedule sends it, instead of the Lambda timing out mid-batch."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return deliver.always
+    return lambda: bool(remaining() > RESERVE_MS)
+
+
+def handle_record(record: SQSRecord, send_now: Callable[[], bool] = deliver.always) -> None:
     """A body that is no ``NotificationMessage`` fails its record (the evaluator wrote it, so it
     is a bug); a store that is down fails it too, and the redelivery claims what is left."""
     message = NotificationMessage.model_validate_json(record.body)
-    counts = deliver.send_notifications(message, notification_ports(), datetime.now(tz=UTC))
+    now = datetime.now(tz=UTC)
+    counts = deliver.send_notifications(message, notification_ports(), now, send_now)
     logger.info(
         "notification fanned out",
         extra={
@@ -47,8 +60,9 @@ def handle_record(record: SQSRecord) -> None:
 
 @bp.on_sqs_message(queue="notifications", batch_size=10)
 def send_notifications(event: SQSEvent) -> PartialItemFailureResponse:
+    handler = functools.partial(handle_record, send_now=time_to_send(event.context))
     return process_partial_response(
-        event=event.to_dict(), record_handler=handle_record, processor=processor
+        event=event.to_dict(), record_handler=handler, processor=processor
     )
 
 

@@ -30,6 +30,8 @@ def fakes(monkeypatch):
     )
     found.subscriptions.save(subscription("crit", filter={"min_severity": "critical"}))
     monkeypatch.setattr(notify, "notification_ports", found.ports)
+    # chalice.test's Lambda context has 3 s in all, less than the reserve: send inline anyway
+    monkeypatch.setattr(notify, "RESERVE_MS", 0)
     return found
 
 
@@ -90,3 +92,13 @@ def test_a_failing_channel_does_not_fail_the_record_the_schedule_retries_it(clie
         "skipped": 0,
     }
     assert sent(fakes.webhook) == [("hook", "raised")]
+
+
+def test_near_the_lambda_timeout_deliveries_wait_for_the_schedule(client, fakes, monkeypatch):
+    monkeypatch.setattr(notify, "RESERVE_MS", 10**9)
+    event = load_event("notifications_sqs-transitions.json")
+    assert client.lambda_.invoke("send_notifications", event).payload == {"batchItemFailures": []}
+    assert fakes.webhook.sent == []
+    assert {d.status for d in fakes.deliveries.saved.values()} == {"held"}
+    due = load_event("notifications_schedule-due.json")
+    assert client.lambda_.invoke("deliver_due_notifications", due).payload["sent"] == 4

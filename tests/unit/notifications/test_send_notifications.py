@@ -183,3 +183,11 @@ def test_in_app_puts_one_item_per_transition_in_the_users_feed(fakes):
     send_notifications(message(), fakes.ports(), NOW)
     (item,) = fakes.inbox.list_items(ORG, "u1")
     assert (item.user_id, item.item.rule_name, item.read_at) == ("u1", "Pump overheating", None)
+
+
+def test_out_of_time_a_delivery_is_held_as_due_now_and_the_schedule_sends_it(fakes):
+    fakes.subscriptions.save(subscription())
+    counts = send_notifications(message(), fakes.ports(), NOW, send_now=lambda: False)
+    assert (counts.held, counts.sent) == (1, 0)
+    assert fakes.webhook.sent == []
+    assert deliver_due(fakes.ports(), NOW).sent == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,9 +45,18 @@ class DeliveryCounts:
     skipped: int = 0
 
 
+def always() -> bool:
+    return True
+
+
 def send_notifications(
-    message: NotificationMessage, ports: NotificationPorts, now: datetime
+    message: NotificationMessage,
+    ports: NotificationPorts,
+    now: datetime,
+    send_now: Callable[[], bool] = always,
 ) -> DeliveryCounts:
+    """``send_now`` says whether there is time left to send inline; when there is not, the
+    delivery is held as due now and the schedule sends it within a minute."""
     subscriptions = ports.subscriptions.list_subscriptions(message.org_id)
     device = _device(message, subscriptions, ports) if message.transition.notify else None
     matched = matching_subscriptions(message, device, subscriptions)
@@ -55,6 +64,8 @@ def send_notifications(
     counts = {"sent": 0, "held": 0, "failed": 0, "duplicates": 0}
     for subscription in matched:
         due = send_at(subscription, message.transition.severity, now)
+        if due is None and not send_now():
+            due = now
         delivery = new_delivery(message, subscription, now, due, claim)
         if not ports.deliveries.claim_new(delivery):
             counts["duplicates"] += 1
