@@ -28,6 +28,7 @@ from paho.mqtt.properties import Properties
 from pydantic import ValidationError
 
 from iotsphere.adapters.sqs_queue_reader import QueueMessage
+from iotsphere.bridge.delivery import send_until_accepted
 from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.messages import DeviceEvent, OutboundMessage
 from iotsphere.services.errors import StoreUnavailableError
@@ -125,23 +126,11 @@ class DeviceLink:
                     batch.append(self._inbox.get_nowait())
                 except queue.Empty:
                     break
-            if not self._forward([body for _, body in batch]):
+            if not send_until_accepted(self._send_events, [body for _, body in batch], self._stop):
                 return  # stopping: unacked, so the broker redelivers them to the session
             for mid, _ in batch:
                 self._client.ack(mid, 1)
             self.counts["events"] += len(batch)
-
-    def _forward(self, bodies: list[str]) -> bool:
-        delay = 0.1
-        while True:
-            try:
-                self._send_events(bodies)
-                return True
-            except StoreUnavailableError as exc:
-                log.warning("device-events send failed; retrying", extra={"error": str(exc)})
-                if self._stop.wait(delay):
-                    return False
-                delay = min(delay * 2, 5.0)
 
     def _outbound_loop(self) -> None:
         while not self._stop.is_set():

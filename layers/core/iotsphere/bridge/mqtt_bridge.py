@@ -20,9 +20,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from iotsphere.bridge.delivery import send_until_accepted
 from iotsphere.bridge.pending import Batch, PendingMessages
 from iotsphere.domain.messages import encode_raw_message
-from iotsphere.services.errors import StoreUnavailableError
 
 log = Logger(service="bridge")
 
@@ -112,18 +112,8 @@ class MqttBridge:
 
     def _forward(self, batch: Batch) -> None:
         """Send until SQS accepts (never drop), then ack every message the batch holds."""
-        delay = 0.1
-        while True:
-            try:
-                self._send(batch.bodies)
-                break
-            except StoreUnavailableError as exc:
-                log.warning(
-                    "SQS send failed; retrying", extra={"retry_in_s": delay, "error": str(exc)}
-                )
-                if self._stop.wait(delay):
-                    return  # stopping: nothing acked, so the broker redelivers these
-                delay = min(delay * 2, 5.0)
+        if not send_until_accepted(self._send, batch.bodies, self._stop):
+            return  # stopping: nothing acked, so the broker redelivers these
         self.counts["forwarded"] += len(batch.bodies)
         for mid in batch.mids:
             self._client.ack(mid, 1)
