@@ -108,10 +108,11 @@ def test_a_fleet_selection_of_no_devices_reads_nothing(devices, store):
     assert store.fleet_queries == []
 
 
-def test_a_fleet_query_that_breaks_a_rule_is_invalid(devices, store):
+@pytest.mark.parametrize("selection", [EVERY, DeviceSelection(groups=["none"])])
+def test_a_fleet_query_that_breaks_a_rule_is_invalid_whatever_it_selects(devices, store, selection):
     params = {"metric": "t", "start": T0, "end": T0 - timedelta(hours=1), "window": "1h"}
     with pytest.raises(InvalidQueryError, match="end must be after start"):
-        read_fleet_aggregate("org1", EVERY, params, devices, store)
+        read_fleet_aggregate("org1", selection, params, devices, store)
 
 
 def test_csv_export_is_oldest_first_with_a_header(devices, store):

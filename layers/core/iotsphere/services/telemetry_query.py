@@ -22,6 +22,7 @@ from iotsphere.domain.telemetry_query import (
     LatestValue,
     SeriesPoint,
     TelemetryQuery,
+    check_range,
     window_seconds,
 )
 from iotsphere.services.errors import InvalidQueryError
@@ -116,7 +117,12 @@ def read_fleet_aggregate(
     devices: DeviceDirectory,
     store: TelemetryReader,
 ) -> tuple[int, list[FleetWindow]]:
-    """``(devices covered, windows)``; ``params``: metric, start, end, window, limit."""
+    """``(devices covered, windows)``; ``params``: metric, start, end, window, limit. The range
+    is checked first, so a fleet of no devices answers a broken range as any other does."""
+    try:
+        check_range(params["start"], params["end"], params["window"])
+    except ValueError as exc:
+        raise InvalidQueryError(f"query: {exc}") from exc
     device_ids = selected_device_ids(org_id, selection, devices, MAX_FLEET_DEVICES)
     if not device_ids:
         return 0, []
