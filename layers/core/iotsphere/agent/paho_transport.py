@@ -3,6 +3,7 @@ commands sent while the device is away are queued by the broker and delivered wh
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,6 +29,7 @@ class PahoTransport:
         self._timeout_s = timeout_s
         self._answered = threading.Event()
         self._refusal = ""
+        self._last: mqtt.MQTTMessageInfo | None = None
         self._client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=package.client_id, protocol=mqtt.MQTTv5
         )
@@ -71,8 +73,15 @@ class PahoTransport:
         self._client.subscribe([(topic, 1) for topic in topic_filters])
 
     def publish(self, message: Outgoing) -> None:
-        self._client.publish(message.topic, message.payload, qos=1, retain=message.retain)
+        self._last = self._client.publish(
+            message.topic, message.payload, qos=1, retain=message.retain
+        )
 
     def stop(self) -> None:
+        """Once the broker took the last publish (or ``timeout_s`` passed): QoS 1 messages are
+        acknowledged in order, so everything published before it was taken too."""
+        if self._last is not None and self._client.is_connected():
+            with contextlib.suppress(RuntimeError, ValueError):
+                self._last.wait_for_publish(self._timeout_s)
         self._client.disconnect()
         self._client.loop_stop()

@@ -32,4 +32,4 @@ class MqttTransport(Protocol):
         """At QoS 1, without waiting (it may be called from ``on_message``)."""
 
     def stop(self) -> None:
-        """Disconnect cleanly: the broker does not send the last will."""
+        """Disconnect cleanly once what was published is sent: the broker sends no last will."""
