@@ -69,6 +69,7 @@ def send_notifications(event: SQSEvent) -> PartialItemFailureResponse:
 @bp.schedule("rate(1 minute)")
 def deliver_due_notifications(event: CloudWatchEvent) -> dict[str, Any]:
     """Held and retrying deliveries whose time has come, and claims whose notifier died."""
-    counts = deliver.deliver_due(notification_ports(), datetime.now(tz=UTC))
+    now = datetime.now(tz=UTC)
+    counts = deliver.deliver_due(notification_ports(), now, send_now=time_to_send(event.context))
     logger.info("due notifications delivered", extra=asdict(counts))
     return asdict(counts)

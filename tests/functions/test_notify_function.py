@@ -100,5 +100,6 @@ def test_near_the_lambda_timeout_deliveries_wait_for_the_schedule(client, fakes,
     assert client.lambda_.invoke("send_notifications", event).payload == {"batchItemFailures": []}
     assert fakes.webhook.sent == []
     assert {d.status for d in fakes.deliveries.saved.values()} == {"held"}
+    monkeypatch.setattr(notify, "RESERVE_MS", 0)
     due = load_event("notifications_schedule-due.json")
     assert client.lambda_.invoke("deliver_due_notifications", due).payload["sent"] == 4

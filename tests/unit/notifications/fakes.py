@@ -63,7 +63,7 @@ class FakeDeliveries:
         for delivery in sorted(self.saved.values(), key=lambda d: d.created_at):
             waiting = delivery.status in (DeliveryStatus.HELD, DeliveryStatus.RETRYING)
             due = waiting and delivery.next_at <= now
-            expired = delivery.status is DeliveryStatus.SENDING and delivery.lease_until <= now
+            expired = delivery.status == DeliveryStatus.SENDING and delivery.lease_until <= now
             if (due or expired) and len(taken) < limit:
                 claimed = delivery.model_copy(
                     update={"status": "sending", "claim": claim, "lease_until": lease_until}

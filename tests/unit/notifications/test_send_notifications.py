@@ -191,3 +191,18 @@ def test_out_of_time_a_delivery_is_held_as_due_now_and_the_schedule_sends_it(fak
     assert (counts.held, counts.sent) == (1, 0)
     assert fakes.webhook.sent == []
     assert deliver_due(fakes.ports(), NOW).sent == 1
+
+
+def test_out_of_time_the_schedule_leaves_the_rest_claimed_for_after_its_lease(fakes):
+    fakes.subscriptions.save(
+        subscription(quiet_hours={"start": "12:30", "end": "14:00", "time_zone": "Europe/Berlin"})
+    )
+    for key in ("k1", "k2", "k3"):
+        send_notifications(message(key=key), fakes.ports(), NOW)
+    budget = iter([True, False])
+    end = NOW + timedelta(hours=1)
+    counts = deliver_due(fakes.ports(), end, send_now=lambda: next(budget))
+    assert (counts.matched, counts.sent, counts.held) == (3, 1, 2)
+    assert deliver_due(fakes.ports(), end + LEASE - timedelta(seconds=1)).matched == 0
+    assert deliver_due(fakes.ports(), end + LEASE).sent == 2
+    assert len(fakes.webhook.sent) == 3

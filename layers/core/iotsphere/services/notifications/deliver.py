@@ -146,28 +146,42 @@ def attempt(
     return record.outcome == "delivered"
 
 
-def deliver_due(ports: NotificationPorts, now: datetime, limit: int = DUE_BATCH) -> DeliveryCounts:
+def deliver_due(
+    ports: NotificationPorts,
+    now: datetime,
+    limit: int = DUE_BATCH,
+    send_now: Callable[[], bool] = always,
+) -> DeliveryCounts:
     """Send what is due: held notifications (one digest per digest subscription), retries, and
-    deliveries whose claim expired. A subscription deleted or disabled meanwhile skips them."""
+    deliveries whose claim expired. A subscription deleted or disabled meanwhile skips them.
+    Out of time (``send_now``), the rest stays claimed and the next run after its lease sends it
+    (counted as ``held``)."""
     claim = uuid.uuid4().hex
     due = ports.deliveries.claim_due(now, now + LEASE, claim, limit)
     groups: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
     for delivery in due:
         groups[(delivery.org_id, delivery.subscription_id)].append(delivery)
-    sent = failed = skipped = 0
+    work: list[tuple[Subscription, list[Delivery]]] = []
+    skipped = 0
     for (org_id, subscription_id), deliveries in groups.items():
         subscription = _current(ports, org_id, subscription_id)
         if subscription is None:
             for delivery in deliveries:
                 ports.deliveries.finish(_skipped(delivery), claim)
             skipped += len(deliveries)
-            continue
-        batches = [deliveries] if subscription.digest else [[d] for d in deliveries]
-        for batch in batches:
-            if attempt(subscription, batch, claim, ports, now):
-                sent += len(batch)
-            else:
-                failed += len(batch)
+        elif subscription.digest:
+            work.append((subscription, deliveries))
+        else:
+            work += [(subscription, [delivery]) for delivery in deliveries]
+    sent = failed = 0
+    for done, (subscription, batch) in enumerate(work):
+        if not send_now():
+            held = sum(len(rest) for _, rest in work[done:])
+            return DeliveryCounts(len(due), sent, held, failed, 0, skipped)
+        if attempt(subscription, batch, claim, ports, now):
+            sent += len(batch)
+        else:
+            failed += len(batch)
     return DeliveryCounts(matched=len(due), sent=sent, failed=failed, skipped=skipped)
 
 
