@@ -14,6 +14,7 @@ from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.paging import Page
 from iotsphere.domain.identity.roles import Permission
 from iotsphere.services.alerting import alarm_actions, listing
+from iotsphere.services.alerting.alarm_detail import AlarmDetail, alarm_detail
 
 api = Api(tag="alarms", description="Alarms the rules raised: acknowledge, clear, assign, comment")
 bp = api.blueprint
@@ -56,14 +57,13 @@ def list_alarms(ctx: RequestContext, query: listing.AlarmQuery) -> Page[Alarm]:
 @api.route(
     "GET",
     "/alarms/{alarm_id}",
-    summary="One alarm with its comments",
+    summary="One alarm with its comments and its latest transitions",
     permission=Permission.READ,
     path_params=AlarmPath,
-    response=Alarm,
+    response=AlarmDetail,
 )
-def get_alarm(ctx: RequestContext, path: AlarmPath) -> Alarm:
-    ports = bootstrap.alert_admin_ports().actions
-    return alarm_actions.get_alarm(ctx.caller.org_id, path.alarm_id, ports)
+def get_alarm(ctx: RequestContext, path: AlarmPath) -> AlarmDetail:
+    return alarm_detail(ctx.caller.org_id, path.alarm_id, bootstrap.alert_admin_ports())
 
 
 @api.route(

@@ -13,7 +13,7 @@ from iotsphere.services.alerting.alarm_actions import AlarmActionPorts
 from iotsphere.services.alerting.backtest import BacktestPorts
 from tests.fakes import FakePublisher
 from tests.functions.conftest import ORG, auth
-from tests.unit.alerting.catalog_fakes import FakeAlarmCatalog, FakeRuleCatalog
+from tests.unit.alerting.catalog_fakes import FakeAlarmCatalog, FakeAlarmEvents, FakeRuleCatalog
 from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, FakeSilences
 from tests.unit.devices.fakes import FakeTypes
 
@@ -29,6 +29,7 @@ class AlertFakes:
     history: FakeHistory
     log: FakeLog
     notifications: FakePublisher
+    events: FakeAlarmEvents
 
     def ports(self) -> AlertAdminPorts:
         devices = FakeDevices(
@@ -47,20 +48,23 @@ class AlertFakes:
                 notifications=self.notifications,
             ),
             backtest=BacktestPorts(history=self.history, devices=devices),
+            events=self.events,
         )
 
 
 def install_alert_fakes(monkeypatch: Any) -> AlertFakes:
     from iotsphere import bootstrap
 
+    log = FakeLog()
     fakes = AlertFakes(
         rules=FakeRuleCatalog(),
         alarms=FakeAlarmCatalog(),
         silences=FakeSilences(),
         types=FakeTypes(),
         history=FakeHistory(),
-        log=FakeLog(),
+        log=log,
         notifications=FakePublisher(),
+        events=FakeAlarmEvents(log),
     )
     monkeypatch.setattr(bootstrap, "alert_admin_ports", fakes.ports)
     return fakes

@@ -105,6 +105,20 @@ def test_one_alarm_is_read_with_its_comments(client, fakes, alarm_id):
     assert [(c["by"], c["text"]) for c in alarm["comments"]] == [("operator-1", "valve replaced")]
 
 
+def test_one_alarm_is_read_with_its_transitions_even_when_they_cannot_be_read(
+    client, fakes, alarm_id
+):
+    send(client, "POST", f"/v1/alarms/{alarm_id}/ack")
+    send(client, "POST", f"/v1/alarms/{alarm_id}/assign", {"assignee": "0190a1b2c3d4e5f6"})
+    alarm = send(client, "GET", f"/v1/alarms/{alarm_id}", role="viewer").json_body
+    assert sorted(t["kind"] for t in alarm["transitions"]) == ["acknowledged", "assigned"]
+    assert {t["by"] for t in alarm["transitions"]} == {"operator-1"}
+    fakes.events.down = True
+    answer = send(client, "GET", f"/v1/alarms/{alarm_id}", role="viewer")
+    assert answer.status_code == 200
+    assert (answer.json_body["transitions"], answer.json_body["status"]) == (None, "acknowledged")
+
+
 def test_acknowledging_names_the_caller_and_a_second_acknowledgement_is_409(
     client, fakes, alarm_id
 ):

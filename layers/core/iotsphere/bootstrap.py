@@ -13,6 +13,7 @@ from pymongo.database import Database
 from iotsphere.adapters.argon2_password_hasher import Argon2PasswordHasher
 from iotsphere.adapters.aws import aws_client, queue_url
 from iotsphere.adapters.file_manifest_signer import FileManifestSigner
+from iotsphere.adapters.influx_alarm_events import InfluxAlarmEvents
 from iotsphere.adapters.influx_alert_events import InfluxAlertEvents
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.adapters.jwt_token_codec import JwtTokenCodec
@@ -171,6 +172,7 @@ def alert_admin_ports() -> AlertAdminPorts:
         history=TelemetryHistory(telemetry_store()),
         transitions=InfluxAlertEvents.from_settings(settings()),
         notifications=notifications_publisher(),
+        events=InfluxAlarmEvents.from_settings(settings()),
     )
 
 

@@ -221,6 +221,8 @@ def test_an_alarm_is_acknowledged_once_commented_and_cleared_by_hand(org_a: Orga
     assert (cleared.status_code, cleared.json()["status"]) == (200, "cleared")
     read = org_a.viewer.get(f"/v1/alarms/{alarm_id}").json()
     assert [c["text"] for c in read["comments"]] == ["on my way"]
+    kinds = [t["kind"] for t in read["transitions"]]  # from InfluxDB, newest first
+    assert kinds == ["cleared", "commented", "acknowledged"]
     open_ones = org_a.viewer.get("/v1/alarms", params={"rule_id": rule_id}).json()["items"]
     assert alarm_id not in {alarm["id"] for alarm in open_ones}
     assert org_a.viewer.post(f"/v1/alarms/{ids[1]}/ack").status_code == 403

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.rules import Rule
-from iotsphere.domain.alerting.transitions import AlarmStatus
+from iotsphere.domain.alerting.transitions import AlarmStatus, AlarmTransition
 from iotsphere.services.alerting.admin_ports import AlarmFilters, AlarmPosition, RuleFilters
-from tests.unit.alerting.fakes import FakeAlarms, FakeRules
+from iotsphere.services.errors import StoreUnavailableError
+from tests.unit.alerting.fakes import FakeAlarms, FakeLog, FakeRules
 
 
 class FakeRuleCatalog(FakeRules):
@@ -67,3 +68,17 @@ def make_alarm(alarm_id: str, minute: int, **extra: object) -> Alarm:
         **extra,
     }
     return Alarm.model_validate(fields)
+
+
+class FakeAlarmEvents:
+    """Reads back what a ``FakeLog`` kept; ``down`` makes it fail like an unreachable store."""
+
+    def __init__(self, log: FakeLog) -> None:
+        self.log = log
+        self.down = False
+
+    def of_alarm(self, org_id: str, alarm_id: str, limit: int) -> list[AlarmTransition]:
+        if self.down:
+            raise StoreUnavailableError("fake event store is down")
+        found = [t for t in self.log.kept.values() if (t.org_id, t.alarm_id) == (org_id, alarm_id)]
+        return sorted(found, key=lambda t: t.at, reverse=True)[:limit]

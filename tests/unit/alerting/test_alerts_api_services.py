@@ -11,12 +11,14 @@ from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.alerting.errors import AlarmLifecycleError, RuleValidationError
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.transitions import AlarmStatus, TransitionKind, from_ms
+from iotsphere.services.alerting.admin_ports import AlertAdminPorts
 from iotsphere.services.alerting.alarm_actions import (
     AlarmActionPorts,
     acknowledge_alarm,
     clear_alarm,
     get_alarm,
 )
+from iotsphere.services.alerting.alarm_detail import alarm_detail
 from iotsphere.services.alerting.backtest import BacktestPorts, backtest_draft, backtest_rule
 from iotsphere.services.alerting.errors import (
     BacktestRangeError,
@@ -34,7 +36,12 @@ from iotsphere.services.alerting.listing import (
 from iotsphere.services.alerting.rule_admin import delete_rule, get_rule, save_rule
 from iotsphere.services.alerting.silence_admin import create_silence, delete_silence
 from tests.fakes import FakePublisher
-from tests.unit.alerting.catalog_fakes import FakeAlarmCatalog, FakeRuleCatalog, make_alarm
+from tests.unit.alerting.catalog_fakes import (
+    FakeAlarmCatalog,
+    FakeAlarmEvents,
+    FakeRuleCatalog,
+    make_alarm,
+)
 from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, FakeSilences
 from tests.unit.alerting.rules import T0, make_rule, seconds
 from tests.unit.devices.fakes import FakeTypes
@@ -328,3 +335,27 @@ def test_a_number_too_large_to_store_or_add_to_a_time_is_refused_with_its_path(e
         save_rule("orga", "r1", {**body, "condition": ABOVE, **extra}, rules, FakeTypes())
     assert (caught.value.path, caught.value.reason) == (path, "at most 1000000000")
     assert rules.rules == {}
+
+
+def test_an_alarm_is_read_with_its_transitions_newest_first_or_none_when_unreadable(actions):
+    ports, alarm_id = actions
+    acknowledge_alarm("orga", alarm_id, "ana", NOW, ports)
+    clear_alarm("orga", alarm_id, "ana", NOW + timedelta(minutes=1), ports)
+    events = FakeAlarmEvents(ports.transitions)
+    admin = AlertAdminPorts(
+        rules=ports.rules,
+        alarms=ports.alarms,
+        silences=FakeSilences(),
+        types=FakeTypes(),
+        actions=ports,
+        backtest=BacktestPorts(history=FakeHistory(), devices=FakeDevices()),
+        events=events,
+    )
+    detail = alarm_detail("orga", alarm_id, admin)
+    assert detail.status is AlarmStatus.CLEARED
+    assert [t.kind for t in detail.transitions] == ["cleared", "acknowledged"]
+    with pytest.raises(NotFoundError):
+        alarm_detail("orgb", alarm_id, admin)
+    events.down = True
+    unreadable = alarm_detail("orga", alarm_id, admin)
+    assert (unreadable.transitions, unreadable.acknowledged_by) == (None, "ana")

@@ -29,6 +29,7 @@ from iotsphere.adapters.mongo_devices_types import MongoDeviceTypeRepository
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.services.alerting.admin_ports import (
+    AlarmEvents,
     AlarmFilters,
     AlarmPosition,
     AlertAdminPorts,
@@ -93,6 +94,7 @@ def mongo_alert_admin_ports(
     history: HistoryReader,
     transitions: TransitionLog,
     notifications: MessagePublisher,
+    events: AlarmEvents,
 ) -> AlertAdminPorts:
     """Ports for the Alerts API routes; no I/O until a store is used."""
     if not database.codec_options.tz_aware:
@@ -111,4 +113,5 @@ def mongo_alert_admin_ports(
             history=history,
             devices=RegistryDeviceDirectory(MongoDeviceRepository(database[DEVICES])),
         ),
+        events=events,
     )

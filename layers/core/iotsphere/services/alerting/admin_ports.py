@@ -9,7 +9,7 @@ from typing import Protocol
 
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.rules import Rule, Severity
-from iotsphere.domain.alerting.transitions import AlarmStatus
+from iotsphere.domain.alerting.transitions import AlarmStatus, AlarmTransition
 from iotsphere.services.alerting.alarm_actions import AlarmActionPorts
 from iotsphere.services.alerting.backtest import BacktestPorts
 from iotsphere.services.alerting.ports import AlarmStore, SilenceStore
@@ -54,6 +54,12 @@ class AlarmCatalog(AlarmStore, Protocol):
         descending), only those after the position ``after`` in that order."""
 
 
+class AlarmEvents(Protocol):
+    def of_alarm(self, org_id: str, alarm_id: str, limit: int) -> list[AlarmTransition]:
+        """The alarm's recorded transitions, newest first; ``StoreUnavailableError`` when the
+        event store cannot be read."""
+
+
 @dataclass(frozen=True)
 class AlertAdminPorts:
     rules: RuleCatalog
@@ -62,3 +68,4 @@ class AlertAdminPorts:
     types: DeviceTypeRepository
     actions: AlarmActionPorts
     backtest: BacktestPorts
+    events: AlarmEvents
