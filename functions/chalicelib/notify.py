@@ -25,7 +25,7 @@ from iotsphere.services.notifications.ports import NotificationPorts
 bp = Blueprint(__name__)
 logger = Logger(service="notify")
 processor = BatchProcessor(event_type=EventType.SQS)
-RESERVE_MS = 12_000  # two webhook timeouts and the store writes, kept back from the Lambda timeout
+RESERVE_MS = 12_000  # one SMTP timeout (10 s) and the store writes, kept back from the timeout
 
 
 def notification_ports() -> NotificationPorts:

@@ -18,8 +18,7 @@ from iotsphere.domain.notifications.signing import (
 )
 from iotsphere.services.notifications.errors import DeliveryFailedError
 from tests.integration.smtp_server import HOST, free_port
-from tests.unit.notifications.factories import subscription
-from tests.unit.notifications.test_deliveries_and_payloads import delivery
+from tests.unit.notifications.factories import delivery, subscription
 
 pytestmark = pytest.mark.integration
 

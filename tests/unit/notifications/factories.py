@@ -1,11 +1,13 @@
-"""Messages and subscriptions for the notification tests, with only what a test changes given."""
+"""Messages, subscriptions and deliveries for the notification tests, with only what a test
+changes given."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from iotsphere.domain.alerting.transitions import AlarmTransition, NotificationMessage
+from iotsphere.domain.notifications.deliveries import Delivery, delivery_id
 from iotsphere.domain.notifications.subscriptions import Subscription
 
 ORG = "orga"
@@ -47,3 +49,20 @@ def subscription(sub_id: str = "s1", org_id: str = ORG, **changes: Any) -> Subsc
     }
     fields.update(changes)
     return Subscription.model_validate(fields)
+
+
+def delivery(key: str = "k1", sub: str = "s1") -> Delivery:
+    """A claimed webhook delivery of ``message(key=key)`` to subscription ``sub``."""
+    msg = message(key=key)
+    return Delivery(
+        id=delivery_id(msg.org_id, msg.idempotency_key, sub),
+        org_id=msg.org_id,
+        subscription_id=sub,
+        idempotency_key=msg.idempotency_key,
+        channel="webhook",
+        message=msg,
+        status="sending",
+        created_at=AT,
+        claim="c1",
+        lease_until=AT + timedelta(seconds=60),
+    )

@@ -7,8 +7,7 @@ from iotsphere.adapters.smtp_channel import SmtpSender
 from iotsphere.adapters.webhook_channel import WebhookSender, is_permanent
 from iotsphere.domain.notifications.payloads import Notification
 from iotsphere.services.notifications.errors import DeliveryFailedError
-from tests.unit.notifications.factories import subscription
-from tests.unit.notifications.test_deliveries_and_payloads import delivery
+from tests.unit.notifications.factories import delivery, subscription
 
 
 @pytest.mark.parametrize(

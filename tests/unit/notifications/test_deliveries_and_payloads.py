@@ -7,7 +7,6 @@ import pytest
 from iotsphere.domain.notifications.deliveries import (
     MAX_ATTEMPTS,
     Attempt,
-    Delivery,
     DeliveryStatus,
     after_attempt,
     delivery_id,
@@ -15,23 +14,7 @@ from iotsphere.domain.notifications.deliveries import (
 )
 from iotsphere.domain.notifications.payloads import Notification, slack_body, subject, text_body
 from iotsphere.domain.notifications.signing import new_webhook_secret, signature, verify
-from tests.unit.notifications.factories import AT, message
-
-
-def delivery(key="k1", sub="s1"):
-    msg = message(key=key)
-    return Delivery(
-        id=delivery_id(msg.org_id, msg.idempotency_key, sub),
-        org_id=msg.org_id,
-        subscription_id=sub,
-        idempotency_key=msg.idempotency_key,
-        channel="webhook",
-        message=msg,
-        status="sending",
-        created_at=AT,
-        claim="c1",
-        lease_until=AT + timedelta(seconds=60),
-    )
+from tests.unit.notifications.factories import AT, delivery
 
 
 def failed(error="HTTP 500", code=500):
