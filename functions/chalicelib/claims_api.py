@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from chalicelib.device_paths import SERIAL_PATTERN, SerialPath
 from chalicelib.http import Api, RequestContext
 from iotsphere import bootstrap
 from iotsphere.domain.devices.fields import SLUG_PATTERN
+from iotsphere.domain.devices.messages import Message
 from iotsphere.domain.identity.roles import Permission
 from iotsphere.services.devices import claims
 from iotsphere.services.devices.ports import AllowedSerial
@@ -22,14 +23,12 @@ bp = api.blueprint
 Serial = Annotated[str, StringConstraints(pattern=SERIAL_PATTERN)]
 
 
-class SerialAllowlist(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SerialAllowlist(Message):
     device_type: str = Field(pattern=SLUG_PATTERN, description="what a claimed device becomes")
     serials: list[Serial] = Field(min_length=1, max_length=claims.MAX_SERIALS_PER_CALL)
 
 
-class AllowedSerialView(BaseModel):
+class AllowedSerialView(Message):
     serial: str
     device_type: str
     device_id: str | None = Field(description="the identity the serial claimed, if any")
@@ -40,7 +39,7 @@ class AllowedSerialView(BaseModel):
         return cls.model_validate(entry.model_dump(include=set(cls.model_fields)))
 
 
-class AllowedSerials(BaseModel):
+class AllowedSerials(Message):
     items: list[AllowedSerialView]
 
 

@@ -8,7 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib.device_paths import CommandPath, DevicePath
 from chalicelib.http import Api, RequestContext
 from iotsphere import bootstrap
-from iotsphere.domain.devices.messages import BulkCommand, CommandOutcome, CommandView, NewCommand
+from iotsphere.domain.devices.messages import (
+    BulkCommand,
+    CommandOutcome,
+    CommandView,
+    Message,
+    NewCommand,
+)
 from iotsphere.domain.identity.roles import Permission
 from iotsphere.services.devices import commands
 from iotsphere.services.devices.views import command_view
@@ -23,11 +29,11 @@ class CommandsQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=commands.MAX_LISTED)
 
 
-class CommandList(BaseModel):
+class CommandList(Message):
     items: list[CommandView] = Field(description="newest first")
 
 
-class CommandOutcomes(BaseModel):
+class CommandOutcomes(Message):
     outcomes: list[CommandOutcome]
 
 

@@ -15,6 +15,7 @@ from iotsphere.domain.devices.messages import (
     BulkConfigPatch,
     ConfigPatch,
     DeviceOutcome,
+    Message,
     ShadowRevisionView,
     ShadowView,
 )
@@ -37,11 +38,11 @@ class HistoryQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=configuration.MAX_HISTORY)
 
 
-class ConfigHistory(BaseModel):
+class ConfigHistory(Message):
     items: list[ShadowRevisionView] = Field(description="newest first")
 
 
-class ConfigOutcomes(BaseModel):
+class ConfigOutcomes(Message):
     outcomes: list[DeviceOutcome]
 
 

@@ -3,12 +3,15 @@ configuration, metrics, firmware family, templates)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from chalicelib.device_paths import DeviceTypePath
 from chalicelib.http import Api, RequestContext
 from iotsphere import bootstrap
-from iotsphere.domain.devices.messages import DeviceTypeChanges, DeviceTypeView, NewDeviceType
+from iotsphere.domain.devices.messages import (
+    DeviceTypeChanges,
+    DeviceTypeView,
+    Message,
+    NewDeviceType,
+)
 from iotsphere.domain.identity.roles import Permission
 from iotsphere.services.devices import registry
 from iotsphere.services.devices.views import device_type_view
@@ -17,7 +20,7 @@ api = Api(tag="device-types", description="Device profiles: configuration schema
 bp = api.blueprint
 
 
-class DeviceTypeList(BaseModel):
+class DeviceTypeList(Message):
     items: list[DeviceTypeView]
 
 

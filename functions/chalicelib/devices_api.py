@@ -3,7 +3,7 @@ password appears), search, changes, decommissioning and device credentials."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from chalicelib.device_paths import DevicePath
 from chalicelib.device_search_query import DeviceSearchQuery
@@ -15,6 +15,7 @@ from iotsphere.domain.devices.messages import (
     DeviceChanges,
     DevicePage,
     DeviceView,
+    Message,
     NewDevice,
     NewDevices,
     ProvisioningPackage,
@@ -28,14 +29,12 @@ api = Api(tag="devices", description="The registry: onboarding, search, credenti
 bp = api.blueprint
 
 
-class ProvisioningPackages(BaseModel):
+class ProvisioningPackages(Message):
     items: list[ProvisioningPackage] = Field(description="one per device; passwords shown once")
 
 
-class CsvImport(BaseModel):
+class CsvImport(Message):
     """A CSV file as text (the request body is capped at 256 KiB)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     csv: str = Field(
         min_length=1,
@@ -44,7 +43,7 @@ class CsvImport(BaseModel):
     )
 
 
-class DevicesImported(BaseModel):
+class DevicesImported(Message):
     report: ImportReport
     packages: list[ProvisioningPackage] = Field(description="in file order; passwords shown once")
 

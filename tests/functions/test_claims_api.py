@@ -18,6 +18,7 @@ def test_an_admin_allows_serials_for_a_type(client, device_ports):
     response = call(client, "POST", "/v1/claims/serials", role="admin", body=ALLOW)
     assert response.status_code == 201, response.body
     assert response.json_body["items"][0] == {
+        "version": 1,
         "serial": "SN-001",
         "device_type": "thermo",
         "device_id": None,
