@@ -232,6 +232,14 @@ def registry_targets() -> RegistryTargets:
 
 
 @cache
+def device_outbound_publisher() -> SqsPublisher:
+    """Bodies for the ``device-outbound`` queue, ten to a call (a wave's offers)."""
+    config = settings()
+    sqs = aws_client("sqs", config)
+    return SqsPublisher(sqs, queue_url(sqs, config.device_outbound_queue))
+
+
+@cache
 def rollout_ports() -> RolloutPorts:
     """The Firmware API, the rollout sweep and firmware status reports."""
     database = mongo_database()
@@ -240,5 +248,5 @@ def rollout_ports() -> RolloutPorts:
         rollouts=MongoRolloutStore(database[ROLLOUTS], database[ROLLOUT_DEVICES]),
         targets=registry_targets(),
         images=firmware_images(),
-        offers=SqsFirmwareOfferPublisher(device_channel()),
+        offers=SqsFirmwareOfferPublisher(device_outbound_publisher()),
     )

@@ -124,6 +124,10 @@ class FakeOffers:
     def offer(self, org_id: str, device_id: str, offer: FirmwareOffer) -> None:
         self.sent.append((org_id, device_id, offer))
 
+    def offer_all(self, org_id: str, device_ids: Sequence[str], offer: FirmwareOffer) -> None:
+        for device_id in device_ids:
+            self.offer(org_id, device_id, offer)
+
     def devices(self) -> list[str]:
         return [device_id for _, device_id, _ in self.sent]
 

@@ -37,8 +37,7 @@ def offer_pending(rollout: Rollout, release: Release, ports: RolloutPorts, now: 
         if not pending:
             return
         offer = new_offer(rollout, release, ports, now)  # one URL per page: none goes stale
-        for device_id in pending:
-            ports.offers.offer(rollout.org_id, device_id, offer)
+        ports.offers.offer_all(rollout.org_id, pending, offer)
         ports.rollouts.move(rollout.org_id, rollout.rollout_id, pending, ProgressState.OFFERED, now)
 
 

@@ -79,6 +79,10 @@ class OfferPublisher(Protocol):
     def offer(self, org_id: str, device_id: str, offer: FirmwareOffer) -> None:
         """Deliver an offer to one device (MQTT, QoS 1); raise ``StoreUnavailableError``."""
 
+    def offer_all(self, org_id: str, device_ids: Sequence[str], offer: FirmwareOffer) -> None:
+        """Deliver the same offer to each device, in as few calls as the transport allows; raise
+        ``StoreUnavailableError`` (some may have it already: the agent ignores a repeated offer)."""
+
 
 class RolloutStore(Protocol):
     def create(self, rollout: Rollout, devices: Sequence[DeviceProgress]) -> None:
