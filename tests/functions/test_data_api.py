@@ -11,6 +11,7 @@ from iotsphere.domain.devices.device import DeviceStatus
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.domain.telemetry import Reading
 from iotsphere.domain.telemetry_query import MAX_EXPORT_ROWS
+from iotsphere.services.errors import StoreUnavailableError
 from tests.fakes import FakeQuarantine, FakeTelemetryStore
 from tests.functions.conftest import auth
 from tests.functions.test_telemetry_api import device
@@ -394,3 +395,32 @@ def test_a_malformed_message_id_is_400(client, quarantine):
 @pytest.mark.parametrize("path", ["/v1/quarantine", f"/v1/quarantine/{'0' * 32}"])
 def test_quarantine_needs_a_credential(client, quarantine, path):
     assert client.http.get(path).status_code == 401
+
+
+# stores that are down
+
+
+def unavailable(*args, **kwargs):
+    raise StoreUnavailableError("the store is down")
+
+
+@pytest.mark.parametrize(
+    ("path", "broken"),
+    [
+        ("/v1/telemetry/latest?metric=t&device_id=pump-001", "telemetry.latest"),
+        ("/v1/telemetry/fleet?metric=t&window=1h", "telemetry.fleet"),
+        ("/v1/devices/pump-001/telemetry.csv?metric=t", "telemetry.query"),
+        ("/v1/quarantine", "quarantine.find"),
+        ("/v1/telemetry/latest?metric=t", "registry.search"),
+    ],
+)
+def test_a_store_that_is_down_is_a_503_with_retry_after(
+    client, store, quarantine, registry, monkeypatch, path, broken
+):
+    owner, method = broken.split(".")
+    target = {"telemetry": store, "quarantine": quarantine, "registry": registry}[owner]
+    monkeypatch.setattr(target, method, unavailable)
+    response = client.http.get(path, headers=auth("viewer"))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "down" in detail(response)
