@@ -12,6 +12,7 @@ from influxdb.exceptions import InfluxDBClientError, InfluxDBServerError
 from pydantic import ValidationError
 
 from iotsphere.adapters.influx_alert_events import MEASUREMENT
+from iotsphere.adapters.influx_client import influx_client
 from iotsphere.domain.alerting.transitions import AlarmTransition
 from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.settings import Settings
@@ -30,19 +31,7 @@ class InfluxAlarmEvents:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InfluxAlarmEvents:
-        host_port = settings.influx_url.split("://", 1)[-1].rstrip("/")
-        host, _, port = host_port.partition(":")
-        client = InfluxDBClient(
-            host=host,
-            port=int(port or 8086),
-            username=settings.influx_username or None,
-            password=settings.influx_password or None,
-            database=settings.influx_database,
-            ssl=settings.influx_url.startswith("https"),
-            timeout=settings.influx_timeout_s,
-            retries=1,
-        )
-        return cls(client, settings.influx_database)
+        return cls(influx_client(settings), settings.influx_database)
 
     def of_alarm(self, org_id: str, alarm_id: str, limit: int) -> list[AlarmTransition]:
         try:

@@ -17,6 +17,7 @@ from pymongo import DESCENDING
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
+from iotsphere.adapters.mongo_alerting_ports import _checked as checked_database
 from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
 from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
 from iotsphere.adapters.mongo_alerting_silences import COLLECTION as SILENCES
@@ -97,8 +98,7 @@ def mongo_alert_admin_ports(
     events: AlarmEvents,
 ) -> AlertAdminPorts:
     """Ports for the Alerts API routes; no I/O until a store is used."""
-    if not database.codec_options.tz_aware:
-        raise ValueError("the MongoDB client of the alerting stores needs tz_aware=True")
+    database = checked_database(database)
     rules = MongoRuleCatalog(database[RULES])
     alarms = MongoAlarmCatalog(database[ALARMS])
     return AlertAdminPorts(
