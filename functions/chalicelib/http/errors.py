@@ -38,7 +38,7 @@ STATUS_OF: dict[type[Exception], int] = {
     alerting_domain.FieldValidationError: 422,
     alerting.BacktestRangeError: 422,
     # firmware
-    firmware.InvalidCursorError: 400,
+    firmware.InvalidCursorError: 422,
     firmware.ReleaseNotFoundError: 404,
     firmware.RolloutNotFoundError: 404,
     firmware.ImageNotFoundError: 404,
