@@ -328,3 +328,15 @@ def test_the_document_states_the_search_parameters_and_the_package(client, devic
     created = document["paths"]["/v1/devices"]["post"]["responses"]["201"]
     schema = created["content"]["application/json"]["schema"]["$ref"]
     assert schema.endswith("/ProvisioningPackage")
+
+
+def test_changes_are_audited_with_the_device_and_reads_are_not(client, device_ports, audit_log):
+    device_id = onboard(device_ports, "t1").device_id
+    call(client, "GET", f"/v1/devices/{device_id}", role="viewer")
+    call(client, "POST", f"/v1/devices/{device_id}/decommission")
+    call(client, "POST", f"/v1/devices/{device_id}/credentials/revoke", role="operator")
+    entries = [(e.action, e.target_id, e.outcome) for e in audit_log]
+    assert entries == [
+        ("devices.decommission_device", device_id, "success"),
+        ("devices.revoke_credentials", device_id, "denied"),
+    ]
