@@ -7,7 +7,10 @@ from iotsphere.domain.notifications.matching import matching_subscriptions
 from tests.unit.notifications.factories import ORG, message, subscription
 
 PUMP = DeviceProfile(
-    device_id="pump-001", org_id=ORG, groups=frozenset({"hall-a"}), tags=frozenset({"cooling"})
+    device_id="pump-001",
+    org_id=ORG,
+    groups=frozenset({"hall-a"}),
+    tags=frozenset({"cooling", "site=berlin"}),
 )
 
 
@@ -27,6 +30,7 @@ def matched(msg, *subs, device=PUMP):
         ({"groups": ["hall-b"]}, []),
         ({"tags": ["cooling"]}, ["s1"]),
         ({"tags": ["heating"]}, []),
+        ({"tags": ["site=berlin"]}, ["s1"]),
         ({"min_severity": "major"}, ["s1"]),
         ({"min_severity": "critical"}, []),
         ({"min_severity": "warning"}, ["s1"]),

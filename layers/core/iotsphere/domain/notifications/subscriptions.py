@@ -13,7 +13,8 @@ from iotsphere.domain.alerting.transitions import TransitionKind
 from iotsphere.domain.identity.fields import TimeZone
 from iotsphere.domain.notifications.channels import ChannelConfig, ChannelType
 
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+# Rule and device ids, group slugs, tags (``site=berlin``), user ids and team names all fit.
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:=@-]{0,127}$")]
 Names = Annotated[list[Name], Field(max_length=50)]
 
 DEFAULT_KINDS = (
