@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -25,6 +25,7 @@ from iotsphere.domain.telemetry_query import (
 from iotsphere.services.errors import InvalidQueryError, StoreUnavailableError
 from iotsphere.settings import Settings
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TRANSIENT = (requests.RequestException, InfluxDBServerError, ConnectionError)
 
 
@@ -141,7 +142,7 @@ class InfluxTelemetryStore:
         (``mean`` of a text metric) is the caller's mistake, not an outage."""
         try:
             result = self._client.query(
-                statement, bind_params=params, database=self._database, epoch=None
+                statement, bind_params=params, database=self._database, epoch="ms"
             )
         except _TRANSIENT as exc:
             raise StoreUnavailableError(f"InfluxDB query failed: {exc}") from exc
@@ -166,7 +167,7 @@ class InfluxTelemetryStore:
             LatestValue(
                 device_id=tags["device_id"],
                 metric=metric,
-                time=datetime.fromisoformat(row["time"]),
+                time=_time(row),
                 value=row.get("value"),
             )
             for metric, result in zip(query.metrics, results, strict=True)
@@ -178,7 +179,7 @@ class InfluxTelemetryStore:
         (result,) = self._query(*build_fleet_influxql(query))
         return [
             FleetWindow(
-                time=datetime.fromisoformat(row["time"]),
+                time=_time(row),
                 mean=row.get("mean"),
                 min=row.get("min"),
                 max=row.get("max"),
@@ -188,8 +189,14 @@ class InfluxTelemetryStore:
         ]
 
 
+def _time(row: dict[str, Any]) -> datetime:
+    """Times come as epoch milliseconds (what readings keep): a third of the cost of parsing
+    RFC 3339 text, which is most of a day-long series' read."""
+    return EPOCH + timedelta(milliseconds=int(row["time"]))
+
+
 def _point(row: dict[str, Any]) -> SeriesPoint:
-    return SeriesPoint(time=datetime.fromisoformat(row["time"]), value=row.get("value"))
+    return SeriesPoint(time=_time(row), value=row.get("value"))
 
 
 def _error_text(exc: InfluxDBClientError) -> str:
