@@ -46,7 +46,7 @@ def advance_firmware_rollouts(event: CloudWatchEvent) -> dict[str, Any]:
     for rollout in result.advanced:
         if rollout.state in STOPPED:
             logger.warning(
-                "rollout stopped by its health gate",
+                "rollout stopped",
                 extra={
                     "rollout_id": rollout.rollout_id,
                     "state": rollout.state,

@@ -91,6 +91,13 @@ def sweep(client) -> dict:
     return response.payload
 
 
+def test_the_sweep_is_its_own_function_fired_every_minute(client):
+    from app import app
+
+    (source,) = [s for s in app.event_sources if s.name == "advance_firmware_rollouts"]
+    assert source.schedule_expression == "rate(1 minute)"
+
+
 def test_the_sweep_leads_a_healthy_wave_to_the_next_and_offers_it(client, ports):
     start(ports)
     wave = first_wave(ports)
