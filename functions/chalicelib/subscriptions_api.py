@@ -96,7 +96,7 @@ class DeliveryQuery(BaseModel):
     body=SubscriptionSpec,
     response=SubscriptionCreated,
     status=201,
-    problems=(404, 422),
+    problems=(422,),
 )
 def create_subscription(ctx: RequestContext, body: SubscriptionSpec) -> SubscriptionCreated:
     with notification_problems():
