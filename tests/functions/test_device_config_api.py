@@ -156,3 +156,17 @@ def test_a_patch_over_the_body_limit_is_413(client, device_ports, device_id):
     body = {"patch": {"net": {"blob": "x" * 300_000}}}
     response = call(client, "PATCH", f"/v1/devices/{device_id}/config/desired", body=body)
     assert response.status_code == 413
+
+
+def test_a_template_applied_in_bulk_uses_each_devices_own_type(client, device_ports, device_id):
+    plain = {"id": "plain", "name": "Plain", "firmware_family": "plain-fw"}
+    assert call(client, "POST", "/v1/device-types", body=plain).status_code == 201
+    other = call(client, "POST", "/v1/devices", body={"name": "p1", "device_type": "plain"})
+    other_id = other.json_body["device_id"]
+    body = {"target": {"device_ids": [device_id, other_id]}, "template": "fast"}
+    response = call(client, "POST", "/v1/bulk/config", body=body)
+    outcomes = {o["device_id"]: o for o in response.json_body["outcomes"]}
+    assert outcomes[device_id]["outcome"] == "applied"
+    assert outcomes[device_id]["desired_version"] == 2
+    assert outcomes[other_id]["outcome"] == "invalid"
+    assert "has no template 'fast'" in outcomes[other_id]["detail"]

@@ -2,12 +2,20 @@
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from iotsphere.domain.devices.claim_sealing import public_key_of, unseal
 from iotsphere.domain.devices.commands import CommandState
 from iotsphere.domain.devices.device import DeviceStatus
-from iotsphere.domain.devices.messages import NewCommand
+from iotsphere.domain.devices.messages import (
+    ClaimRequest,
+    ClaimResponse,
+    DeviceEvent,
+    NewCommand,
+    ProvisioningPackage,
+)
 from iotsphere.services.devices.commands import send_command
-from tests.functions.device_support import ORG, device_ports, onboard
+from tests.functions.device_support import ORG, call, device_ports, onboard
 from tests.sample_events import load_event
 
 __all__ = ["device_ports"]
@@ -62,3 +70,45 @@ def test_the_schedule_expires_commands_whose_ttl_passed(client, device_ports, de
     assert response.payload == {"moved": 1}
     assert device_ports.commands.get(ORG, command.id).state is CommandState.EXPIRED
     assert device_ports.commands.get(ORG, kept.id).state is CommandState.CREATED
+
+
+def claim_event(serial, key, nonce="n" * 16):
+    """One SQS record of the claim a factory-flashed device publishes, as the bridge forwards it."""
+    claim = ClaimRequest(serial=serial, nonce=nonce, public_key=public_key_of(key))
+    body = DeviceEvent(
+        topic=f"provisioning/claims/{serial}",
+        received_ms=1795716001000,
+        payload=claim.model_dump_json(),
+    )
+    event = load_event("device_events_sqs-batch.json")
+    event["Records"] = [{**event["Records"][0], "body": body.model_dump_json()}]
+    return event
+
+
+def answers(device_ports, serial):
+    topic = f"provisioning/claims/{serial}/response"
+    return [ClaimResponse.model_validate_json(p) for p in device_ports.channel.on(topic)]
+
+
+def test_an_allowed_serial_claims_one_identity_sealed_to_its_key(client, device_ports):
+    allowed = {"device_type": "thermo", "serials": ["SN-001"]}
+    assert call(client, "POST", "/v1/claims/serials", role="admin", body=allowed).status_code == 201
+    key = X25519PrivateKey.generate()
+    first = client.lambda_.invoke("handle_device_events", claim_event("SN-001", key))
+    assert first.payload == {"batchItemFailures": []}
+    (accepted,) = answers(device_ports, "SN-001")
+    package = ProvisioningPackage.model_validate_json(unseal(accepted.sealed_package, key))
+    assert device_ports.devices.get(ORG, package.device_id).serial == "SN-001"
+    other = X25519PrivateKey.generate()
+    client.lambda_.invoke("handle_device_events", claim_event("SN-001", other))
+    assert [a.status for a in answers(device_ports, "SN-001")] == ["accepted", "refused"]
+    assert len(device_ports.devices.rows) == 1
+
+
+def test_a_serial_nobody_allowed_is_refused_on_its_response_topic(client, device_ports):
+    key = X25519PrivateKey.generate()
+    response = client.lambda_.invoke("handle_device_events", claim_event("SN-404", key))
+    assert response.payload == {"batchItemFailures": []}
+    (refused,) = answers(device_ports, "SN-404")
+    assert (refused.status, refused.sealed_package) == ("refused", None)
+    assert device_ports.devices.rows == {}
