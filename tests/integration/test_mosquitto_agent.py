@@ -1,5 +1,6 @@
 """The device agent on the real broker, with its own identity: birth, configuration round trip,
-a command, a command queued while it was away, its last will when the network fails, and its return.
+a command, a command queued while it was away, its last will when the network fails, and its
+return; a factory device claiming its identity with the shared claim credential.
 
 Revoking an identity sends no last will: the dynamic-security plugin kicks the client without it
 (the platform that revoked it knows already)."""
@@ -17,10 +18,12 @@ import pytest
 
 from iotsphere.adapters.mosquitto_control import BrokerLogin, MqttControlChannel
 from iotsphere.adapters.mosquitto_dynsec import DynsecBrokerIdentities
-from iotsphere.agent import AgentHandlers, DeviceAgent
+from iotsphere.agent import AgentHandlers, DeviceAgent, claim_identity
 from iotsphere.agent.paho_transport import PahoTransport
 from iotsphere.domain.devices import topics
-from iotsphere.local.secrets import BRIDGE_USER, REGISTRY_USER, mqtt_credentials
+from iotsphere.domain.devices.claim_sealing import seal
+from iotsphere.domain.devices.messages import BrokerEndpoint, ClaimRequest, ClaimResponse
+from iotsphere.local.secrets import BRIDGE_USER, CLAIM_USER, REGISTRY_USER, mqtt_credentials
 from tests.integration.test_mosquitto_dynsec import Probe, new_device_id
 from tests.unit.agent.fakes import package
 
@@ -86,7 +89,7 @@ def test_the_agent_speaks_the_device_contract_through_the_real_broker(device):
     handlers = AgentHandlers(commands={"ping": lambda p: {"pong": p["n"]}})
     agent = DeviceAgent(
         package(device_id, port, password),
-        PahoTransport(package(device_id, port, password)),
+        PahoTransport.of(package(device_id, port, password)),
         handlers,
         "1.0.0",
     )
@@ -106,7 +109,7 @@ def test_the_agent_speaks_the_device_contract_through_the_real_broker(device):
         agent.stop()
         platform.wait(topics.status(device_id), state="offline", reason="shutdown")
         platform.command("cmd00000002")  # queued by the broker for the persistent session
-        transport = PahoTransport(package(device_id, port, password))
+        transport = PahoTransport.of(package(device_id, port, password))
         agent = DeviceAgent(package(device_id, port, password), transport, handlers, "1.0.0")
         agent.start()
         platform.wait(topics.command_result(device_id, "cmd00000002"), status="succeeded")
@@ -125,3 +128,31 @@ def test_the_agent_speaks_the_device_contract_through_the_real_broker(device):
         platform.probe.publish(topics.desired_config(device_id), b"", retain=True)
         platform.probe.publish(topics.status(device_id), b"", retain=True)
         platform.probe.close()
+
+
+def test_a_factory_device_claims_its_identity_with_the_claim_credential(stack: Any):
+    port = int(stack.config.services.mosquitto.port)
+    home = stack.home.root
+    serial = f"SN-{uuid.uuid4().hex[:8]}"
+    platform = Probe(port, *mqtt_credentials(home, BRIDGE_USER))
+    assert platform.connected()
+    assert platform.subscribe(topics.claim_request(serial))
+
+    def answer(_topic: str, payload: bytes) -> None:  # the platform's side, sealed to the device
+        request = ClaimRequest.model_validate_json(payload)
+        sealed = seal(package("dclaimed01").model_dump_json().encode(), request.public_key)
+        response = ClaimResponse(
+            serial=serial, nonce=request.nonce, status="accepted", sealed_package=sealed
+        )
+        platform.client.publish(topics.claim_response(serial), response.model_dump_json(), qos=1)
+
+    platform.client.on_message = lambda _c, _u, m: answer(m.topic, bytes(m.payload))
+    claim_user, claim_password = mqtt_credentials(home, CLAIM_USER)
+    endpoint = BrokerEndpoint(host="127.0.0.1", port=port)
+    try:
+        claimed = claim_identity(
+            serial, PahoTransport(endpoint, CLAIM_USER, claim_user, claim_password)
+        )
+        assert claimed.device_id == "dclaimed01"
+    finally:
+        platform.close()

@@ -15,36 +15,50 @@ from paho.mqtt.properties import Properties
 
 from iotsphere.agent.errors import BrokerConnectionError
 from iotsphere.agent.transport import Outgoing
-from iotsphere.domain.devices.messages import ProvisioningPackage
+from iotsphere.domain.devices.messages import BrokerEndpoint, ProvisioningPackage
 
 SESSION_EXPIRY_S = 7 * 24 * 3600  # as long as the longest command TTL
 
 
 class PahoTransport:
     def __init__(
-        self, package: ProvisioningPackage, ca_file: str | None = None, timeout_s: float = 10.0
+        self,
+        broker: BrokerEndpoint,
+        client_id: str,
+        username: str,
+        password: str,
+        ca_file: str | None = None,
+        timeout_s: float = 10.0,
     ) -> None:
-        self._package = package
+        self._broker = broker
+        self._username = username
+        self._password = password
         self._ca_file = ca_file
         self._timeout_s = timeout_s
         self._answered = threading.Event()
         self._refusal = ""
         self._last: mqtt.MQTTMessageInfo | None = None
         self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2, client_id=package.client_id, protocol=mqtt.MQTTv5
+            CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
         )
+
+    @classmethod
+    def of(cls, package: ProvisioningPackage, ca_file: str | None = None) -> PahoTransport:
+        """As the device the provisioning package makes."""
+        return cls(package.broker, package.client_id, package.username, package.password, ca_file)
 
     def start(
         self,
-        will: Outgoing,
+        will: Outgoing | None,
         on_connected: Callable[[], None],
         on_message: Callable[[str, bytes], None],
     ) -> None:
         client = self._client
-        client.username_pw_set(self._package.username, self._package.password)
-        if self._package.broker.tls:
+        client.username_pw_set(self._username, self._password)
+        if self._broker.tls:
             client.tls_set(ca_certs=self._ca_file)
-        client.will_set(will.topic, will.payload, qos=1, retain=will.retain)
+        if will is not None:
+            client.will_set(will.topic, will.payload, qos=1, retain=will.retain)
         client.reconnect_delay_set(min_delay=1, max_delay=30)
 
         def connected(_c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -57,7 +71,7 @@ class PahoTransport:
         client.on_message = lambda _c, _u, m: on_message(m.topic, bytes(m.payload))
         properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = SESSION_EXPIRY_S
-        broker = self._package.broker
+        broker = self._broker
         try:
             client.connect(broker.host, broker.port, clean_start=False, properties=properties)
         except OSError as exc:
@@ -66,7 +80,7 @@ class PahoTransport:
         if not self._answered.wait(self._timeout_s) or self._refusal:
             client.loop_stop()
             raise BrokerConnectionError(
-                f"{self._package.device_id}: connection refused ({self._refusal or 'no answer'})"
+                f"{self._username}: connection refused ({self._refusal or 'no answer'})"
             )
 
     def subscribe(self, topic_filters: Sequence[str]) -> None:

@@ -17,13 +17,13 @@ class Outgoing:
 class MqttTransport(Protocol):
     def start(
         self,
-        will: Outgoing,
+        will: Outgoing | None,
         on_connected: Callable[[], None],
         on_message: Callable[[str, bytes], None],
     ) -> None:
-        """Connect (and reconnect after a drop) with ``will`` as last will; call ``on_connected``
-        after every connection and ``on_message`` for every delivery, on one thread, in order.
-        Raises ``BrokerConnectionError`` when the first connection is refused."""
+        """Connect (and reconnect after a drop) with ``will``, if any, as last will; call
+        ``on_connected`` after every connection and ``on_message`` for every delivery, on one
+        thread, in order. Raises ``BrokerConnectionError`` when the first connection is refused."""
 
     def subscribe(self, topic_filters: Sequence[str]) -> None:
         """At QoS 1."""
