@@ -200,6 +200,8 @@ def test_rules_are_listed_a_page_at_a_time_with_filters(client, fakes):
         "limit=101",
         "severity=bad",
         "enabled=perhaps",
+        "enabled=0",
+        "enabled=True",
         "metric=no%20such",
         "sort=id",
         "cursor=a%20b",

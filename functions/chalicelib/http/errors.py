@@ -31,12 +31,12 @@ STATUS_OF: dict[type[Exception], int] = {
     devices_domain.InvalidConfigError: 422,
     devices.ClaimRefusedError: 403,
     # alerting
-    alerting.InvalidCursorError: 400,
     alerting.NotFoundError: 404,
     alerting.ConcurrentUpdateError: 409,
     alerting_domain.AlarmLifecycleError: 409,
     alerting_domain.FieldValidationError: 422,
     alerting.BacktestRangeError: 422,
+    alerting.InvalidCursorError: 422,
     # firmware
     firmware.InvalidCursorError: 422,
     firmware.ReleaseNotFoundError: 404,

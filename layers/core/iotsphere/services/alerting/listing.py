@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.rules import ID_PATTERN, Rule, Severity
@@ -36,6 +36,16 @@ PageSize = Annotated[
 Cursor = Annotated[
     str, Field(max_length=400, pattern=r"^[A-Za-z0-9_.:=-]+$", description="next_cursor of a page")
 ]
+
+
+def true_or_false(value: object) -> object:
+    """A flag in a query is ``true`` or ``false``; pydantic alone would also read 0, 1, yes, off…"""
+    if isinstance(value, str) and value not in ("true", "false"):
+        raise ValueError("expected true or false")
+    return value
+
+
+QueryFlag = Annotated[bool, BeforeValidator(true_or_false)]
 StatusFilter = Literal["open", "active", "acknowledged", "cleared", "any"]
 STATUSES: dict[str, frozenset[AlarmStatus]] = {
     "open": frozenset({AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED}),
@@ -52,7 +62,7 @@ class RuleQuery(BaseModel):
 
     metric: str | None = Field(default=None, pattern=METRIC_NAME_PATTERN.pattern)
     severity: Severity | None = None
-    enabled: bool | None = None
+    enabled: QueryFlag | None = None
     cursor: str | None = Field(default=None, pattern=ID_PATTERN.pattern, description="a rule id")
     limit: PageSize = DEFAULT_PAGE_SIZE
 
@@ -71,7 +81,7 @@ class AlarmQuery(BaseModel):
 class SilenceQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    include_ended: bool = Field(default=False, description="also silences already over")
+    include_ended: QueryFlag = Field(default=False, description="also silences already over")
     cursor: Cursor | None = None
     limit: PageSize = DEFAULT_PAGE_SIZE
 
