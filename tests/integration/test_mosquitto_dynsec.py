@@ -219,3 +219,39 @@ def test_the_service_users_keep_working_each_within_its_own_topics(
     assert simulator.payloads() == set()
     assert registry.payloads() == set()
     assert bench.payloads() == {b"bench-marker"}
+
+
+def test_two_platform_processes_administer_the_broker_at_once_each_getting_its_own_answers(
+    stack: Any, port: int
+):
+    login = BrokerLogin("127.0.0.1", port, *mqtt_credentials(stack.home.root, REGISTRY_USER))
+    channels = [MqttControlChannel(login), MqttControlChannel(login)]
+    made: dict[int, list[str]] = {0: [], 1: []}
+    failures: list[BaseException] = []
+
+    def onboard(n: int) -> None:
+        identities = DynsecBrokerIdentities(channels[n])
+        try:
+            for _ in range(10):
+                device_id = new_device_id()
+                identities.add(device_id, "pw")
+                made[n].append(device_id)
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    workers = [threading.Thread(target=onboard, args=(n,)) for n in (0, 1)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    try:
+        assert failures == []
+        assert [len(ids) for ids in made.values()] == [10, 10]
+        (answer,) = channels[0].request([{"command": "getClient", "username": made[1][0]}])
+        assert answer["data"]["client"]["clientid"] == made[1][0]
+    finally:
+        identities = DynsecBrokerIdentities(channels[0])
+        for device_id in [*made[0], *made[1]]:
+            identities.remove(device_id)
+        for channel in channels:
+            channel.close()
