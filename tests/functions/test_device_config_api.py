@@ -170,3 +170,17 @@ def test_a_template_applied_in_bulk_uses_each_devices_own_type(client, device_po
     assert outcomes[device_id]["desired_version"] == 2
     assert outcomes[other_id]["outcome"] == "invalid"
     assert "has no template 'fast'" in outcomes[other_id]["detail"]
+
+
+def test_a_configuration_over_16_kib_or_nested_too_deep_is_422(client, device_ports, device_id):
+    path = f"/v1/devices/{device_id}/config/desired"
+    large = call(client, "PATCH", path, body={"patch": {"net": {"blob": "x" * 20_000}}})
+    assert large.status_code == 422
+    assert "configuration over 16384 characters" in problem(large)["detail"]
+    nested: dict = {}
+    for _ in range(20):
+        nested = {"n": nested}
+    deep = call(client, "PATCH", path, body={"patch": {"net": nested}})
+    assert deep.status_code == 422
+    assert "nested deeper than 16 levels" in problem(deep)["detail"]
+    assert device_ports.shadows.get(ORG, device_id).desired_version == 1
