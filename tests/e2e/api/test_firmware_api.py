@@ -6,11 +6,17 @@ release and rollout are not found."""
 from __future__ import annotations
 
 import hashlib
+import json
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
+import paho.mqtt.client as mqtt
 import pytest
 import requests
+from paho.mqtt.enums import CallbackAPIVersion
 
 from tests.e2e.api.client import Organization
 
@@ -18,10 +24,11 @@ pytestmark = pytest.mark.e2e
 
 IMAGE = bytes(range(256)) * 64
 SIGNING_WAIT_S = 120
+DELIVERY_WAIT_S = 60
 FLEET = 10
 
 
-def onboard(org: Organization, family: str, count: int, groups: list[str]) -> list[str]:
+def onboard(org: Organization, family: str, count: int, groups: list[str]) -> list[dict]:
     type_id = f"{family}-type"
     kind = {"id": type_id, "name": f"{family} device", "firmware_family": family}
     created = org.operator.post("/v1/device-types", json=kind)
@@ -31,7 +38,33 @@ def onboard(org: Organization, family: str, count: int, groups: list[str]) -> li
     ]
     answer = org.operator.post("/v1/devices/batch", json={"devices": devices})
     assert answer.status_code == 201, answer.text
-    return sorted(package["device_id"] for package in answer.json()["items"])
+    return sorted(answer.json()["items"], key=lambda package: package["device_id"])
+
+
+class OfferListener:
+    """One onboarded device on the real broker, with its own credentials, subscribed to its
+    firmware offers (QoS 1) and keeping what arrives."""
+
+    def __init__(self, package: dict[str, Any], port: int) -> None:
+        self.device_id = package["device_id"]
+        self.offers: list[dict[str, Any]] = []
+        self.subscribed = threading.Event()
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=package["client_id"], protocol=mqtt.MQTTv5
+        )
+        self.client.username_pw_set(package["username"], package["password"])
+        topic = f"devices/{self.device_id}/firmware/offer"
+        self.client.on_connect = lambda client, *_: client.subscribe(topic, qos=1)
+        self.client.on_subscribe = lambda *_: self.subscribed.set()
+        self.client.on_message = lambda _c, _u, message: self.offers.append(
+            json.loads(message.payload)
+        )
+        self.client.connect("127.0.0.1", port)  # the test stack's broker
+        self.client.loop_start()
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +73,29 @@ def family() -> str:
 
 
 @pytest.fixture(scope="module")
-def fleet(org_a: Organization, family: str) -> list[str]:
+def packages(org_a: Organization, family: str) -> list[dict]:
     """Ten pumps of the release's family in group north, and a valve of another family there."""
     pumps = onboard(org_a, family, FLEET, ["north"])
     onboard(org_a, f"valve-{uuid.uuid4().hex[:8]}", 1, ["north"])
     return pumps
+
+
+@pytest.fixture(scope="module")
+def fleet(packages: list[dict]) -> list[str]:
+    return [package["device_id"] for package in packages]
+
+
+@pytest.fixture(scope="module")
+def listeners(platform, packages: list[dict]) -> Iterator[dict[str, OfferListener]]:
+    port = platform.config.services.mosquitto.port
+    devices = {package["device_id"]: OfferListener(package, port) for package in packages}
+    try:
+        for listener in devices.values():
+            assert listener.subscribed.wait(30), f"{listener.device_id} could not subscribe"
+        yield devices
+    finally:
+        for listener in devices.values():
+            listener.close()
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +139,7 @@ def test_only_an_admin_gets_an_upload_ticket(org_a, family):
 
 
 @pytest.fixture(scope="module")
-def rollout(org_a: Organization, release: dict, fleet: list[str]) -> dict:
+def rollout(org_a: Organization, release: dict, listeners: dict[str, OfferListener]) -> dict:
     body = {
         "release_id": release["release_id"],
         "target": {"groups": ["north"]},
@@ -112,6 +163,32 @@ def test_a_rollout_reaches_the_families_devices_of_the_group_in_waves(org_a, fle
     assert [d["device_id"] for d in first["items"] + rest["items"]] == fleet
     listed = org_a.viewer.get("/v1/firmware/rollouts", params={"state": "running"}).json()
     assert rollout["rollout_id"] in [r["rollout_id"] for r in listed["items"]]
+
+
+def test_the_first_waves_devices_get_the_signed_offer_through_the_bridge(
+    org_a, release, rollout, listeners
+):
+    first_wave = {
+        d["device_id"]
+        for d in org_a.viewer.get(
+            f"/v1/firmware/rollouts/{rollout['rollout_id']}/devices", params={"state": "offered"}
+        ).json()["items"]
+    }
+    assert len(first_wave) == 2
+    deadline = time.monotonic() + DELIVERY_WAIT_S
+    while time.monotonic() < deadline and not all(listeners[d].offers for d in first_wave):
+        time.sleep(0.5)
+    for device_id in first_wave:
+        assert listeners[device_id].offers, f"no offer reached {device_id} (is the bridge up?)"
+        offer = listeners[device_id].offers[0]  # QoS 1: a second copy may come
+        assert (offer["rollout_id"], offer["release_id"]) == (
+            rollout["rollout_id"],
+            release["release_id"],
+        )
+        assert offer["signed"] == release["signed"]
+        image = requests.get(offer["image_url"], timeout=30)
+        assert (image.status_code, image.content) == (200, IMAGE)
+    assert [d for d, listener in listeners.items() if listener.offers and d not in first_wave] == []
 
 
 def test_a_rollout_is_paused_resumed_and_cancelled_once(org_a, rollout):
