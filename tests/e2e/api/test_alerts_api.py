@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -226,6 +227,19 @@ def test_an_alarm_is_acknowledged_once_commented_and_cleared_by_hand(org_a: Orga
     open_ones = org_a.viewer.get("/v1/alarms", params={"rule_id": rule_id}).json()["items"]
     assert alarm_id not in {alarm["id"] for alarm in open_ones}
     assert org_a.viewer.post(f"/v1/alarms/{ids[1]}/ack").status_code == 403
+
+
+def test_of_concurrent_acknowledgements_exactly_one_wins(org_a: Organization, alarms):
+    _, ids = alarms
+    callers = [org_a.operator, org_a.admin] * 3
+    with ThreadPoolExecutor(max_workers=len(callers)) as pool:
+        answers = list(pool.map(lambda caller: caller.post(f"/v1/alarms/{ids[1]}/ack"), callers))
+    assert sorted(answer.status_code for answer in answers) == [200] + [409] * 5
+    winner = next(answer.json() for answer in answers if answer.status_code == 200)
+    assert (
+        org_a.viewer.get(f"/v1/alarms/{ids[1]}").json()["acknowledged_by"]
+        == (winner["acknowledged_by"])
+    )
 
 
 def test_another_organizations_alarm_is_not_found(org_b: Organization, alarms):
