@@ -100,7 +100,10 @@ class DeliveryQuery(BaseModel):
 )
 def create_subscription(ctx: RequestContext, body: SubscriptionSpec) -> SubscriptionCreated:
     with notification_problems():
-        view, secret = admin.create_subscription(ctx.caller, body, ports().subscriptions, now())
+        found = ports()
+        view, secret = admin.create_subscription(
+            ctx.caller, body, found.subscriptions, found.users, now()
+        )
     return SubscriptionCreated(subscription=view, secret=secret)
 
 
@@ -143,8 +146,9 @@ def replace_subscription(
     ctx: RequestContext, path: SubscriptionPath, body: SubscriptionSpec
 ) -> SubscriptionView:
     with notification_problems():
+        found = ports()
         return admin.replace_subscription(
-            ctx.caller, path.subscription_id, body, ports().subscriptions, now()
+            ctx.caller, path.subscription_id, body, found.subscriptions, found.users, now()
         )
 
 

@@ -182,3 +182,13 @@ def test_an_operator_redrives_a_dead_delivery_once(client, fakes):
     assert client.http.post(path, headers=auth("operator")).status_code == 409
     missing = client.http.post(f"/v1/deliveries/{'0' * 32}/retry", headers=auth("operator"))
     assert missing.status_code == 404
+
+
+def test_an_operator_subscribes_only_users_of_the_organization(client, fakes):
+    fakes.users.known.add((ORG, "viewer-1"))
+    body = created(client, role="operator", subscriber={"kind": "user", "id": "viewer-1"})
+    assert body["subscription"]["subscriber"]["id"] == "viewer-1"
+    unknown = {"name": "x", "channel": HOOK, "subscriber": {"kind": "user", "id": "ghost"}}
+    response = post(client, "/v1/subscriptions", unknown, role="operator")
+    assert response.status_code == 422
+    assert response.json_body["errors"][0]["location"] == "body.subscriber.id"

@@ -143,6 +143,14 @@ class FakeChannel:
         return self.status_code
 
 
+class FakeUsers:
+    def __init__(self, *known: tuple[str, str]) -> None:
+        self.known = set(known)  # (org_id, user_id)
+
+    def get(self, org_id: str, user_id: str) -> object | None:
+        return (org_id, user_id) if (org_id, user_id) in self.known else None
+
+
 @dataclass
 class NotifyFakes:
     subscriptions: FakeSubscriptions = field(default_factory=FakeSubscriptions)
@@ -151,6 +159,7 @@ class NotifyFakes:
     devices: FakeDevices = field(default_factory=FakeDevices)
     webhook: FakeChannel = field(default_factory=FakeChannel)
     email: FakeChannel = field(default_factory=lambda: FakeChannel(status_code=250))
+    users: FakeUsers = field(default_factory=FakeUsers)
 
     def ports(self) -> NotificationPorts:
         return NotificationPorts(
@@ -164,4 +173,5 @@ class NotifyFakes:
                 ChannelType.EMAIL: self.email,
                 ChannelType.IN_APP: InAppChannel(self.inbox),
             },
+            users=self.users,
         )

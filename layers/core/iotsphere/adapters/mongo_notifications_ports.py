@@ -9,6 +9,8 @@ from pymongo.database import Database
 
 from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
 from iotsphere.adapters.mongo_devices import MongoDeviceRepository
+from iotsphere.adapters.mongo_identity import COLLECTIONS as IDENTITY_COLLECTIONS
+from iotsphere.adapters.mongo_identity_users import MongoUserRepository
 from iotsphere.adapters.mongo_notifications_deliveries import COLLECTION as DELIVERIES
 from iotsphere.adapters.mongo_notifications_deliveries import MongoDeliveryStore
 from iotsphere.adapters.mongo_notifications_inbox import COLLECTION as INBOX
@@ -40,6 +42,7 @@ def mongo_notification_ports(
             ChannelType.EMAIL: smtp,
             ChannelType.IN_APP: InAppChannel(inbox),
         },
+        users=MongoUserRepository(database[IDENTITY_COLLECTIONS["users"]]),
     )
 
 

@@ -73,6 +73,11 @@ class InboxStore(Protocol):
         time."""
 
 
+class UserDirectory(Protocol):
+    def get(self, org_id: str, user_id: str) -> object | None:
+        """The organization's user, or None (the identity store's users fit)."""
+
+
 class Channel(Protocol):
     def send(self, subscription: Subscription, notification: Notification) -> int | None:
         """Deliver; return the status code when the channel has one. Raise
@@ -86,3 +91,4 @@ class NotificationPorts:
     inbox: InboxStore
     devices: DeviceDirectory
     channels: Mapping[ChannelType, Channel]
+    users: UserDirectory

@@ -18,17 +18,21 @@ from iotsphere.services.notifications.errors import (
     InvalidSubscriptionError,
     NotFoundError,
 )
-from iotsphere.services.notifications.ports import SubscriptionStore
+from iotsphere.services.notifications.ports import SubscriptionStore, UserDirectory
 
 MAX_SUBSCRIPTIONS_PER_ORG = 500
 MANAGE = Permission.MANAGE_ALARMS
 
 
 def create_subscription(
-    caller: Principal, spec: SubscriptionSpec, store: SubscriptionStore, now: datetime
+    caller: Principal,
+    spec: SubscriptionSpec,
+    store: SubscriptionStore,
+    users: UserDirectory,
+    now: datetime,
 ) -> tuple[SubscriptionView, str | None]:
     """The new subscription and, for a webhook, its signing secret: shown this once only."""
-    subscriber = _subscriber(caller, spec)
+    subscriber = _subscriber(caller, spec, users)
     if len(store.list_subscriptions(caller.org_id)) >= MAX_SUBSCRIPTIONS_PER_ORG:
         raise InvalidSubscriptionError(
             "body", f"the organization has {MAX_SUBSCRIPTIONS_PER_ORG} subscriptions already"
@@ -70,6 +74,7 @@ def replace_subscription(
     subscription_id: str,
     spec: SubscriptionSpec,
     store: SubscriptionStore,
+    users: UserDirectory,
     now: datetime,
 ) -> SubscriptionView:
     """Everything but the channel's type (the secret goes with it): delete and create for that."""
@@ -81,7 +86,7 @@ def replace_subscription(
     replaced = current.model_copy(
         update={
             "name": spec.name,
-            "subscriber": _subscriber(caller, spec),
+            "subscriber": _subscriber(caller, spec, users),
             "filter": spec.filter,
             "channel": spec.channel,
             "quiet_hours": spec.quiet_hours,
@@ -124,7 +129,7 @@ def _visible(caller: Principal, subscription: Subscription) -> bool:
     return subscription.org_id == caller.org_id and (own or caller.can(MANAGE))
 
 
-def _subscriber(caller: Principal, spec: SubscriptionSpec) -> Subscriber:
+def _subscriber(caller: Principal, spec: SubscriptionSpec, users: UserDirectory) -> Subscriber:
     if spec.subscriber is None:
         if caller.kind != "user":
             raise InvalidSubscriptionError("body.subscriber", "an API key must name one")
@@ -134,6 +139,8 @@ def _subscriber(caller: Principal, spec: SubscriptionSpec) -> Subscriber:
     own = subscriber == Subscriber(kind="user", id=caller.subject_id)
     if not own and not caller.can(MANAGE):
         raise ForbiddenError(f"subscribing a team or another user needs the {MANAGE} permission")
+    if not own and subscriber.kind == "user" and users.get(caller.org_id, subscriber.id) is None:
+        raise InvalidSubscriptionError("body.subscriber.id", "no such user in the organization")
     if spec.channel.type == ChannelType.IN_APP and subscriber.kind != "user":
         raise InvalidSubscriptionError("body.channel", "the in-app feed belongs to a user")
     return subscriber
