@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -89,9 +90,7 @@ class SilenceQuery(BaseModel):
 def list_rules(org_id: str, query: RuleQuery, rules: RuleCatalog) -> Page[Rule]:
     filters = RuleFilters(metric=query.metric, severity=query.severity, enabled=query.enabled)
     found = rules.find_rules(org_id, filters, query.cursor, query.limit + 1)
-    items = found[: query.limit]
-    more = len(found) > query.limit
-    return Page[Rule](items=items, next_cursor=items[-1].id if more else None)
+    return _page(found, query.limit, lambda rule: rule.id)
 
 
 def list_alarms(org_id: str, query: AlarmQuery, alarms: AlarmCatalog) -> Page[Alarm]:
@@ -103,9 +102,7 @@ def list_alarms(org_id: str, query: AlarmQuery, alarms: AlarmCatalog) -> Page[Al
     )
     after = read_alarm_cursor(query.cursor) if query.cursor else None
     found = alarms.find_alarms(org_id, filters, after, query.limit + 1)
-    items = found[: query.limit]
-    more = len(found) > query.limit
-    return Page[Alarm](items=items, next_cursor=alarm_cursor(items[-1]) if more else None)
+    return _page(found, query.limit, alarm_cursor)
 
 
 def list_silences(
@@ -117,11 +114,7 @@ def list_silences(
     if query.cursor:
         after = _read(query.cursor)
         found = [s for s in found if _silence_position(s) > after]
-    items = found[: query.limit]
-    more = len(found) > query.limit
-    return Page[Silence](
-        items=items, next_cursor=_write(_silence_position(items[-1])) if more else None
-    )
+    return _page(found, query.limit, lambda silence: _write(_silence_position(silence)))
 
 
 def alarm_cursor(alarm: Alarm) -> str:
@@ -139,8 +132,14 @@ def read_alarm_cursor(cursor: str) -> AlarmPosition:
     return moment, alarm_id
 
 
+def _page[T](found: list[T], limit: int, cursor_of: Callable[[T], str]) -> Page[T]:
+    """One page from ``limit + 1`` items found: the extra one says another page follows."""
+    items = found[:limit]
+    return Page[T](items=items, next_cursor=cursor_of(items[-1]) if len(found) > limit else None)
+
+
 def _silence_position(silence: Silence) -> list[str]:
-    return [silence.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), silence.id]
+    return [silence.starts_at.astimezone(UTC).isoformat(timespec="microseconds"), silence.id]
 
 
 def _write(position: list[str]) -> str:
