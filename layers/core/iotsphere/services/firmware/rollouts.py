@@ -26,7 +26,7 @@ from iotsphere.domain.firmware.rollout import (
     judge_wave,
 )
 from iotsphere.domain.firmware.waves import WavePlan, assign_waves, wave_ends
-from iotsphere.services.errors import ServiceError
+from iotsphere.services.errors import ServiceError, StoreUnavailableError
 from iotsphere.services.firmware.errors import (
     InvalidRolloutRequestError,
     RolloutStateError,
@@ -85,7 +85,10 @@ def start_rollout(
         for device_id, wave in assign_waves(rollout_id, devices, ends).items()
     ]
     ports.rollouts.create(rollout, progress)
-    return advance_rollout(org_id, rollout_id, ports, now)
+    try:
+        return advance_rollout(org_id, rollout_id, ports, now)
+    except StoreUnavailableError:
+        return rollout  # it is stored: the sweep offers its first wave within a minute
 
 
 def _judge(rollout: Rollout, release: Release, ports: RolloutPorts, now: datetime) -> Rollout:
