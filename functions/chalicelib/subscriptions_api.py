@@ -10,9 +10,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib import notify
 from chalicelib.http import Api, ProblemError, RequestContext
 from chalicelib.http.problems import FieldProblem
-from iotsphere import bootstrap
 from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.paging import Page
 from iotsphere.domain.identity.roles import Permission
@@ -53,7 +53,7 @@ def notification_problems() -> Iterator[None]:
 
 
 def ports() -> NotificationPorts:
-    return bootstrap.notification_ports()  # type: ignore[attr-defined,no-any-return]
+    return notify.notification_ports()
 
 
 def now() -> datetime:
