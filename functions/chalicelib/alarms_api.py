@@ -4,6 +4,7 @@ hand, assign, comment). The acting person is always the caller."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,12 +30,14 @@ class AlarmPath(BaseModel):
 class Assignment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    v: Literal[1] = 1
     assignee: RecordId | None = Field(description="a user id of the organization; null: nobody")
 
 
 class NewComment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    v: Literal[1] = 1
     text: str = Field(min_length=1, max_length=2000)
 
 

@@ -3,7 +3,7 @@ over stored history."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,6 +43,7 @@ class RuleDefinition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    v: Literal[1] = 1
     name: RuleName
     enabled: bool = True
     scope: Scope
@@ -67,6 +68,7 @@ class RuleDraft(RuleDefinition):
 class BacktestRange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    v: Literal[1] = 1
     start: IsoDateTime
     end: IsoDateTime = Field(description=f"at most {backtest.MAX_RANGE.days} days after start")
 
@@ -76,6 +78,7 @@ class DraftBacktest(BacktestRange):
 
 
 class BacktestResult(BaseModel):
+    v: Literal[1] = 1
     alarms: list[BacktestAlarm] = Field(description="by raise time; cleared_at null: still raised")
 
 

@@ -30,6 +30,7 @@ class SilenceDefinition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    v: Literal[1] = 1
     kind: Literal["device", "group", "rule"]
     value: Annotated[str, Field(min_length=1, max_length=128, description="its id or name")]
     starts_at: IsoDateTime

@@ -104,6 +104,7 @@ def test_a_change_is_audited_with_the_rule(client, fakes, audit_log):
         ),
         ({**RULE, "flap": {"settle_s": 10**15}}, "body.flap.settle_s", "at most 1000000000"),
         ({**RULE, "severity": "apocalyptic"}, "body.severity", "Input should be"),
+        ({**RULE, "v": 2}, "body.v", "Input should be 1"),
         ({**RULE, "org_id": "org2"}, "body.org_id", "Extra inputs"),
         ({**RULE, "id": "other"}, "body.id", "Extra inputs"),
         ({k: v for k, v in RULE.items() if k != "condition"}, "body.condition", "Field required"),
@@ -228,6 +229,7 @@ def test_a_saved_rule_is_backtested_over_its_organizations_devices(client, fakes
     answer = send(client, "POST", "/v1/rules/pump-hot/backtest", window)
     assert answer.status_code == 200, answer.body
     assert answer.json_body == {
+        "v": 1,
         "alarms": [
             {
                 "device_id": "pump-1",
@@ -235,7 +237,7 @@ def test_a_saved_rule_is_backtested_over_its_organizations_devices(client, fakes
                 "cleared_at": "2026-11-26T18:03:00Z",
                 "value": 90.0,
             }
-        ]
+        ],
     }
 
 
