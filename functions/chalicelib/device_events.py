@@ -14,10 +14,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
 
+from chalicelib import rollouts
 from iotsphere import bootstrap
 from iotsphere.domain.devices.messages import DeviceEvent
 from iotsphere.services.devices.commands import expire_overdue
-from iotsphere.services.devices.device_events import handle_device_event
+from iotsphere.services.devices.device_events import EventOutcome, handle_device_event
+from iotsphere.services.firmware.status_events import StatusOutcome
 
 bp = Blueprint(__name__)
 logger = Logger(service="device-events")
@@ -29,7 +31,11 @@ def handle_record(record: SQSRecord) -> None:
     ``DeviceEvent`` or a store that is down fails the record, so the queue redelivers it and
     finally keeps it in the DLQ."""
     event = DeviceEvent.model_validate_json(record.body)
-    outcome = handle_device_event(event, bootstrap.device_ports())
+    outcome: EventOutcome | StatusOutcome
+    if rollouts.is_firmware_status(event.topic):
+        outcome = rollouts.record_firmware_status(event)
+    else:
+        outcome = handle_device_event(event, bootstrap.device_ports())
     log = logger.warning if outcome.outcome == "refused" else logger.info
     log(
         "device event " + outcome.outcome,

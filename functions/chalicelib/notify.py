@@ -18,9 +18,6 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
 
 from iotsphere import bootstrap
-from iotsphere.adapters.mongo_notifications_ports import mongo_notification_ports
-from iotsphere.adapters.smtp_channel import SmtpSender
-from iotsphere.adapters.webhook_channel import WebhookSender
 from iotsphere.domain.alerting.transitions import NotificationMessage
 from iotsphere.services.notifications import deliver
 from iotsphere.services.notifications.ports import NotificationPorts
@@ -34,14 +31,7 @@ RESERVE_MS = 12_000  # one SMTP timeout (10 s) and the store writes, kept back f
 def notification_ports() -> NotificationPorts:
     """The bootstrap's ports; until it builds them (see docs/notifications.md, wiring), the
     MongoDB stores of the bootstrap's database with an SMTP server on localhost:25."""
-    build = getattr(bootstrap, "notification_ports", None)
-    return build() if build is not None else _interim_ports()
-
-
-@functools.cache
-def _interim_ports() -> NotificationPorts:
-    smtp = SmtpSender("127.0.0.1", 25, "IoTSphere <alerts@iotsphere.local>")
-    return mongo_notification_ports(bootstrap.mongo_database(), smtp=smtp, webhooks=WebhookSender())
+    return bootstrap.notification_ports()
 
 
 def time_to_send(context: Any) -> Callable[[], bool]:

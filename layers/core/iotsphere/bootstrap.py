@@ -29,13 +29,16 @@ from iotsphere.adapters.mongo_firmware_releases import MongoReleaseStore
 from iotsphere.adapters.mongo_firmware_rollouts import DEVICES as ROLLOUT_DEVICES
 from iotsphere.adapters.mongo_firmware_rollouts import ROLLOUTS, MongoRolloutStore
 from iotsphere.adapters.mongo_identity import mongo_identity_ports
+from iotsphere.adapters.mongo_notifications_ports import mongo_notification_ports
 from iotsphere.adapters.mongo_quarantine import COLLECTION, MongoQuarantineStore
 from iotsphere.adapters.mosquitto_control import BrokerLogin, MqttControlChannel
 from iotsphere.adapters.mosquitto_dynsec import DynsecBrokerIdentities
 from iotsphere.adapters.s3_firmware_images import S3FirmwareImages
+from iotsphere.adapters.smtp_channel import SmtpSender
 from iotsphere.adapters.sqs_device_channel import SqsDeviceChannel
 from iotsphere.adapters.sqs_firmware_offer_publisher import SqsFirmwareOfferPublisher
 from iotsphere.adapters.sqs_publisher import SqsPublisher
+from iotsphere.adapters.webhook_channel import WebhookSender
 from iotsphere.domain.devices.messages import BrokerEndpoint
 from iotsphere.domain.telemetry import TelemetryLimits
 from iotsphere.services.alerting.admin_ports import AlertAdminPorts
@@ -48,6 +51,7 @@ from iotsphere.services.firmware.registry_targets import RegistryTargets
 from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.services.ingest import IngestPorts
+from iotsphere.services.notifications.ports import NotificationPorts
 from iotsphere.settings import Settings
 
 
@@ -249,4 +253,20 @@ def rollout_ports() -> RolloutPorts:
         targets=registry_targets(),
         images=firmware_images(),
         offers=SqsFirmwareOfferPublisher(device_outbound_publisher()),
+    )
+
+
+@cache
+def notification_ports() -> NotificationPorts:
+    config = settings()
+    smtp = SmtpSender(
+        config.smtp_host,
+        config.smtp_port,
+        config.smtp_sender,
+        username=config.smtp_username or None,
+        password=config.smtp_password.get_secret_value() or None,
+        starttls=config.smtp_starttls,
+    )
+    return mongo_notification_ports(
+        mongo_database(), smtp=smtp, webhooks=WebhookSender(timeout_s=config.webhook_timeout_s)
     )

@@ -42,6 +42,13 @@ class Settings(BaseModel):
     firmware_bucket: str = "iotsphere-firmware"
     firmware_validity_days: int = Field(default=90, ge=1, le=3650)
     firmware_max_image_mb: int = Field(default=256, ge=1, le=4096)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_sender: str = "IoTSphere <alerts@iotsphere.local>"
+    smtp_username: str = ""
+    smtp_password: SecretStr = Field(default=SecretStr(""))
+    smtp_starttls: bool = False
+    webhook_timeout_s: float = Field(default=5.0, gt=0, le=30)
     token_secret: SecretStr = Field(
         default=SecretStr(""), description="signs access tokens; the local stack generates one"
     )

@@ -36,7 +36,14 @@ def test_platform_processes_run_with_this_stacks_config_and_home(stack: Stack):
     runner = stack.specs["runner"].command()
     assert runner[1:] == ["runner", "--config", str(SAMPLE), "--home", str(stack.home.root)]
     simulator = stack.specs["simulator"].command()
-    assert simulator[-4:] == ["--devices", "5", "--rate", "1.0"]
+    assert simulator[-6:] == [
+        "--devices",
+        "5",
+        "--rate",
+        "1.0",
+        "--register-as",
+        "admin@iotsphere.local",
+    ]
     api = stack.specs["api"]
     assert api.cwd == ROOT / "functions"
     assert api.command()[1:] == [

@@ -131,6 +131,8 @@ class StackConfig(_Strict):
             aws_endpoint_url=f"http://127.0.0.1:{svc.localstack.port}",
             aws_region=svc.localstack.region,
             retention_days=svc.influxdb.retention_days,
+            mqtt_port=svc.mosquitto.port,
+            broker_public_port=svc.mosquitto.port,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from iotsphere.local import health
 from iotsphere.local.service_specs import ServiceSpec, SpecContext
+from iotsphere.services.identity.organizations import FIRST_ADMIN_EMAIL
 
 
 def platform_services(ctx: SpecContext) -> list[ServiceSpec]:
@@ -24,7 +25,13 @@ def platform_services(ctx: SpecContext) -> list[ServiceSpec]:
         ServiceSpec(
             name="simulator",
             command=lambda: ctx.iotsphere(
-                "simulate", "--devices", str(simulator.devices), "--rate", str(simulator.rate)
+                "simulate",
+                "--devices",
+                str(simulator.devices),
+                "--rate",
+                str(simulator.rate),
+                "--register-as",
+                FIRST_ADMIN_EMAIL,
             ),
             ports={},
             url="",

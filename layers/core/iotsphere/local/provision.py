@@ -20,6 +20,7 @@ from iotsphere.adapters import mongo_firmware_releases, mongo_firmware_rollouts
 from iotsphere.adapters.mongo_alerting_ports import ensure_alerting_indexes
 from iotsphere.adapters.mongo_devices_indexes import ensure_device_indexes
 from iotsphere.adapters.mongo_identity import ensure_identity_indexes
+from iotsphere.adapters.mongo_notifications_ports import ensure_notification_indexes
 from iotsphere.local.config import StackConfig
 from iotsphere.local.errors import ProvisioningError
 from iotsphere.local.provision_aws import (
@@ -37,6 +38,7 @@ INDEXES_OF_STORES: list[Callable[[Database[dict[str, Any]]], object]] = [
     ensure_identity_indexes,
     ensure_alerting_indexes,
     ensure_device_indexes,
+    ensure_notification_indexes,
 ]
 FIRMWARE_INDEXES = mongo_firmware_releases.INDEXES + mongo_firmware_rollouts.INDEXES
 # (collection, keys) of the quarantine's MongoDB indexes
@@ -88,7 +90,7 @@ def provision_mongo(config: StackConfig) -> list[str]:
         client.close()
     return [f"mongodb index {name}" for name in names] + [
         f"mongodb indexes of the {area} stores"
-        for area in ("identity", "alerting", "device", "firmware")
+        for area in ("identity", "alerting", "device", "notification", "firmware")
     ]
 
 

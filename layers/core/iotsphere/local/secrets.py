@@ -74,6 +74,16 @@ def ensure_firmware_key(home: Path) -> Path:
     return key_file
 
 
+def stack_secrets(home: Path) -> dict[str, str]:
+    """The settings only this stack home knows, by settings field: the token-signing secret, the
+    firmware key file, the broker administrator's password. Generated once, kept in ``home``."""
+    return {
+        "token_secret": ensure_token_secret(home),
+        "firmware_key_file": str(ensure_firmware_key(home)),
+        "mqtt_registry_password": ensure_mqtt_passwords(home)[REGISTRY_USER],
+    }
+
+
 def mqtt_credentials(home: Path, user: str) -> tuple[str, str]:
     """``(username, password)`` of an MQTT user of the local stack, for the bridge and simulator."""
     file = home / SECRETS_FILE

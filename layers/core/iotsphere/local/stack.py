@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from iotsphere.local.config import (
     DEFAULT_CONFIG,
     StackConfig,
@@ -24,7 +22,7 @@ from iotsphere.local.home import DEFAULT_HOME, StackHome
 from iotsphere.local.infra_services import infra_services
 from iotsphere.local.platform_services import platform_services
 from iotsphere.local.provision import PROVISIONED, provision
-from iotsphere.local.secrets import ensure_firmware_key, ensure_token_secret
+from iotsphere.local.secrets import stack_secrets
 from iotsphere.local.service_specs import SpecContext
 from iotsphere.local.supervisor import Progress, Supervisor, quiet
 from iotsphere.settings import Settings
@@ -54,11 +52,9 @@ class Stack(Supervisor):
         infra, platform = infra_services(context), platform_services(context)
         self.infra = [spec.name for spec in infra]
         self.platform = [spec.name for spec in platform]
-        self._token_secret = ensure_token_secret(stack_home.root)
+        self._secrets = stack_secrets(stack_home.root)
         env = child_env(config)
-        env[Settings.env_name("token_secret")] = self._token_secret
-        self._firmware_key = ensure_firmware_key(stack_home.root)
-        env[Settings.env_name("firmware_key_file")] = str(self._firmware_key)
+        env.update({Settings.env_name(name): value for name, value in self._secrets.items()})
         super().__init__(
             [*infra, *platform], stack_home, env, self.project_root, self.config_path.name
         )
@@ -72,10 +68,7 @@ class Stack(Supervisor):
     @property
     def settings(self) -> Settings:
         """Where the stack's services are, and the key that signs its access tokens."""
-        secret = SecretStr(self._token_secret)
-        return self.config.settings().model_copy(
-            update={"token_secret": secret, "firmware_key_file": str(self._firmware_key)}
-        )
+        return Settings.from_env({**self.config.settings().to_env(), **self.env})
 
     def up(
         self, *, only_infra: bool = False, simulator: bool = True, progress: Progress = quiet

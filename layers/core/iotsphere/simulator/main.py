@@ -14,12 +14,15 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from iotsphere.local.config import DEFAULT_CONFIG, SimulatorSpec, StackConfig
+from iotsphere.services.errors import StoreUnavailableError
+from iotsphere.settings import Settings
 from iotsphere.simulator.connection import mqtt_target, stack_config
 from iotsphere.simulator.errors import SimulatorError
 from iotsphere.simulator.faults import FaultKind, FaultPlan
 from iotsphere.simulator.fleet import FleetOptions, build_fleet
 from iotsphere.simulator.payloads import format_ts
 from iotsphere.simulator.publisher import PROTOCOLS, MqttPublisher
+from iotsphere.simulator.registration import register_fleet
 from iotsphere.simulator.schedule import MAX_RATE_PER_DEVICE, RateSchedule
 from iotsphere.simulator.simulation import progress, run_simulation, unacked_by_device
 from iotsphere.simulator.stats import write_stats
@@ -51,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     broker.add_argument("--home", default=".iotsphere", help="the stack's folder (secrets.json)")
     broker.add_argument("--client-id", help="default: iotsphere-simulator-<prefix>-<pid>")
     broker.add_argument("--mqtt-version", choices=sorted(PROTOCOLS), default="5")
+    fleet.add_argument(
+        "--register-as",
+        metavar="EMAIL",
+        help="add the fleet to the device registry of this user's organization first",
+    )
     output = parser.add_argument_group("output")
     output.add_argument("--stats-file", type=Path, help="write a JSON summary with per-device seqs")
     output.add_argument("--ack-timeout", type=float, default=60.0, help="seconds to await PUBACKs")
@@ -114,6 +122,14 @@ def run(args: argparse.Namespace) -> int:
     stop = _stop_on_signals()
     start_s, started = time.time(), time.monotonic()
     fleet = build_fleet(options, start_s)
+    if args.register_as:
+        try:
+            settings = config.settings() if config is not None else Settings.from_env()
+            added = register_fleet(fleet, settings, args.register_as)
+        except (SimulatorError, StoreUnavailableError) as exc:
+            print(f"simulate: {exc}", file=sys.stderr)
+            return 2
+        log.info("fleet registered", extra={"new_devices": added, "owner": args.register_as})
     schedule = RateSchedule(options.devices, rate, start_s, args.count, args.duration)
     stats = run_simulation(fleet, schedule, publisher, stop.is_set, log_every_s=args.log_every)
     publish_s = time.monotonic() - started
