@@ -1,0 +1,16 @@
+/** The title a tab shows for a path; modules add their own patterns here. */
+const TITLES: readonly [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^\/devices$/, () => 'Devices'],
+  [/^\/devices\/([^/]+)$/, (m) => `Device ${decodeURIComponent(m[1])}`],
+  [/^\/alerts$/, () => 'Alerts'],
+  [/^\/firmware$/, () => 'Firmware'],
+  [/^\/analytics$/, () => 'Analytics'],
+];
+
+export function tabTitle(path: string): string {
+  for (const [pattern, title] of TITLES) {
+    const match = pattern.exec(path);
+    if (match) return title(match);
+  }
+  return path.split('/').filter(Boolean).map(decodeURIComponent).join(' / ') || 'Home';
+}

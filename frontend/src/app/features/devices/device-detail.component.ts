@@ -1,0 +1,102 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { Router } from '@angular/router';
+
+import { ApiClient, call } from '../../core/api/api-client';
+import type { components } from '../../core/api/schema';
+import { EventBus } from '../../core/events/event-bus';
+import { ErrorStateComponent } from '../../shared/error-state.component';
+import { StatusBadgeComponent } from '../../shared/status-badge.component';
+import { type TimeRangeValue, rangeFromParam, rangeToParam } from '../../shared/time-range';
+import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
+import { type Device, when } from './devices';
+import { TelemetryChartComponent } from './telemetry-chart.component';
+
+type LatestValue = components['schemas']['LatestValue'];
+type Load = { state: 'loading' } | { state: 'ready'; device: Device } | { state: 'failed'; error: unknown };
+
+/** One device: what it is, its status and connection history, latest values and a metric's chart. */
+@Component({
+  selector: 'app-device-detail',
+  imports: [StatusBadgeComponent, ErrorStateComponent, TimeRangePickerComponent, TelemetryChartComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './device-detail.component.html',
+  styleUrl: './device-detail.component.css',
+})
+export class DeviceDetailComponent {
+  private readonly client = inject(ApiClient);
+  private readonly router = inject(Router);
+  private readonly bus = inject(EventBus);
+
+  /** Route parameter and query parameters (the tab's state: `?metric=&range=`). */
+  readonly id = input.required<string>();
+  readonly metricParam = input<string | undefined>(undefined, { alias: 'metric' });
+  readonly rangeParam = input<string | undefined>(undefined, { alias: 'range' });
+
+  protected readonly load = signal<Load>({ state: 'loading' });
+  protected readonly metrics = signal<readonly string[]>([]);
+  protected readonly latest = signal<readonly LatestValue[]>([]);
+  protected readonly metric = computed(() => this.metricParam() || this.metrics()[0] || 'temperature');
+  protected readonly range = computed(() => rangeFromParam(this.rangeParam()));
+  protected readonly when = when;
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => void this.fetch(id));
+    });
+  }
+
+  protected setMetric(metric: string): void {
+    this.setParams({ metric: metric.trim() || null });
+  }
+
+  protected setRange(range: TimeRangeValue): void {
+    this.setParams({ range: rangeToParam(range) });
+  }
+
+  protected reload(): void {
+    void this.fetch(this.id());
+  }
+
+  protected entries(record: Record<string, string>): [string, string][] {
+    return Object.entries(record);
+  }
+
+  protected formatValue(value: LatestValue['value']): string {
+    return typeof value === 'number' ? String(Math.round(value * 1000) / 1000) : String(value ?? '—');
+  }
+
+  private setParams(queryParams: Record<string, string | null>): void {
+    void this.router.navigate([], { queryParams, queryParamsHandling: 'merge', replaceUrl: true });
+  }
+
+  private async fetch(id: string): Promise<void> {
+    this.load.set({ state: 'loading' });
+    try {
+      const device = await call(this.client.api.GET('/v1/devices/{device_id}', { params: { path: { device_id: id } } }));
+      this.load.set({ state: 'ready', device });
+      this.bus.publish('device.selected', { deviceId: id });
+      await this.fetchLatest(device);
+    } catch (error) {
+      this.load.set({ state: 'failed', error });
+    }
+  }
+
+  /** The device type's metrics and their latest values; the page works without them. */
+  private async fetchLatest(device: Device): Promise<void> {
+    try {
+      const type = await call(
+        this.client.api.GET('/v1/device-types/{type_id}', { params: { path: { type_id: device.device_type } } }),
+      );
+      const names = (type.metrics ?? []).map((m) => m.name).slice(0, 10);
+      this.metrics.set(names);
+      if (!names.length) return;
+      const page = await call(
+        this.client.api.GET('/v1/telemetry/latest', { params: { query: { device_id: [device.id], metric: names } } }),
+      );
+      this.latest.set(page.values);
+    } catch {
+      this.latest.set([]);
+    }
+  }
+}
