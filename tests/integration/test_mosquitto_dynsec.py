@@ -21,6 +21,7 @@ from iotsphere.local.secrets import (
     SIMULATOR_USER,
     mqtt_credentials,
 )
+from iotsphere.services.errors import StoreUnavailableError
 
 pytestmark = pytest.mark.integration
 WAIT_S = 10.0
@@ -255,3 +256,15 @@ def test_two_platform_processes_administer_the_broker_at_once_each_getting_its_o
             identities.remove(device_id)
         for channel in channels:
             channel.close()
+
+
+def test_a_registry_with_a_wrong_password_gets_a_clear_error(port: int):
+    channel = MqttControlChannel(BrokerLogin("127.0.0.1", port, REGISTRY_USER, "wrong"))
+    with pytest.raises(StoreUnavailableError, match="connection refused"):
+        DynsecBrokerIdentities(channel).add(new_device_id(), "pw")
+
+
+def test_an_identity_without_the_control_topic_cannot_administer(stack: Any, port: int):
+    bridge = BrokerLogin("127.0.0.1", port, *mqtt_credentials(stack.home.root, BRIDGE_USER))
+    with pytest.raises(StoreUnavailableError, match="not granted"):
+        DynsecBrokerIdentities(MqttControlChannel(bridge)).add(new_device_id(), "pw")

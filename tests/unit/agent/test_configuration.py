@@ -20,6 +20,8 @@ def applied():
 @pytest.fixture
 def transport(applied):
     def apply(config):
+        if config.get("rate") == "crash":
+            raise RuntimeError("driver fault")
         if config.get("rate") == "bad":
             raise ConfigRejectedError("rate must be a number")
         applied.append(config)
@@ -57,3 +59,10 @@ def test_a_refused_configuration_leaves_the_device_as_it_was_and_says_so(transpo
     assert second["reported_version"] == first["reported_version"] + 1
     transport.deliver(DESIRED, desired(2, rate=7))  # refused before: not applied yet
     assert applied[-1] == {"rate": 7}
+
+
+def test_a_handler_that_breaks_leaves_the_agent_working(transport, applied):
+    transport.deliver(DESIRED, desired(1, rate="crash"))
+    assert transport.sent == []
+    transport.deliver(DESIRED, desired(2, rate=5))
+    assert transport.on("/config/reported")[-1]["applied_desired_version"] == 2

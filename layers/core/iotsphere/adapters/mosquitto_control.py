@@ -37,11 +37,14 @@ class MqttControlChannel:
         self._timeout_s = timeout_s
         self._lock = threading.Lock()
         self._client: mqtt.Client | None = None
-        self._ready = threading.Event()
+        self._ready = threading.Event()  # connected and subscribed, or refused
+        self._refusal = ""
         self._answers: dict[str, list[dict[str, Any]]] = {}
         self._arrived = threading.Condition()
 
     def request(self, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not commands:
+            return []
         tag = uuid.uuid4().hex
         tagged = [{**c, "correlationData": f"{tag}.{i}"} for i, c in enumerate(commands)]
         with self._lock:
@@ -76,6 +79,7 @@ class MqttControlChannel:
         if self._client is not None:
             self._client.loop_stop()
         self._ready.clear()
+        self._refusal = ""
         client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=f"{self._login.username}-{uuid.uuid4().hex[:12]}",
@@ -93,22 +97,27 @@ class MqttControlChannel:
         except OSError as exc:
             raise StoreUnavailableError(f"broker control: cannot connect ({exc})") from exc
         client.loop_start()
-        if not self._ready.wait(self._timeout_s):
+        if not self._ready.wait(self._timeout_s) or self._refusal:
+            client.disconnect()
             client.loop_stop()
             self._client = None
             raise StoreUnavailableError(
-                f"broker control: {self._login.username} not connected and subscribed "
-                f"within {self._timeout_s:g} s (refused credentials?)"
+                f"broker control: {self._login.username} not connected and subscribed within "
+                f"{self._timeout_s:g} s ({self._refusal or 'no answer'})"
             )
         return client
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
-        if not reason.is_failure:
+        if reason.is_failure:
+            self._refusal = f"connection refused: {reason}"
+            self._ready.set()
+        else:
             client.subscribe(CONTROL_RESPONSE_TOPIC, qos=1)
 
     def _on_subscribe(self, _c: Any, _u: Any, _mid: Any, reasons: list[Any], _p: Any) -> None:
-        if reasons and not reasons[0].is_failure:
-            self._ready.set()
+        if not reasons or reasons[0].is_failure:
+            self._refusal = f"{CONTROL_RESPONSE_TOPIC} not granted"
+        self._ready.set()
 
     def _on_message(self, _c: Any, _u: Any, message: mqtt.MQTTMessage) -> None:
         try:

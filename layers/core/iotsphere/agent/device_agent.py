@@ -120,6 +120,8 @@ class DeviceAgent:
                     self._offer(FirmwareOffer.model_validate_json(payload))
         except ValidationError as exc:
             log.warning("message refused", extra={"topic": topic, "error": str(exc)[:300]})
+        except Exception:  # a handler's or the memory's failure must not stop the MQTT client
+            log.exception("message not handled", extra={"topic": topic})
 
     def _send(self, state: AgentState, *messages: Outgoing) -> None:
         if state != self._state:
