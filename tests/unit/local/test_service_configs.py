@@ -10,6 +10,7 @@ from iotsphere.adapters.mosquitto_dynsec_file import password_matches
 from iotsphere.local.config import StackConfig
 from iotsphere.local.errors import StackError
 from iotsphere.local.home import StackHome
+from iotsphere.local.infra_services import mosquitto_service
 from iotsphere.local.secrets import (
     BENCH_USER,
     BRIDGE_USER,
@@ -26,6 +27,7 @@ from iotsphere.local.service_configs import (
     service_identities,
     write_dynsec_state,
 )
+from iotsphere.local.service_specs import SpecContext
 
 CONFIG = StackConfig.model_validate(
     {"services": {"mosquitto": {"port": 21999}, "influxdb": {"port": 28111, "rpc_port": 28112}}}
@@ -175,3 +177,21 @@ def test_influxdb_binds_loopback_keeps_data_in_the_home_and_phones_nowhere(tmp_p
         assert f'"{home.data / "influxdb" / folder}"' in conf
     udp = conf.split("[[udp]]")[1]
     assert "enabled = false" in udp
+
+
+def test_preparing_mosquitto_writes_its_config_and_the_plugin_state_with_the_stack_passwords(
+    tmp_path: Path,
+):
+    home = StackHome.at(tmp_path)
+    ctx = SpecContext(CONFIG, home, tmp_path / "stack.yml", tmp_path)
+    spec = mosquitto_service(ctx)
+    assert spec.prepare is not None
+    spec.prepare()
+    spec.prepare()  # the next `up`
+    conf = lines((home.etc / "mosquitto.conf").read_text())
+    assert f"plugin_opt_config_file {home.etc / DYNSEC_STATE}" in conf
+    state = json.loads((home.etc / DYNSEC_STATE).read_text())
+    clients = {c["username"]: c for c in state["clients"]}
+    passwords = json.loads((tmp_path / "secrets.json").read_text())["mqtt"]
+    assert set(clients) == set(MQTT_USERS)
+    assert all(password_matches(clients[user], passwords[user]) for user in MQTT_USERS)
