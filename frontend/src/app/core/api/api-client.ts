@@ -37,7 +37,8 @@ export function tokensFrom(pair: TokenPair, now = Date.now()): Tokens {
 export class ApiClient {
   private readonly tokens = inject(TokenStore);
   private readonly send = inject(FETCH);
-  private readonly baseUrl = inject(APP_CONFIG).apiBaseUrl;
+  /** Absolute, since `Request` needs one: an empty setting means the page's own origin. */
+  private readonly baseUrl = inject(APP_CONFIG).apiBaseUrl || globalThis.location.origin;
   private refreshing: Promise<Tokens | null> | null = null;
 
   /** Fires once each time the session ends because its tokens are no longer accepted. */

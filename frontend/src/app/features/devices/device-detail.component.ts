@@ -29,14 +29,14 @@ export class DeviceDetailComponent {
 
   /** Route parameter and query parameters (the tab's state: `?metric=&range=`). */
   readonly id = input.required<string>();
-  readonly metricParam = input<string | undefined>(undefined, { alias: 'metric' });
-  readonly rangeParam = input<string | undefined>(undefined, { alias: 'range' });
+  readonly metric = input<string | undefined>();
+  readonly range = input<string | undefined>();
 
   protected readonly load = signal<Load>({ state: 'loading' });
   protected readonly metrics = signal<readonly string[]>([]);
   protected readonly latest = signal<readonly LatestValue[]>([]);
-  protected readonly metric = computed(() => this.metricParam() || this.metrics()[0] || 'temperature');
-  protected readonly range = computed(() => rangeFromParam(this.rangeParam()));
+  protected readonly chosenMetric = computed(() => this.metric() || this.metrics()[0] || 'temperature');
+  protected readonly chosenRange = computed(() => rangeFromParam(this.range()));
   protected readonly when = when;
 
   constructor() {
