@@ -8,29 +8,10 @@ from iotsphere.domain.firmware.errors import DownloadError
 from iotsphere.domain.firmware.offer import FirmwareOffer
 from tests.unit.agent.fakes import DEVICE, FakeTransport, package
 from tests.unit.firmware.factories import IMAGE, IMAGE_KEY, NOW, KeyPair, chunks, manifest
+from tests.unit.firmware.test_updater import FakeSlot
 
 KEY = KeyPair()
 OFFER_TOPIC = f"devices/{DEVICE}/firmware/offer"
-
-
-class Slot:
-    def __init__(self, problem: str | None = None) -> None:
-        self.written = b""
-        self.problem = problem
-        self.events: list[str] = []
-
-    def write(self, chunk: bytes) -> None:
-        self.written += chunk
-
-    def activate(self) -> None:
-        self.events.append("activate")
-
-    def health_check(self) -> str | None:
-        self.events.append("health_check")
-        return self.problem
-
-    def rollback(self) -> None:
-        self.events.append("rollback")
 
 
 def offer(signed_by: KeyPair = KEY, **changes) -> FirmwareOffer:
@@ -44,7 +25,7 @@ def offer(signed_by: KeyPair = KEY, **changes) -> FirmwareOffer:
     )
 
 
-def device(slot: Slot, fetch=lambda _url: chunks(IMAGE), firmware=True, renewals=None):
+def device(slot: FakeSlot, fetch=lambda _url: chunks(IMAGE), firmware=True, renewals=None):
     setup = FirmwareSetup("acme", "pump-v2", 1 << 20, [KEY.trusted], fetch, slot)
     handlers = AgentHandlers(
         firmware=setup if firmware else None,
@@ -66,7 +47,7 @@ def send(transport, an_offer: FirmwareOffer) -> None:
 
 
 def test_a_good_offer_is_installed_checked_committed_and_the_new_version_is_born_next():
-    slot = Slot()
+    slot = FakeSlot()
     agent, transport = device(slot)
     send(transport, offer())
     assert states(transport) == [("downloading", None), ("installed", None), ("healthy", None)]
@@ -77,7 +58,7 @@ def test_a_good_offer_is_installed_checked_committed_and_the_new_version_is_born
 
 
 def test_a_forged_offer_is_refused_with_its_code_and_nothing_is_installed():
-    slot = Slot()
+    slot = FakeSlot()
     agent, transport = device(slot)
     send(transport, offer(signed_by=KeyPair()))
     send(transport, offer(version="1.2.0"))
@@ -88,7 +69,7 @@ def test_a_forged_offer_is_refused_with_its_code_and_nothing_is_installed():
 
 
 def test_a_failed_health_check_rolls_back_and_keeps_the_version():
-    slot = Slot(problem="no sensor readings")
+    slot = FakeSlot(problem="no sensor readings")
     agent, transport = device(slot)
     send(transport, offer())
     assert states(transport)[-1] == ("rolled_back", None)
@@ -101,14 +82,14 @@ def test_a_failed_download_asks_for_a_fresh_offer_and_reports_no_failure():
         raise DownloadError("403: the URL expired")
 
     renewals: list[FirmwareOffer] = []
-    _agent, transport = device(Slot(), fetch=expired, renewals=renewals)
+    _agent, transport = device(FakeSlot(), fetch=expired, renewals=renewals)
     send(transport, offer())
     assert [r.release_id for r in renewals] == ["rel-1"]
     assert ("failed", None) not in states(transport)
 
 
 def test_a_device_without_firmware_updates_ignores_offers():
-    slot = Slot()
+    slot = FakeSlot()
     _agent, transport = device(slot, firmware=False)
     send(transport, offer())
     assert transport.sent == []
