@@ -8,6 +8,7 @@ there, anything that was going to be delivered has been.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,12 @@ import pytest
 
 from iotsphere.adapters.mosquitto_control import BrokerLogin, MqttControlChannel
 from iotsphere.adapters.mosquitto_dynsec import DynsecBrokerIdentities
-from iotsphere.adapters.mosquitto_roles import device_inbound, device_outbound, firmware_offer
+from iotsphere.adapters.mosquitto_roles import (
+    CONTROL_TOPIC,
+    device_inbound,
+    device_outbound,
+    firmware_offer,
+)
 from iotsphere.domain.devices import topics
 from iotsphere.local.secrets import BRIDGE_USER, CLAIM_USER, REGISTRY_USER, mqtt_credentials
 from tests.integration.test_mosquitto_dynsec import Probe, new_device_id
@@ -40,9 +46,18 @@ class Fleet:
     port: int
     home: Any
     identities: DynsecBrokerIdentities
+    control: MqttControlChannel
     pairs: list[tuple[Device, Device]]  # (attacker, victim)
     platform: Probe  # the bridge's identity: sends what the platform sends devices
     watcher: Probe  # the bridge's identity: receives what devices send the platform
+
+
+def evil(attacker: str) -> dict[str, Any]:
+    """A broker administrator's command, as a device might try to send it."""
+    return {
+        "command": "createClient", "username": f"evil-{attacker}", "password": "x",
+        "roles": [{"rolename": "iotsphere-bridge"}],
+    }  # fmt: skip
 
 
 def attack_filters(victim: str) -> list[str]:
@@ -56,6 +71,7 @@ def attack_filters(victim: str) -> list[str]:
         "+/+/+",
         "$SYS/#",
         "$SYS/broker/version",
+        "$CONTROL/#",
         topics.claim_response("+"),
     ]
 
@@ -81,7 +97,7 @@ def fleet(stack: Any) -> Iterator[Fleet]:
         devices.append(Device(device_id, password, probe))
     assert all(d.probe.connected() for d in devices)
     pairs = [(devices[i], devices[i + 1]) for i in range(0, 2 * PAIRS, 2)]
-    yield Fleet(port, home, identities, pairs, platform, watcher)
+    yield Fleet(port, home, identities, channel, pairs, platform, watcher)
     for device in devices:
         device.probe.close()
         identities.remove(device.id)
@@ -104,8 +120,17 @@ def test_no_device_reaches_another_devices_topics_by_publish_subscribe_or_wildca
         assert attacker.probe.subscribe(topics.command(attacker.id, "+"))
         for attack in attack_filters(victim.id):
             attacker.probe.subscribe(attack)  # granted or not: what arrives is judged below
+        forged = f"forged-by-{attacker.id}".encode()
         for topic in (*device_outbound(victim.id), *device_inbound(victim.id)):
-            attacker.probe.publish(topic.replace("+", "c9"), f"forged-by-{attacker.id}".encode())
+            attacker.probe.publish(topic.replace("+", "c9"), forged)
+        attacker.probe.publish(topics.claim_request(f"SN-{attacker.id}"), forged)
+        attacker.probe.publish(
+            CONTROL_TOPIC, json.dumps({"commands": [evil(attacker.id)]}).encode()
+        )
+    made = fleet.control.request(  # its answers must reach no attacker either
+        [{"command": "getClient", "username": f"evil-{a.id}"} for a, _v in fleet.pairs]
+    )
+    assert {answer.get("error") for answer in made} == {"Client not found"}
     for attacker, victim in fleet.pairs:
         fleet.platform.publish(topics.command(victim.id, "c1"), f"command-{victim.id}".encode())
         fleet.platform.publish(firmware_offer(victim.id), f"offer-{victim.id}".encode())
