@@ -7,7 +7,7 @@ from pathlib import Path
 from iotsphere.local import health
 from iotsphere.local.errors import BinaryMissingError
 from iotsphere.local.home import StackHome
-from iotsphere.local.secrets import SIMULATOR_USER, ensure_mqtt_passwords
+from iotsphere.local.secrets import REGISTRY_USER, ensure_mqtt_passwords
 from iotsphere.local.service_configs import (
     DYNSEC_STATE,
     dynsec_plugin,
@@ -46,8 +46,10 @@ def mosquitto_service(ctx: SpecContext) -> ServiceSpec:
         write_dynsec_state(etc / DYNSEC_STATE, service_identities(ctx.config, passwords))
 
     def ready() -> bool:
-        password = ensure_mqtt_passwords(ctx.home.root)[SIMULATOR_USER]
-        return health.mqtt_ready(port, SIMULATOR_USER, password)
+        """The registry exists only in the plugin's bootstrapped state: a broker still running an
+        older config (password file) is not ready; restart it."""
+        password = ensure_mqtt_passwords(ctx.home.root)[REGISTRY_USER]
+        return health.mqtt_ready(port, REGISTRY_USER, password)
 
     return ServiceSpec(
         name="mosquitto",
