@@ -108,3 +108,9 @@ def test_a_command_interrupted_by_a_restart_is_failed_when_redelivered_not_run_a
     assert second.runs == []
     assert second.results() == [("cmd00001", "failed")]
     assert second.transport.on("/result")[0]["detail"] == INTERRUPTED
+
+
+def test_a_command_on_another_commands_topic_is_dropped(device):
+    device.transport.deliver(f"devices/{DEVICE}/commands/cmd00009", command("cmd00001"))
+    assert device.runs == []
+    assert device.transport.sent == []

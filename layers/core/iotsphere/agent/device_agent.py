@@ -115,7 +115,7 @@ class DeviceAgent:
                 if topic == topics.desired_config(self.device_id):
                     self._desired(DesiredConfigMessage.model_validate_json(payload))
                 elif topic.startswith(self._commands_prefix):
-                    self._command(CommandMessage.model_validate_json(payload))
+                    self._command(topic, CommandMessage.model_validate_json(payload))
                 elif topic == firmware_offer(self.device_id):
                     self._offer(FirmwareOffer.model_validate_json(payload))
         except ValidationError as exc:
@@ -135,7 +135,10 @@ class DeviceAgent:
         if reported is not None:
             self._send(state, Outgoing(topics.reported_config(self.device_id), _json(reported)))
 
-    def _command(self, message: CommandMessage) -> None:
+    def _command(self, topic: str, message: CommandMessage) -> None:
+        if topic != topics.command(self.device_id, message.command_id):
+            log.warning("command on another command's topic", extra={"topic": topic})
+            return
         again = commands.answer_again(message, self._state)
         if again is not None:
             self._send(self._state.with_result(again), self._result(again))
