@@ -12,11 +12,11 @@ let nextId = 0;
     <fieldset class="range">
       <legend class="visually-hidden">Time range</legend>
       <label [for]="id + '-preset'">Time range</label>
-      <select [id]="id + '-preset'" [value]="selected()" (change)="choose($any($event.target).value)">
+      <select [id]="id + '-preset'" (change)="choose($any($event.target).value)">
         @for (preset of presets; track preset.value) {
-          <option [value]="preset.value">{{ preset.label }}</option>
+          <option [value]="preset.value" [selected]="preset.value === selected()">{{ preset.label }}</option>
         }
-        <option value="custom">Custom…</option>
+        <option value="custom" [selected]="selected() === 'custom'">Custom…</option>
       </select>
       @if (selected() === 'custom') {
         <label [for]="id + '-start'">From</label>

@@ -2020,6 +2020,12 @@ export interface components {
              * @description a user id of the organization; null: nobody
              */
             assignee: string | null;
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
         };
         /** Attempt */
         Attempt: {
@@ -2199,6 +2205,12 @@ export interface components {
              * Format: date-time
              */
             start: string;
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
         };
         /** BacktestResult */
         BacktestResult: {
@@ -2207,6 +2219,12 @@ export interface components {
              * @description by raise time; cleared_at null: still raised
              */
             alarms: components["schemas"]["BacktestAlarm"][];
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
         };
         /**
          * BandCondition
@@ -3208,6 +3226,12 @@ export interface components {
              * Format: date-time
              */
             start: string;
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
         };
         /** EmailChannel */
         EmailChannel: {
@@ -3774,6 +3798,12 @@ export interface components {
         NewComment: {
             /** Text */
             text: string;
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
         };
         /** NewDevice */
         NewDevice: {
@@ -4766,6 +4796,12 @@ export interface components {
             name: string;
             scope: components["schemas"]["Scope"];
             severity: components["schemas"]["Severity"];
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
         };
         /**
          * RuleDraft
@@ -4797,6 +4833,12 @@ export interface components {
             name?: string;
             scope: components["schemas"]["Scope"];
             severity: components["schemas"]["Severity"];
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
         };
         /** RulePath */
         RulePath: {
@@ -5084,6 +5126,12 @@ export interface components {
              * Format: date-time
              */
             starts_at: string;
+            /**
+             * V
+             * @default 1
+             * @constant
+             */
+            v?: 1;
             /**
              * Value
              * @description its id or name

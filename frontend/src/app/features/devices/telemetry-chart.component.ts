@@ -61,6 +61,7 @@ export class TelemetryChartComponent {
     animation: false,
     plugins: { legend: { display: false } },
     elements: { point: { radius: 0 } },
+    scales: { x: { ticks: { maxTicksLimit: 8, maxRotation: 0 } } },
   };
   protected readonly data = computed<ChartConfiguration<'line'>['data']>(() => {
     const points = [...(this.series()?.points ?? [])].reverse(); // the API answers newest first
