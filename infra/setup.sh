@@ -3,6 +3,7 @@
 #  - Debian packages: mosquitto, influxdb (1.x)
 #  - the project venv (.venv, Python 3.13) with constraints.txt pins
 #  - LocalStack's own venv (Python 3.13) with its pins, shared between clones in the cache folder
+#  - the web app: Debian's chromium (its browser tests) and frontend/node_modules (npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,8 @@ missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v mosquitto_passwd >/dev/null 2>&1 || missing+=(mosquitto)
 command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -55,4 +58,13 @@ if [ ! -x "$LS_VENV/bin/python" ] || [ ! -f "$LS_VENV/.complete" ]; then
 fi
 mkdir -p .iotsphere
 echo "$LS_VENV" > .iotsphere/localstack-venv
+
+# 4. The web app's npm packages (Node 20 and npm from the machine), again when the lock file changes
+command -v npm >/dev/null 2>&1 || { echo "[setup] npm not found: install Node.js 20.19+ (the web app needs it)" >&2; exit 1; }
+want=$(stamp_of frontend/package-lock.json)
+if [ ! -d frontend/node_modules ] || [ "$(cat frontend/node_modules/.iotsphere-stamp 2>/dev/null)" != "$want" ]; then
+  log "installing the web app's npm packages (frontend/node_modules)"
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" > frontend/node_modules/.iotsphere-stamp
+fi
 log "ready"
