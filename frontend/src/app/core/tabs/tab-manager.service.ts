@@ -4,6 +4,7 @@ import { NavigationEnd, Router, type UrlTree } from '@angular/router';
 import { filter } from 'rxjs';
 
 import { EventBus } from '../events/event-bus';
+import { TabCache } from './tab-reuse.strategy';
 import { tabTitle } from './tab-titles';
 
 /** The query parameter that carries the open tabs, one value per tab: `?tab=/devices&tab=/devices/x`. */
@@ -28,6 +29,7 @@ const NOT_TABS = ['/login'];
 export class TabManager {
   private readonly router = inject(Router);
   private readonly bus = inject(EventBus);
+  private readonly cache = inject(TabCache);
   private readonly list = signal<readonly Tab[]>([]);
   private readonly activePath = signal<string | null>(null);
 
@@ -65,6 +67,7 @@ export class TabManager {
     } else {
       await this.router.navigateByUrl(this.withTabs(this.router.url, rest), { replaceUrl: true });
     }
+    if (this.activePath() !== path) this.cache.drop(path); // its component ends with its tab
   }
 
   /** Brings the URL in line with the tabs after every navigation: restores, adds, updates state. */
@@ -72,12 +75,16 @@ export class TabManager {
     const tree = this.router.parseUrl(url);
     const path = pathOf(tree);
     if (NOT_TABS.includes(path)) {
+      // signed out: the tabs (and their components) go; a returnUrl brings them back
+      this.list.set([]);
+      this.cache.clear();
       this.activePath.set(null);
       return;
     }
     const fromUrl = parseTabParam(tree.queryParams[TAB_PARAM]).map((u) => this.tabFor(u));
     const own = this.tabFor(url);
     const merged = mergeTabs(fromUrl.length ? fromUrl : this.list(), own);
+    for (const gone of this.list().filter((t) => !merged.some((m) => m.path === t.path))) this.cache.drop(gone.path);
     this.list.set(merged);
     this.activePath.set(path);
     const wanted = this.withTabs(url, merged);
