@@ -23,7 +23,9 @@ export class TokenStore {
     if (this.cached === undefined) {
       try {
         const raw = sessionStorage.getItem(KEY);
-        this.cached = raw ? (JSON.parse(raw) as Tokens) : null;
+        const tokens = raw ? (JSON.parse(raw) as Tokens) : null;
+        // a session whose refresh token has run out is over: nothing left to renew it with
+        this.cached = tokens && tokens.refreshExpiresAt > Date.now() ? tokens : null;
       } catch {
         this.cached = null;
       }
