@@ -5,6 +5,7 @@
 //   CHROMIUM         the browser (default: /usr/bin/chromium)
 //   SMOKE_PORT       the port (default: 31200)
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,20 @@ page.on('console', (msg) => {
   problems.push(`console error: ${msg.text()}`);
 });
 
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's WCAG 2 A/AA rules on the page as it is; serious or critical findings fail. */
+async function audit(screen) {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const result = await globalThis.axe.run(globalThis.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  if (violations.length) throw new Error(`accessibility on ${screen}: ${violations.join('; ')}`);
+}
+
 let passed = 0;
 async function step(name, body) {
   try {
@@ -63,6 +78,7 @@ try {
     await page.waitForURL(/\/login\?returnUrl=/);
     await page.getByLabel('E-mail').waitFor();
     await page.screenshot({ path: join(shots, 'webapp-login.png') });
+    await audit('the login page');
   });
 
   await step('a wrong password shows the problem from the API', async () => {
@@ -75,13 +91,17 @@ try {
     expect401 = false;
   });
 
-  await step('signing in opens the device list as a tab', async () => {
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  await step('signing in with the keyboard alone opens the device list as a tab', async () => {
+    await page.getByLabel('E-mail').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
     await page.waitForURL(/\/devices\?tab=%2Fdevices$/);
     await page.getByRole('link', { name: 'Boiler 0001' }).waitFor();
     await page.getByText('Ada Admin').waitFor();
     await page.screenshot({ path: join(shots, 'webapp-devices.png') });
+    await audit('the device list');
   });
 
   await step('the table sorts, filters and pages with the keyboard', async () => {
@@ -107,6 +127,7 @@ try {
     if (range !== '1h') throw new Error(`the time range shows ${range}, not the default 1h`);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(shots, 'webapp-device-detail.png'), fullPage: true });
+    await audit('the device detail');
   });
 
   await step('tabs and their state survive a reload', async () => {
@@ -115,18 +136,20 @@ try {
     await page.getByLabel('Metric').blur();
     await page.waitForURL(/metric=humidity/);
     await page.reload();
-    await page.getByRole('tab', { name: 'Devices' }).waitFor();
-    await page.getByRole('tab', { name: 'Device sim-0002', selected: true }).waitFor();
+    const openTabs = page.getByRole('navigation', { name: 'Open tabs' });
+    await openTabs.getByRole('button', { name: 'Devices', exact: true }).waitFor();
+    await openTabs.locator('button[aria-current="page"]', { hasText: 'Device sim-0002' }).waitFor();
     if ((await page.getByLabel('Metric').inputValue()) !== 'humidity') throw new Error('the metric was not kept');
   });
 
   await step('on a tablet the navigation folds into a menu', async () => {
     await page.setViewportSize({ width: 820, height: 1180 });
-    await page.getByRole('tab', { name: 'Devices' }).click();
+    await page.getByRole('navigation', { name: 'Open tabs' }).getByRole('button', { name: 'Devices', exact: true }).click();
     await page.getByRole('link', { name: 'Boiler 0001' }).waitFor();
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('navigation', { name: 'Modules' }).getByText('Maintenance predictions').waitFor();
     await page.screenshot({ path: join(shots, 'webapp-tablet.png') });
+    await audit('the tablet layout');
   });
 
   await step('signing out returns to the login page', async () => {
