@@ -1,5 +1,5 @@
 // Smoke test of the production build in Debian's Chromium (playwright-core, no downloaded browser):
-// serves dist/ and a stub API on 127.0.0.1:31200, signs in (a wrong password first), opens the
+// serves dist/ with scripts/serve.mjs on 127.0.0.1:31200, forwarding /v1 to a stub API, signs in (a wrong password first), opens the
 // device list and a device, reloads to check the tabs come back, and saves screenshots.
 //   SCREENSHOT_DIR   where the screenshots go (default: docs/screenshots of the repository)
 //   CHROMIUM         the browser (default: /usr/bin/chromium)
@@ -11,7 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-import { EMAIL, PASSWORD, startServer } from './stub-api.mjs';
+import { startWebServer } from '../scripts/serve.mjs';
+import { EMAIL, PASSWORD, startStubApi } from './stub-api.mjs';
 
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(frontend, 'dist/iotsphere-web/browser');
@@ -26,7 +27,8 @@ if (!existsSync(executablePath)) fail(`${executablePath} is missing: apt-get ins
 mkdirSync(shots, { recursive: true });
 
 const profile = mkdtempSync(join(tmpdir(), 'iotsphere-smoke-'));
-const server = await startServer(dist, port);
+const stub = await startStubApi();
+const server = await startWebServer({ root: dist, port, api: stub.url });
 const context = await chromium.launchPersistentContext(profile, {
   executablePath,
   headless: true,
@@ -166,6 +168,7 @@ try {
 } finally {
   await context.close();
   server.close();
+  stub.server.close();
   rmSync(profile, { recursive: true, force: true });
 }
 console.log(`screenshots in ${shots}`);

@@ -1,14 +1,11 @@
-// A tiny stand-in for the IoTSphere API and a static server for the production build, on one
-// origin (as the local stack should serve them). For the smoke test only: fixed data, no state
-// beyond the tokens it handed out.
+// A tiny stand-in for the IoTSphere API, for the smoke test only: fixed data, no state beyond the
+// tokens it handed out. The smoke test reaches it through scripts/serve.mjs, as the app reaches the
+// real API.
 import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
 
 export const EMAIL = 'admin@iotsphere.local';
 export const PASSWORD = 'correct horse battery staple';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.ico': 'image/x-icon', '.png': 'image/png', '.svg': 'image/svg+xml' };
 const NOW = Date.now();
 const iso = (msAgo) => new Date(NOW - msAgo).toISOString();
 const STATUSES = ['online', 'online', 'online', 'offline', 'verified', 'provisioned'];
@@ -123,26 +120,14 @@ async function api(req, res, url) {
   return problem(res, 404, 'Not Found', `The stub API has no ${req.method} ${path}.`);
 }
 
-/** Serves `root` (the built app, index.html for any unknown path) and the stub API on `port`. */
-export function startServer(root, port) {
-  const index = readFileSync(join(root, 'index.html'));
+/** Starts the stub API on `port` (0: any free one); resolves with the server and its URL. */
+export function startStubApi(port = 0) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/v1/')) {
-      api(req, res, url).catch((error) => problem(res, 500, 'Stub error', String(error)));
-      return;
-    }
-    if (url.pathname === '/config.json') return json(res, { apiBaseUrl: '' });
-    const file = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (file.startsWith(root) && existsSync(file) && statSync(file).isFile()) {
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      return res.end(readFileSync(file));
-    }
-    res.writeHead(200, { 'Content-Type': 'text/html' });
-    res.end(index);
+    api(req, res, url).catch((error) => problem(res, 500, 'Stub error', String(error)));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` }));
   });
 }
