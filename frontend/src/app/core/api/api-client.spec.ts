@@ -41,7 +41,7 @@ function setUp(handler: Handler) {
     ],
   });
   const tokens = TestBed.inject(TokenStore);
-  tokens.set({ accessToken: 'old', refreshToken: 'r1', accessExpiresAt: 0, refreshExpiresAt: Date.now() + 1e6 });
+  tokens.set({ accessToken: 'old', refreshToken: 'r1', accessExpiresAt: Date.now() + 600_000, refreshExpiresAt: Date.now() + 1e6 });
   return { client: TestBed.inject(ApiClient), tokens, seen };
 }
 
@@ -77,6 +77,16 @@ describe('ApiClient', () => {
     });
     await call(client.api.PATCH('/v1/me', { body: { display_name: 'B' } }));
     expect(await seen[2].json()).toEqual({ display_name: 'B' });
+  });
+
+  it('renews an access token about to expire before sending, without a 401', async () => {
+    const { client, tokens, seen } = setUp((request) =>
+      new URL(request.url).pathname === '/v1/auth/refresh' ? json(pair('new', 'r2')) : json(user),
+    );
+    tokens.set({ ...tokens.get()!, accessExpiresAt: Date.now() + 10_000 });
+    await call(client.api.GET('/v1/me'));
+    expect(seen.map((r) => new URL(r.url).pathname)).toEqual(['/v1/auth/refresh', '/v1/me']);
+    expect(seen[1].headers.get('Authorization')).toBe('Bearer new');
   });
 
   it('shares one refresh between concurrent 401s', async () => {

@@ -16,6 +16,9 @@ export const FETCH = new InjectionToken<(request: Request) => Promise<Response>>
   factory: () => (request: Request) => fetch(request),
 });
 
+/** How long before its expiry an access token is renewed rather than sent. */
+const EXPIRY_MARGIN_MS = 30_000;
+
 /** Routes that never carry a bearer token nor trigger a refresh. */
 const ANONYMOUS = ['/v1/auth/login', '/v1/auth/refresh'];
 
@@ -30,7 +33,7 @@ export function tokensFrom(pair: TokenPair, now = Date.now()): Tokens {
 
 /**
  * The typed API client (openapi-fetch over the generated `paths`). Every call carries the access
- * token; a 401 refreshes the tokens once (concurrent 401s share one refresh) and sends the request
+ * token, renewed first when it is about to expire; a 401 refreshes the tokens once (concurrent 401s share one refresh) and sends the request
  * again; when the refresh is refused the session has expired and `sessionExpired` fires.
  */
 @Injectable({ providedIn: 'root' })
@@ -57,14 +60,18 @@ export class ApiClient {
 
   private async sendWithAuth(request: Request): Promise<Response> {
     const anonymous = ANONYMOUS.some((path) => new URL(request.url).pathname.endsWith(path));
-    const token = this.tokens.get()?.accessToken;
-    if (anonymous || !token) return this.sendSafely(request);
+    const current = this.tokens.get();
+    if (anonymous || !current) return this.sendSafely(request);
+    // An access token about to run out is renewed first: no 401 round trip (nor its console line).
+    const valid = current.accessExpiresAt - EXPIRY_MARGIN_MS > Date.now();
+    const token = valid ? current.accessToken : (await this.refresh())?.accessToken;
+    if (!token) return this.sendSafely(request);
     const again = request.clone();
     const response = await this.sendSafely(withBearer(request, token));
     if (response.status !== 401) return response;
-    const fresh = await this.refresh();
-    if (!fresh) return response;
-    return this.sendSafely(withBearer(again, fresh.accessToken));
+    const renewed = await this.refresh();
+    if (!renewed) return response;
+    return this.sendSafely(withBearer(again, renewed.accessToken));
   }
 
   private async doRefresh(): Promise<Tokens | null> {
