@@ -1,6 +1,6 @@
 import type { Routes } from '@angular/router';
 
-import { authGuard } from './core/auth/auth.guard';
+import { authGuard, guestGuard } from './core/auth/auth.guard';
 import { TAB_ROUTE } from './core/tabs/tab-reuse.strategy';
 import { LoginComponent } from './features/login/login.component';
 import { ShellComponent } from './layout/shell.component';
@@ -9,7 +9,7 @@ const placeholder = () => import('./features/placeholder/placeholder.component')
 
 /** Modules are lazy routes inside the shell; each opens as a tab (see TabManager). */
 export const routes: Routes = [
-  { path: 'login', component: LoginComponent, title: 'Sign in · IoTSphere' },
+  { path: 'login', component: LoginComponent, canActivate: [guestGuard], title: 'Sign in · IoTSphere' },
   {
     path: '',
     component: ShellComponent,
