@@ -105,6 +105,10 @@ def test_a_change_is_answered_even_when_the_audit_log_is_down(client, monkeypatc
         ({"name": "pump", "size": 0}, 422, "body.size: Input should be greater than or equal"),
         ({"name": "pump", "size": 1, "role": "admin"}, 422, "body.role: Extra inputs"),
         ({"name": "taken", "size": 1}, 409, "a widget named taken exists"),
+        ({"name": "pump", "size": True}, 422, "body.size: Input should be a valid integer"),
+        ({"name": "pump", "size": "3"}, 422, "body.size: Input should be a valid integer"),
+        ({"name": "pump", "size": 1, "x\u0000y": 1}, 400, "NUL characters are not accepted"),
+        ({"name": "pu\u0000mp", "size": 1}, 400, "body.name: keys starting"),
     ],
 )
 def test_bad_bodies_get_a_precise_problem(client, body, status, detail):
@@ -151,6 +155,7 @@ def test_a_viewer_cannot_change_but_can_read(client, audit_log):
         ("size=two", "query.size: Input should be a valid integer"),
         ("colour=red", "query.colour: unknown parameter"),
         ("size=1&size=2", "query.size: give it once"),
+        ("size=%00", "query.size: NUL characters are not accepted"),
     ],
 )
 def test_bad_queries_are_400(client, query, detail):

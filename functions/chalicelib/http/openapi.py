@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic.json_schema import (
+    GenerateJsonSchema,
+    JsonSchemaMode,
+    JsonSchemaValue,
+    models_json_schema,
+)
+from pydantic_core import core_schema
 
 from chalicelib.http.problems import PROBLEM_MEDIA_TYPE, TITLES, Problem
 from chalicelib.http.routing import Api, RouteSpec
@@ -42,6 +48,25 @@ def build_openapi(apis: Iterable[Api], title: str, version: str) -> dict[str, An
     }
 
 
+NO_NUL = "^[^\u0000]*$"
+SAFE_KEY = "^([^$\u0000][^\u0000]*)?$"
+
+
+class RequestRules(GenerateJsonSchema):
+    """What the router refuses, stated in the schema too: no NUL character in any text and no
+    object key starting with ``$`` (a MongoDB operator), so clients and fuzzers know it."""
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        generated = super().str_schema(schema)
+        generated.setdefault("pattern", NO_NUL)
+        return generated
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        generated = super().dict_schema(schema)
+        generated.setdefault("propertyNames", {"pattern": SAFE_KEY})
+        return generated
+
+
 class Schemas:
     """JSON schemas of every model the routes name, as one set of components."""
 
@@ -53,7 +78,7 @@ class Schemas:
                     models.append((model, "validation"))
             if isinstance(route.response, type) and issubclass(route.response, BaseModel):
                 models.append((route.response, "serialization"))
-        refs, top = models_json_schema(models, ref_template=REF)
+        refs, top = models_json_schema(models, ref_template=REF, schema_generator=RequestRules)
         self.components: dict[str, Any] = top.get("$defs", {})
         self._refs = refs
 

@@ -36,13 +36,13 @@ def parse_body[M: BaseModel](
         raise ProblemError(400, "the body must be a JSON object")
     operator = find_operator_key(data, "body")
     if operator:
+        message = "keys starting with '$' and NUL characters are not accepted"
         raise ProblemError(
-            400,
-            f"{operator}: keys starting with '$' are not accepted",
-            [FieldProblem(location=operator, message="keys starting with '$' are not accepted")],
+            400, f"{operator}: {message}", [FieldProblem(location=operator, message=message)]
         )
     try:
-        return model.model_validate(data)
+        # Strict: JSON types as the schema states them (no true for 1, no "5" for 5).
+        return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         problems = field_problems("body", exc.errors(include_url=False))
         raise ProblemError(422, summarize(problems), problems) from exc
@@ -52,6 +52,10 @@ def parse_params[M: BaseModel](location: str, params: Mapping[str, list[str]], m
     """Query or path parameters; each name may appear once unless its field is a list."""
     values: dict[str, Any] = {}
     for name, given in params.items():
+        if "\x00" in name or any("\x00" in value for value in given):
+            problem = FieldProblem(location=f"{location}.{name[:40]}", message="NUL character")
+            detail = f"{problem.location}: NUL characters are not accepted"
+            raise ProblemError(400, detail, [problem])
         field = model.model_fields.get(name)
         if field is None:
             detail = f"{location}.{name}: unknown parameter"
@@ -72,10 +76,13 @@ def parse_params[M: BaseModel](location: str, params: Mapping[str, list[str]], m
 
 
 def find_operator_key(value: Any, path: str) -> str | None:
-    """The path of the first object key that MongoDB would read as an operator, if any."""
+    """The path of the first object key MongoDB would read as an operator (or refuse), or of the
+    first text holding a NUL character, if any."""
+    if isinstance(value, str) and "\x00" in value:
+        return path
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(key, str) and key.startswith("$"):
+            if isinstance(key, str) and (key.startswith("$") or "\x00" in key):
                 return f"{path}.{key}"
             found = find_operator_key(item, f"{path}.{key}")
             if found:

@@ -182,7 +182,9 @@ def render(spec: RouteSpec, result: Any) -> Response:
         return result
     if result is None:
         return Response(body="", status_code=204)
-    body = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    body = (
+        result.model_dump(mode="json", by_alias=True) if isinstance(result, BaseModel) else result
+    )
     return Response(
         body=json.dumps(body),
         status_code=spec.status,

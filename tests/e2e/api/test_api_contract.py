@@ -37,6 +37,10 @@ def test_the_api_keeps_its_openapi_contract(
             f"Authorization: ApiKey {created.json()['secret']}",
             "--checks",
             "all",
+            # Revoking its own key would leave the fuzzer unauthenticated for the rest of the run;
+            # revocation has its own tests (test_api_security.py).
+            "--exclude-operation-id",
+            "revoke_api_key",
             "--max-examples",
             "8",
             "--seed",

@@ -7,6 +7,7 @@ Pydantic also reads numbers (and numeric strings) as Unix times; a query or body
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BeforeValidator
@@ -15,10 +16,16 @@ ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 def require_iso_text(value: object) -> object:
-    if isinstance(value, str) and not ISO_DATE_TIME.match(value):
-        raise ValueError("expected an ISO 8601 time with a zone, such as 2026-11-27T10:00:00Z")
+    """ISO text becomes a ``datetime`` here, so strict validation (JSON bodies) accepts it too."""
     if isinstance(value, int | float):
         raise ValueError("expected an ISO 8601 time with a zone, not a number")
+    if isinstance(value, str):
+        if not ISO_DATE_TIME.match(value):
+            raise ValueError("expected an ISO 8601 time with a zone, such as 2026-11-27T10:00:00Z")
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"not an ISO 8601 time: {exc}") from exc
     return value
 
 
