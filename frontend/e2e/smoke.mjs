@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { startWebServer } from '../scripts/serve.mjs';
-import { EMAIL, PASSWORD, startStubApi } from './stub-api.mjs';
+import { EMAIL, PASSWORD, hits, startStubApi } from './stub-api.mjs';
 
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(frontend, 'dist/iotsphere-web/browser');
@@ -132,6 +132,16 @@ try {
     await audit('the device detail');
   });
 
+  await step('the chart of a range relative to now reads again every 2 s', async () => {
+    const updated = page.getByText(/^Live · updated /);
+    const before = await updated.textContent();
+    await page.waitForFunction(
+      (text) => [...globalThis.document.querySelectorAll('p')].some((p) => /^Live · updated /.test(p.textContent ?? '') && p.textContent !== text),
+      before,
+      { timeout: 6_000 },
+    );
+  });
+
   await step('tabs and their state survive a reload', async () => {
     await page.getByLabel('Metric').fill('humidity');
     await page.getByLabel('Metric').press('Enter');
@@ -144,10 +154,13 @@ try {
     if ((await page.getByLabel('Metric').inputValue()) !== 'humidity') throw new Error('the metric was not kept');
   });
 
-  await step('on a tablet the navigation folds into a menu', async () => {
+  await step('on a tablet the navigation folds into a menu; a tab in the background stops polling', async () => {
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.getByRole('navigation', { name: 'Open tabs' }).getByRole('button', { name: 'Devices', exact: true }).click();
     await page.getByRole('link', { name: 'Boiler 0001' }).waitFor();
+    const polled = hits.telemetry;
+    await page.waitForTimeout(4_500); // two polls, were it still polling
+    if (hits.telemetry > polled + 1) throw new Error('the device tab in the background still reads its chart');
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('navigation', { name: 'Modules' }).getByText('Maintenance predictions').waitFor();
     await page.screenshot({ path: join(shots, 'webapp-tablet.png') });

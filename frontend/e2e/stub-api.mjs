@@ -75,6 +75,8 @@ function series(deviceId, metric, start, end) {
 }
 
 let issued = 0;
+/** Requests the stub answered, by kind, for the smoke test to count. */
+export const hits = { telemetry: 0 };
 async function api(req, res, url) {
   const path = url.pathname;
   if (path === '/v1/auth/login' && req.method === 'POST') {
@@ -101,6 +103,7 @@ async function api(req, res, url) {
     return device ? json(res, device) : problem(res, 404, 'Not Found', `No device ${m[1]}.`);
   }
   m = /^\/v1\/devices\/([^/]+)\/telemetry$/.exec(path);
+  if (m) hits.telemetry++;
   if (m) return json(res, series(m[1], url.searchParams.get('metric') ?? 'temperature', url.searchParams.get('start'), url.searchParams.get('end')));
   m = /^\/v1\/device-types\/([^/]+)$/.exec(path);
   if (m) {

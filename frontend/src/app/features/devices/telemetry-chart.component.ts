@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import {
   CategoryScale,
   type ChartConfiguration,
@@ -15,11 +15,15 @@ import { ApiClient, call } from '../../core/api/api-client';
 import type { components } from '../../core/api/schema';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
-import { type TimeRangeValue, resolveRange, windowFor } from '../../shared/time-range';
+import { PRESETS, type TimeRangeValue, resolveRange, windowFor } from '../../shared/time-range';
 
 type Series = components['schemas']['TelemetrySeries'];
 
-/** One metric of one device over a time range, averaged per window (GET /v1/devices/{id}/telemetry). */
+/**
+ * One metric of one device over a time range, averaged per window (GET /v1/devices/{id}/telemetry).
+ * A range relative to now follows the present: read again every 2 s (10 s past an hour) while the
+ * chart is on screen and the page visible; a tab in the background does not poll.
+ */
 @Component({
   selector: 'app-telemetry-chart',
   imports: [BaseChartDirective, EmptyStateComponent, ErrorStateComponent],
@@ -37,6 +41,7 @@ type Series = components['schemas']['TelemetrySeries'];
       @if (s.points.length === 0) {
         <app-empty-state title="No readings in this range" [detail]="'No ' + metric() + ' readings from ' + deviceId() + ' in this range.'" />
       } @else {
+        <p class="updated muted">{{ live() ? 'Live · ' : '' }}updated {{ updatedAt() }}</p>
         <div class="chart" role="img" [attr.aria-label]="metric() + ' of ' + deviceId() + ', ' + s.points.length + ' points'">
           <canvas baseChart type="line" [data]="data()" [options]="options"></canvas>
         </div>
@@ -45,16 +50,25 @@ type Series = components['schemas']['TelemetrySeries'];
       <p role="status">Loading {{ metric() }}…</p>
     }
   `,
-  styles: `.chart { position: relative; height: 18rem; }`,
+  styles: `
+    .chart { position: relative; height: 18rem; }
+    .updated { margin: 0 0 0.25rem; font-size: 0.8rem; text-align: right; }
+  `,
 })
 export class TelemetryChartComponent {
   private readonly client = inject(ApiClient);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private reading = false;
+  /** Bumped by every read that replaces the series, so a late answer to an older one is dropped. */
+  private generation = 0;
   readonly deviceId = input.required<string>();
   readonly metric = input.required<string>();
   readonly range = input.required<TimeRangeValue>();
 
   protected readonly series = signal<Series | null>(null);
   protected readonly failed = signal<unknown>(null);
+  protected readonly updatedAt = signal('');
+  protected readonly live = computed(() => 'preset' in this.range());
   protected readonly options: ChartConfiguration<'line'>['options'] = {
     responsive: true,
     maintainAspectRatio: false,
@@ -81,9 +95,17 @@ export class TelemetryChartComponent {
   });
 
   constructor() {
-    effect(() => {
+    effect((onCleanup) => {
       const args = [this.deviceId(), this.metric(), this.range()] as const;
       untracked(() => void this.fetch(...args));
+      const value = args[2];
+      if (!('preset' in value)) return;
+      const span = PRESETS.find((p) => p.value === value.preset)?.ms ?? 0;
+      const timer = setInterval(() => {
+        const onScreen = this.host.nativeElement.isConnected && document.visibilityState === 'visible';
+        if (onScreen && !this.reading) void this.fetch(...args, true);
+      }, span <= 3_600_000 ? 2_000 : 10_000);
+      onCleanup(() => clearInterval(timer));
     });
   }
 
@@ -91,9 +113,15 @@ export class TelemetryChartComponent {
     void this.fetch(this.deviceId(), this.metric(), this.range());
   }
 
-  private async fetch(deviceId: string, metric: string, value: TimeRangeValue): Promise<void> {
-    this.failed.set(null);
-    this.series.set(null);
+  /** Reads the series; a quiet read (polling) keeps what is shown until the answer comes. */
+  private async fetch(deviceId: string, metric: string, value: TimeRangeValue, quiet = false): Promise<void> {
+    if (!quiet) {
+      this.generation++;
+      this.failed.set(null);
+      this.series.set(null);
+    }
+    const generation = this.generation;
+    this.reading = true;
     const range = resolveRange(value);
     try {
       const series = await call(
@@ -110,9 +138,15 @@ export class TelemetryChartComponent {
           },
         }),
       );
+      if (generation !== this.generation) return;
       this.series.set(series);
+      this.failed.set(null);
+      this.updatedAt.set(new Date().toLocaleTimeString());
     } catch (error) {
-      this.failed.set(error);
+      if (generation !== this.generation) return;
+      if (!quiet || this.series() === null) this.failed.set(error);
+    } finally {
+      this.reading = false;
     }
   }
 }
