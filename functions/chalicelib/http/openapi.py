@@ -58,12 +58,14 @@ class RequestRules(GenerateJsonSchema):
 
     def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
         generated = super().str_schema(schema)
-        generated.setdefault("pattern", NO_NUL)
+        if self.mode == "validation":
+            generated.setdefault("pattern", NO_NUL)
         return generated
 
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
         generated = super().dict_schema(schema)
-        generated.setdefault("propertyNames", {"pattern": SAFE_KEY})
+        if self.mode == "validation":
+            generated.setdefault("propertyNames", {"pattern": SAFE_KEY})
         return generated
 
 

@@ -53,9 +53,12 @@ def parse_params[M: BaseModel](location: str, params: Mapping[str, list[str]], m
     values: dict[str, Any] = {}
     for name, given in params.items():
         if "\x00" in name or any("\x00" in value for value in given):
-            problem = FieldProblem(location=f"{location}.{name[:40]}", message="NUL character")
+            # 422, not 400: a pattern of the schema may allow a NUL the stores cannot hold.
+            problem = FieldProblem(
+                location=f"{location}.{printable(name)}", message="NUL character"
+            )
             detail = f"{problem.location}: NUL characters are not accepted"
-            raise ProblemError(400, detail, [problem])
+            raise ProblemError(422, detail, [problem])
         field = model.model_fields.get(name)
         if field is None:
             detail = f"{location}.{name}: unknown parameter"
@@ -75,6 +78,11 @@ def parse_params[M: BaseModel](location: str, params: Mapping[str, list[str]], m
         raise ProblemError(400, summarize(problems), problems) from exc
 
 
+def printable(text: str, limit: int = 40) -> str:
+    """Text from a request as it may appear in a problem: escaped, cut."""
+    return json.dumps(text[:limit])[1:-1]
+
+
 def find_operator_key(value: Any, path: str) -> str | None:
     """The path of the first object key MongoDB would read as an operator (or refuse), or of the
     first text holding a NUL character, if any."""
@@ -83,8 +91,8 @@ def find_operator_key(value: Any, path: str) -> str | None:
     if isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, str) and (key.startswith("$") or "\x00" in key):
-                return f"{path}.{key}"
-            found = find_operator_key(item, f"{path}.{key}")
+                return f"{path}.{printable(key)}"
+            found = find_operator_key(item, f"{path}.{printable(key)}")
             if found:
                 return found
     elif isinstance(value, list):
