@@ -22,7 +22,7 @@ def stack(tmp_path: Path) -> Stack:
 
 def test_the_services_in_start_order(stack: Stack):
     assert stack.infra == ["mosquitto", "influxdb", "mongodb", "localstack"]
-    assert stack.platform == ["runner", "bridge", "api", "simulator"]
+    assert stack.platform == ["runner", "bridge", "api", "web", "simulator"]
 
 
 def test_a_mongodb_url_means_no_local_mongodb_process(tmp_path: Path):

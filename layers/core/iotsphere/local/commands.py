@@ -10,6 +10,7 @@ from iotsphere.local.errors import HealthCheckError, ProvisioningError, StackErr
 from iotsphere.local.home import DEFAULT_HOME
 from iotsphere.local.secrets import MQTT_USERS
 from iotsphere.local.stack import Stack
+from iotsphere.services.identity.organizations import FIRST_ADMIN_EMAIL
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +62,9 @@ def _up(stack: Stack, args: argparse.Namespace) -> int:
             print(f"  {service.name:<11}{service.url}")
     print(f"  {'mqtt users':<11}{', '.join(MQTT_USERS)} (passwords in {stack.home.secrets})")
     print(f"  {'logs':<11}{stack.home.logs}")
+    if not only_infra:
+        web = stack.specs["web"].url
+        print(f"\nopen {web} and sign in as {FIRST_ADMIN_EMAIL} (API reference: {web}/v1/docs)")
     return 0
 
 

@@ -59,12 +59,17 @@ class ApiService(_Strict):
     port: int = 8000
 
 
+class WebService(_Strict):
+    port: int = 18080
+
+
 class Services(_Strict):
     mosquitto: MosquittoService = MosquittoService()
     influxdb: InfluxService = InfluxService()
     mongodb: MongoService = MongoService()
     localstack: LocalStackService = LocalStackService()
     api: ApiService = ApiService()
+    web: WebService = WebService()
 
 
 class QueueSpec(_Strict):
