@@ -3073,7 +3073,7 @@ export interface components {
              * Metrics
              * @default null
              */
-            metrics?: components["schemas"]["MetricSpec"][] | null;
+            metrics?: components["schemas"]["MetricSpec-Input"][] | null;
             /**
              * Name
              * @default null
@@ -3144,7 +3144,7 @@ export interface components {
             /** Id */
             id: string;
             /** Metrics */
-            metrics?: components["schemas"]["MetricSpec"][];
+            metrics?: components["schemas"]["MetricSpec-Output"][];
             /** Name */
             name: string;
             /** Templates */
@@ -3247,7 +3247,22 @@ export interface components {
          * EscalationStep
          * @description Unacknowledged ``after_s`` after it rose: raise the severity and/or notify a target.
          */
-        EscalationStep: {
+        "EscalationStep-Input": {
+            /** After S */
+            after_s: number;
+            /**
+             * Notify
+             * @default null
+             */
+            notify?: string | null;
+            /** @default null */
+            severity?: components["schemas"]["Severity"] | null;
+        };
+        /**
+         * EscalationStep
+         * @description Unacknowledged ``after_s`` after it rose: raise the severity and/or notify a target.
+         */
+        "EscalationStep-Output": {
             /** After S */
             after_s: number;
             /**
@@ -3719,7 +3734,33 @@ export interface components {
             message_id: string;
         };
         /** MetricSpec */
-        MetricSpec: {
+        "MetricSpec-Input": {
+            /**
+             * Kind
+             * @default number
+             * @enum {string}
+             */
+            kind?: "number" | "boolean" | "string";
+            /**
+             * Maximum
+             * @default null
+             */
+            maximum?: number | null;
+            /**
+             * Minimum
+             * @default null
+             */
+            minimum?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Unit
+             * @default
+             */
+            unit?: string;
+        };
+        /** MetricSpec */
+        "MetricSpec-Output": {
             /**
              * Kind
              * @default number
@@ -3875,7 +3916,7 @@ export interface components {
             /** Id */
             id: string;
             /** Metrics */
-            metrics?: components["schemas"]["MetricSpec"][];
+            metrics?: components["schemas"]["MetricSpec-Input"][];
             /** Name */
             name: string;
             /** Templates */
@@ -4738,7 +4779,7 @@ export interface components {
              */
             enabled?: boolean;
             /** Escalation */
-            escalation?: components["schemas"]["EscalationStep"][];
+            escalation?: components["schemas"]["EscalationStep-Output"][];
             /**
              * @default {
              *       "transitions": 6,
@@ -4760,7 +4801,7 @@ export interface components {
             name: string;
             /** Org Id */
             org_id: string;
-            scope: components["schemas"]["Scope"];
+            scope: components["schemas"]["Scope-Output"];
             severity: components["schemas"]["Severity"];
             /**
              * V
@@ -4782,7 +4823,7 @@ export interface components {
              */
             enabled?: boolean;
             /** Escalation */
-            escalation?: components["schemas"]["EscalationStep"][];
+            escalation?: components["schemas"]["EscalationStep-Input"][];
             /** @description null: no flap */
             flap?: components["schemas"]["FlapPolicy"] | null;
             /**
@@ -4794,7 +4835,7 @@ export interface components {
             metric: string;
             /** Name */
             name: string;
-            scope: components["schemas"]["Scope"];
+            scope: components["schemas"]["Scope-Input"];
             severity: components["schemas"]["Severity"];
             /**
              * V
@@ -4816,7 +4857,7 @@ export interface components {
              */
             enabled?: boolean;
             /** Escalation */
-            escalation?: components["schemas"]["EscalationStep"][];
+            escalation?: components["schemas"]["EscalationStep-Input"][];
             /** @description null: no flap */
             flap?: components["schemas"]["FlapPolicy"] | null;
             /**
@@ -4831,7 +4872,7 @@ export interface components {
              * @default draft
              */
             name?: string;
-            scope: components["schemas"]["Scope"];
+            scope: components["schemas"]["Scope-Input"];
             severity: components["schemas"]["Severity"];
             /**
              * V
@@ -4879,7 +4920,23 @@ export interface components {
          * Scope
          * @description Which devices a rule watches: one device, a group, a tag, a device type, or all.
          */
-        Scope: {
+        "Scope-Input": {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "device" | "group" | "tag" | "device_type" | "all";
+            /**
+             * Value
+             * @default null
+             */
+            value?: string | null;
+        };
+        /**
+         * Scope
+         * @description Which devices a rule watches: one device, a group, a tag, a device type, or all.
+         */
+        "Scope-Output": {
             /**
              * Kind
              * @enum {string}
@@ -5167,7 +5224,20 @@ export interface components {
          * SlackChannel
          * @description A Slack-compatible incoming webhook (``{"text": …, "blocks": […]}``).
          */
-        SlackChannel: {
+        "SlackChannel-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "slack";
+            /** Url */
+            url: string;
+        };
+        /**
+         * SlackChannel
+         * @description A Slack-compatible incoming webhook (``{"text": …, "blocks": […]}``).
+         */
+        "SlackChannel-Output": {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -5257,7 +5327,7 @@ export interface components {
          */
         SubscriptionSpec: {
             /** Channel */
-            channel: components["schemas"]["WebhookChannel"] | components["schemas"]["SlackChannel"] | components["schemas"]["EmailChannel"] | components["schemas"]["InAppChannel"];
+            channel: components["schemas"]["WebhookChannel-Input"] | components["schemas"]["SlackChannel-Input"] | components["schemas"]["EmailChannel"] | components["schemas"]["InAppChannel"];
             /** @default null */
             digest?: components["schemas"]["Digest"] | null;
             /**
@@ -5285,7 +5355,7 @@ export interface components {
         /** SubscriptionView */
         SubscriptionView: {
             /** Channel */
-            channel: components["schemas"]["WebhookChannel"] | components["schemas"]["SlackChannel"] | components["schemas"]["EmailChannel"] | components["schemas"]["InAppChannel"];
+            channel: components["schemas"]["WebhookChannel-Output"] | components["schemas"]["SlackChannel-Output"] | components["schemas"]["EmailChannel"] | components["schemas"]["InAppChannel"];
             /**
              * Created At
              * Format: date-time
@@ -5540,7 +5610,20 @@ export interface components {
          * WebhookChannel
          * @description JSON, signed with HMAC-SHA256 under the subscription's secret.
          */
-        WebhookChannel: {
+        "WebhookChannel-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook";
+            /** Url */
+            url: string;
+        };
+        /**
+         * WebhookChannel
+         * @description JSON, signed with HMAC-SHA256 under the subscription's secret.
+         */
+        "WebhookChannel-Output": {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
