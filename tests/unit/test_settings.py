@@ -16,3 +16,13 @@ def test_the_token_secret_never_shows_in_a_repr_or_a_log_line():
 
 def test_an_unset_secret_leaves_the_environment_alone():
     assert Settings.env_name("token_secret") not in Settings().to_env()
+
+
+def test_an_unset_key_file_leaves_the_one_of_the_environment_alone():
+    assert Settings.env_name("firmware_key_file") not in Settings().to_env()
+    assert Settings.env_name("influx_username") not in Settings().to_env()
+
+
+def test_no_aws_endpoint_survives_the_trip():
+    settings = Settings(aws_endpoint_url=None)
+    assert Settings.from_env(settings.to_env()).aws_endpoint_url is None

@@ -92,7 +92,7 @@ class Settings(BaseModel):
             value = getattr(self, name)
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
-                if not value:
-                    continue  # an unset secret never hides one the environment holds
+            if value == "":
+                continue  # an unset value never hides one the environment holds (a key file …)
             env[ENV_PREFIX + name.upper()] = "" if value is None else str(value)
         return env
