@@ -106,6 +106,7 @@ def test_a_change_is_answered_even_when_the_audit_log_is_down(client, monkeypatc
         ({"name": "pump", "size": 1, "role": "admin"}, 422, "body.role: Extra inputs"),
         ({"name": "taken", "size": 1}, 409, "a widget named taken exists"),
         ({"name": "pump", "size": True}, 422, "body.size: Input should be a valid integer"),
+        ({"name": "pump", "size": 2**64}, 422, "body.size: integers must lie within"),
         ({"name": "pump", "size": "3"}, 422, "body.size: Input should be a valid integer"),
         ({"name": "pump", "size": 1, "x\u0000y": 1}, 400, "NUL characters are not accepted"),
         ({"name": "pu\u0000mp", "size": 1}, 400, "body.name: keys starting"),

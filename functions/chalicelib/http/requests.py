@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.http.problems import FieldProblem, ProblemError, field_problems, summarize
 
 MAX_BODY_BYTES = 256 * 1024
+INT64_LIMIT = 2**63 - 1
 JSON_MEDIA_TYPE = "application/json"
 
 
@@ -39,6 +40,12 @@ def parse_body[M: BaseModel](
         message = "keys starting with '$' and NUL characters are not accepted"
         raise ProblemError(
             400, f"{operator}: {message}", [FieldProblem(location=operator, message=message)]
+        )
+    huge = find_huge_integer(data, "body")
+    if huge:
+        message = f"integers must lie within ±{INT64_LIMIT} (64 bits)"
+        raise ProblemError(
+            422, f"{huge}: {message}", [FieldProblem(location=huge, message=message)]
         )
     try:
         # Strict: JSON types as the schema states them (no true for 1, no "5" for 5).
@@ -76,6 +83,25 @@ def parse_params[M: BaseModel](location: str, params: Mapping[str, list[str]], m
     except ValidationError as exc:
         problems = field_problems(location, exc.errors(include_url=False))
         raise ProblemError(400, summarize(problems), problems) from exc
+
+
+def find_huge_integer(value: Any, path: str) -> str | None:
+    """The path of the first integer no store can hold (beyond 64 bits), if any: a 422, since
+    free-form documents (configurations, parameters) allow any number by their schema."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64_LIMIT:
+        return path
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found = find_huge_integer(item, f"{path}.{printable(str(key))}")
+        if found:
+            return found
+    return None
 
 
 def printable(text: str, limit: int = 40) -> str:
