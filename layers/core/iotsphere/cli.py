@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "api": ("iotsphere.local.api_server", "serve the HTTP API on this machine"),
     "login": ("iotsphere.client.login", "sign in to an IoTSphere API (kept in ~/.config)"),
     "logout": ("iotsphere.client.logout", "end the signed-in session"),
+    "devices": ("iotsphere.client.devices", "list devices, or onboard one and save its package"),
+    "alarms": ("iotsphere.client.alarms", "follow the organization's open alarms"),
     "bridge": ("iotsphere.bridge.main", "forward device MQTT traffic into SQS"),
     "simulate": ("iotsphere.simulator.main", "publish telemetry from a simulated fleet"),
     "package": ("iotsphere.local.package", "write the AWS SAM template and deployment package"),

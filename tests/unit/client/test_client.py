@@ -111,3 +111,30 @@ def test_logout_forgets_the_session(store, monkeypatch, capsys):
     run_login(store, "right", monkeypatch, capsys)
     assert logout.run(argparse.Namespace(), store) == 0
     assert not store.file.exists()
+
+
+def alarm(alarm_id="a1", status="active", acknowledged=False, count=1):
+    return {
+        "id": alarm_id,
+        "status": status,
+        "acknowledged": acknowledged,
+        "count": count,
+        "severity": "major",
+        "last_at": "2026-11-27T04:00:00Z",
+        "device_id": "pump-1",
+        "metric": "temperature",
+        "last_value": 91.5,
+        "rule_id": "hot",
+    }
+
+
+def test_tail_prints_new_and_changed_alarms_once_and_those_that_left():
+    from iotsphere.client.alarms import changes
+
+    seen: dict = {}
+    assert len(changes([alarm()], seen)) == 1
+    assert changes([alarm()], seen) == []
+    changed = changes([alarm(acknowledged=True)], seen)
+    assert len(changed) == 1
+    assert "acked pump-1 temperature = 91.5" in changed[0]
+    assert changes([], seen) == ["cleared or closed: alarm a1"]
