@@ -3,12 +3,12 @@ hand, assign, comment). The acting person is always the caller."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.http import Api, RequestContext
+from chalicelib.http.clock import now
 from iotsphere import bootstrap
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.identity.fields import RecordId
@@ -39,10 +39,6 @@ class NewComment(BaseModel):
 
     v: Literal[1] = 1
     text: str = Field(min_length=1, max_length=2000)
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @api.route(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import BaseModel, Field
 
 from chalicelib.http import Api, RequestContext
+from chalicelib.http.clock import now
 from iotsphere import bootstrap
 from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.paging import Page, PageRequest
@@ -39,9 +38,8 @@ class ApiKeyCreated(BaseModel):
     service_audits=True,
 )
 def create_api_key(ctx: RequestContext, body: NewApiKey) -> ApiKeyCreated:
-    now = datetime.now(tz=UTC)
     key, secret = api_keys.create_api_key(
-        ctx.caller, body.name, body.role, bootstrap.identity_ports(), now
+        ctx.caller, body.name, body.role, bootstrap.identity_ports(), now()
     )
     return ApiKeyCreated(key=key, secret=secret)
 
@@ -69,5 +67,4 @@ def list_api_keys(ctx: RequestContext, query: PageRequest) -> Page[ApiKeyView]:
     service_audits=True,
 )
 def revoke_api_key(ctx: RequestContext, path: KeyPath) -> None:
-    now = datetime.now(tz=UTC)
-    api_keys.revoke_api_key(ctx.caller, path.key_id, bootstrap.identity_ports(), now)
+    api_keys.revoke_api_key(ctx.caller, path.key_id, bootstrap.identity_ports(), now())

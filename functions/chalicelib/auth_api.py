@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import BaseModel, Field
 
 from chalicelib.http import Api, RequestContext
+from chalicelib.http.clock import now
 from iotsphere import bootstrap
 from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.preferences import Preferences
@@ -32,10 +31,6 @@ class SessionPath(BaseModel):
 
 class SessionList(BaseModel):
     items: list[SessionView] = Field(description="the caller's active sessions")
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @api.route(

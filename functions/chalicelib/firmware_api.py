@@ -4,11 +4,10 @@ not found (404)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import BaseModel, Field
 
 from chalicelib.http import Api, RequestContext
+from chalicelib.http.clock import now
 from iotsphere import bootstrap
 from iotsphere.domain.devices.fields import DEVICE_ID_PATTERN
 from iotsphere.domain.firmware.offer import FirmwareOffer
@@ -41,10 +40,6 @@ class RolloutPath(BaseModel):
 
 class RolloutDevicePath(RolloutPath):
     device_id: str = Field(pattern=DEVICE_ID_PATTERN)
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @api.route(

@@ -3,12 +3,12 @@ rule are recorded but nobody is notified."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.http import Api, RequestContext
+from chalicelib.http.clock import now
 from iotsphere import bootstrap
 from iotsphere.domain.alerting.rules import ID_PATTERN
 from iotsphere.domain.alerting.silences import MAX_SILENCE, Silence
@@ -36,10 +36,6 @@ class SilenceDefinition(BaseModel):
     starts_at: IsoDateTime
     ends_at: IsoDateTime = Field(description=f"after starts_at, at most {MAX_SILENCE.days} days")
     reason: Annotated[str, Field(max_length=500)] = ""
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @api.route(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import notify
 from chalicelib.http import Api, ProblemError, RequestContext
+from chalicelib.http.clock import now
 from chalicelib.http.problems import FieldProblem
 from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.paging import Page
@@ -54,10 +54,6 @@ def notification_problems() -> Iterator[None]:
 
 def ports() -> NotificationPorts:
     return notify.notification_ports()
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 class SubscriptionPath(BaseModel):

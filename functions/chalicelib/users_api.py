@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import BaseModel, Field
 
 from chalicelib.http import Api, RequestContext
+from chalicelib.http.clock import now
 from iotsphere import bootstrap
 from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.paging import Page, PageRequest
@@ -31,10 +30,6 @@ class InvitationPath(BaseModel):
 class InvitationCreated(BaseModel):
     invitation: InvitationView
     token: str = Field(description="give it to the invitee; it is never shown again")
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @api.route(
