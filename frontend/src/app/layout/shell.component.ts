@@ -14,6 +14,7 @@ interface NavEntry {
 
 export const NAVIGATION: readonly NavEntry[] = [
   { label: 'Devices', path: '/devices' },
+  { label: 'Fleet status', path: '/fleet' },
   { label: 'Alerts', path: '/alerts' },
   { label: 'Firmware', path: '/firmware' },
   { label: 'Analytics', path: '/analytics' },

@@ -2,6 +2,7 @@
 const TITLES: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/^\/devices$/, () => 'Devices'],
   [/^\/devices\/([^/]+)$/, (m) => `Device ${decodeURIComponent(m[1])}`],
+  [/^\/fleet$/, () => 'Fleet status'],
   [/^\/alerts$/, () => 'Alerts'],
   [/^\/firmware$/, () => 'Firmware'],
   [/^\/analytics$/, () => 'Analytics'],
