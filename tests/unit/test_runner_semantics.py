@@ -72,3 +72,51 @@ def test_rate_expressions(expression, seconds):
 def test_unsupported_expressions_are_refused_clearly(expression):
     with pytest.raises(StackConfigError, match="schedule"):
         interval_seconds(expression)
+
+
+def test_a_warm_schedule_fires_each_interval_and_survives_a_failing_tick():
+    """The scheduled worker stays up between ticks (a warm container): a cold Python start per
+    tick cost seconds of CPU each minute and showed up as a stall in the telemetry tail."""
+    import threading
+
+    from iotsphere.local.worker import fire_every
+
+    stop = threading.Event()
+    calls: list[str] = []
+
+    def handler(event: dict[str, object], context: object) -> None:
+        calls.append(str(event["detail-type"]))
+        if len(calls) == 1:
+            raise RuntimeError("the first tick fails")
+        if len(calls) == 3:
+            stop.set()
+
+    waits: list[float] = []
+
+    def wait(seconds: float) -> bool:
+        waits.append(seconds)
+        return stop.is_set()
+
+    fire_every(handler, "sweep", every_s=60, timeout_s=30, region="us-east-1", wait=wait)
+    assert calls == ["Scheduled Event"] * 3
+    assert waits == [60, 60, 60, 60]
+
+
+def test_the_runner_keeps_one_warm_worker_per_schedule():
+    from pathlib import Path
+
+    from iotsphere.local.functions_app import FunctionTarget
+    from iotsphere.local.runner import worker_command
+
+    target = FunctionTarget(
+        key="sweep",
+        name="sweep",
+        handler_string="chalicelib.alerts.sweep",
+        timeout_s=60,
+        queue=None,
+        batch_size=1,
+        concurrency=1,
+        schedule="rate(2 minutes)",
+    )
+    command = worker_command(target, Path("functions"), scheduled=True)
+    assert command[-3:] == ["--scheduled", "--every", "120"]

@@ -1,6 +1,7 @@
 """One local 'Lambda container': long-polls a queue and invokes a handler by its handler string.
 
-Run as ``python -m iotsphere.local.worker``; the runner starts one per function and concurrency.
+Run as ``python -m iotsphere.local.worker``; the runner starts one per function and concurrency,
+and one per schedule that stays warm between ticks (as a Lambda container does).
 Like the SQS event source mapping, it deletes the messages a batch handled, leaves the ones named
 in ``batchItemFailures`` (all of them when the handler raised) to reappear after the visibility
 timeout, and SQS moves a message to its dead-letter queue after ``maxReceiveCount`` receives.
@@ -91,6 +92,26 @@ def poll_queue(
             _log(level="WARNING", function=function_name, failed=len(keep), batch=len(messages))
 
 
+def fire_every(
+    handler: Callable[..., Any],
+    function_name: str,
+    every_s: float,
+    timeout_s: float,
+    region: str,
+    wait: Callable[[float], bool],
+) -> None:
+    """Invoke the handler with a scheduled event after each ``every_s`` until ``wait`` says stop.
+    A failing tick is logged and the next one comes on time, as EventBridge fires regardless."""
+    rule_arn = f"arn:aws:events:{region}:000000000000:rule/{function_name}"
+    while not wait(every_s):
+        try:
+            handler(
+                scheduled_event(rule_arn, region), LambdaContext(function_name, timeout_s=timeout_s)
+            )
+        except Exception:
+            _log(level="ERROR", function=function_name, error=traceback.format_exc(limit=5))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m iotsphere.local.worker")
     parser.add_argument("--functions-dir", required=True, type=Path)
@@ -100,11 +121,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queue", help="poll this queue")
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument(
-        "--scheduled", action="store_true", help="invoke once with a scheduled event"
+        "--scheduled", action="store_true", help="invoke with a scheduled event (once)"
+    )
+    parser.add_argument(
+        "--every", type=float, help="with --scheduled: stay up and invoke every N seconds"
     )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     handler = import_handler(args.handler, args.functions_dir.resolve())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if args.scheduled and args.every:
+        _log(level="INFO", function=args.name, message="scheduled", every_s=args.every)
+        fire_every(handler, args.name, args.every, args.timeout, settings.aws_region, stop.wait)
+        return 0
     if args.scheduled:
         rule_arn = f"arn:aws:events:{settings.aws_region}:000000000000:rule/{args.name}"
         handler(
@@ -114,9 +145,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.queue:
         parser.error("give --queue or --scheduled")
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     _log(level="INFO", function=args.name, message="polling", queue=args.queue)
     poll_queue(handler, args.name, args.queue, args.batch_size, args.timeout, settings, stop)
     return 0
