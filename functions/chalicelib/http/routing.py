@@ -18,6 +18,7 @@ from chalicelib.http import security
 from chalicelib.http.errors import as_problem
 from chalicelib.http.problems import ProblemError, problem_response
 from chalicelib.http.requests import parse_body, parse_params
+from iotsphere import bootstrap
 from iotsphere.domain.identity.principal import Principal
 from iotsphere.domain.identity.roles import Permission
 
@@ -127,7 +128,7 @@ class Api:
         request: Request = self.blueprint.current_request
         context = RequestContext(
             principal=None,
-            client_address=client_address(request),
+            client_address=client_address(request, bootstrap.settings().trusted_proxy_hops),
             request_id=request_id(request),
             path=str((request.context or {}).get("path") or request.path),
         )
@@ -212,9 +213,18 @@ def audit(spec: RouteSpec, context: RequestContext, target: dict[str, str], stat
     )
 
 
-def client_address(request: Request) -> str:
+def client_address(request: Request, trusted_hops: int) -> str:
+    """Who is calling, for throttling and the audit log. With ``trusted_hops`` proxies in front
+    (the web app's server, a CDN) each appends the address it saw to X-Forwarded-For, so the
+    entry that many places from the right is the caller; anything left of it is the caller's own
+    claim and never trusted. Without enough entries the source address counts."""
     identity = (request.context or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "unknown")
+    source = str(identity.get("sourceIp") or "unknown")
+    if trusted_hops < 1:
+        return source
+    forwarded = str(request.headers.get("x-forwarded-for") or "") if request.headers else ""
+    entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+    return entries[-trusted_hops] if len(entries) >= trusted_hops else source
 
 
 def request_id(request: Request) -> str:

@@ -63,6 +63,12 @@ class Settings(BaseModel):
     )
     broker_public_port: int = Field(default=11883, ge=1, le=65535)
     broker_public_tls: bool = False
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        le=5,
+        description="proxies in front of the API that append the caller to X-Forwarded-For",
+    )
 
     @classmethod
     def env_name(cls, field: str) -> str:

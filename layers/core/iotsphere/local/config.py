@@ -138,6 +138,9 @@ class StackConfig(_Strict):
             retention_days=svc.influxdb.retention_days,
             mqtt_port=svc.mosquitto.port,
             broker_public_port=svc.mosquitto.port,
+            # the web app's server (frontend/scripts/serve.mjs) forwards /v1 and appends the
+            # browser's address to X-Forwarded-For; callers of the API's own port send none
+            trusted_proxy_hops=1,
         )
 
 
