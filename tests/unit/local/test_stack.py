@@ -21,7 +21,7 @@ def stack(tmp_path: Path) -> Stack:
 
 
 def test_the_services_in_start_order(stack: Stack):
-    assert stack.infra == ["mosquitto", "influxdb", "mongodb", "localstack"]
+    assert stack.infra == ["mosquitto", "influxdb", "mongodb", "localstack", "mail"]
     assert stack.platform == ["runner", "bridge", "api", "web", "simulator"]
 
 

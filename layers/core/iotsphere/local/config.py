@@ -63,6 +63,12 @@ class WebService(_Strict):
     port: int = 18080
 
 
+class MailService(_Strict):
+    """The mail sink: an SMTP server that writes each message under the stack's home."""
+
+    port: int = 11025
+
+
 class Services(_Strict):
     mosquitto: MosquittoService = MosquittoService()
     influxdb: InfluxService = InfluxService()
@@ -70,6 +76,7 @@ class Services(_Strict):
     localstack: LocalStackService = LocalStackService()
     api: ApiService = ApiService()
     web: WebService = WebService()
+    mail: MailService = MailService()
 
 
 class QueueSpec(_Strict):
@@ -138,6 +145,8 @@ class StackConfig(_Strict):
             retention_days=svc.influxdb.retention_days,
             mqtt_port=svc.mosquitto.port,
             broker_public_port=svc.mosquitto.port,
+            smtp_host="127.0.0.1",  # the mail sink: e-mail notifications land as files
+            smtp_port=svc.mail.port,
             # the web app's server (frontend/scripts/serve.mjs) forwards /v1 and appends the
             # browser's address to X-Forwarded-For; callers of the API's own port send none
             trusted_proxy_hops=1,

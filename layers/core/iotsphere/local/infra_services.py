@@ -129,7 +129,40 @@ def localstack_service(ctx: SpecContext) -> ServiceSpec:
     )
 
 
+def mail_folder(home: StackHome) -> Path:
+    """Where the mail sink writes each e-mail the stack sends, one ``.eml`` file per message."""
+    return home.root / "mail"
+
+
+def mail_service(ctx: SpecContext) -> ServiceSpec:
+    """The mail sink (``iotsphere.local.mail_sink``), where the stack's notify sends e-mail."""
+    port = ctx.config.services.mail.port
+    folder = mail_folder(ctx.home)
+    return ServiceSpec(
+        name="mail",
+        command=lambda: [
+            venv_binary("python"),
+            "-m",
+            "iotsphere.local.mail_sink",
+            "--port",
+            str(port),
+            "--folder",
+            str(folder),
+        ],
+        ports={"port": port},
+        url=f"smtp://127.0.0.1:{port}",
+        ready=lambda: health.tcp_ready(port),
+        prepare=lambda: folder.mkdir(parents=True, exist_ok=True),
+    )
+
+
 def infra_services(ctx: SpecContext) -> list[ServiceSpec]:
     """In start order; no MongoDB-wire server when ``services.mongodb.url`` names a real one."""
     mongo = [mongodb_service(ctx)] if ctx.config.services.mongodb.url is None else []
-    return [mosquitto_service(ctx), influxdb_service(ctx), *mongo, localstack_service(ctx)]
+    return [
+        mosquitto_service(ctx),
+        influxdb_service(ctx),
+        *mongo,
+        localstack_service(ctx),
+        mail_service(ctx),
+    ]

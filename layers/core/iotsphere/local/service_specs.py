@@ -12,7 +12,7 @@ from iotsphere.local.config import StackConfig
 from iotsphere.local.errors import BinaryMissingError
 from iotsphere.local.home import StackHome
 
-INFRA = ("mosquitto", "influxdb", "mongodb", "localstack")
+INFRA = ("mosquitto", "influxdb", "mongodb", "localstack", "mail")
 PLATFORM = ("runner", "bridge", "api", "simulator")
 SETUP_HINT = "run `bash infra/setup.sh` (or `./dev setup`)"
 
