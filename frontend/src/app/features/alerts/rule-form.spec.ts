@@ -1,0 +1,104 @@
+import { ApiError } from '../../core/api/problem';
+import { emptyRuleForm, fieldOfLocation, formFromRule, ruleFieldErrors, ruleFromForm, type Rule, type RuleForm } from './rule-form';
+
+const form = (patch: Partial<RuleForm>): RuleForm => ({ ...emptyRuleForm(), id: 'hot', name: 'Hot', ...patch });
+
+function rule(f: RuleForm) {
+  const result = ruleFromForm(f);
+  if (!result.ok) throw new Error([...result.errors].join('; '));
+  return result.rule;
+}
+
+describe('rule form to rule JSON', () => {
+  it('writes a threshold with hysteresis and duration, leaving blanks out', () => {
+    expect(rule(form({ scopeKind: 'device_type', scopeValue: ' pump ', set: '80', clear: '75', durationS: '300' }))).toEqual({
+      name: 'Hot',
+      enabled: true,
+      scope: { kind: 'device_type', value: 'pump' },
+      metric: 'temperature',
+      severity: 'major',
+      condition: { type: 'threshold', op: 'above', set: 80, clear: 75, duration_s: 300 },
+    });
+    expect(rule(form({ set: '80' })).condition).toEqual({ type: 'threshold', op: 'above', set: 80 });
+    expect(rule(form({ set: '1', scopeKind: 'all', scopeValue: 'ignored' })).scope).toEqual({ kind: 'all' });
+  });
+
+  it('writes aggregate, rate and missing-data conditions', () => {
+    expect(rule(form({ kind: 'aggregate', fn: 'percentile', percentile: '95', windowS: '600', set: '4.5', minPoints: '30' })).condition).toEqual({
+      type: 'aggregate', function: 'percentile', window_s: 600, op: 'above', set: 4.5, percentile: 95, min_points: 30,
+    });
+    expect(rule(form({ kind: 'aggregate', fn: 'mean', percentile: '95', windowS: '60', set: '1' })).condition).not.toHaveProperty('percentile');
+    expect(rule(form({ kind: 'rate', per: 'second', windowS: '300', op: 'below', set: '-2', clear: '-0.5' })).condition).toEqual({
+      type: 'rate', per: 'second', window_s: 300, op: 'below', set: -2, clear: -0.5,
+    });
+    expect(rule(form({ kind: 'missing_data', timeoutS: '120', latenessS: '0' }))).toMatchObject({ condition: { type: 'missing_data', timeout_s: 120 }, lateness_s: 0 });
+  });
+
+  it('takes any other condition as JSON', () => {
+    const band = { type: 'band', op: 'outside', low: 2, high: 8 };
+    expect(rule(form({ kind: 'json', conditionJson: JSON.stringify(band) })).condition).toEqual(band);
+  });
+
+  it('names the fields it can tell are wrong', () => {
+    const result = ruleFromForm(form({ set: 'hot', windowS: '', kind: 'aggregate', metric: ' ', scopeKind: 'group', latenessS: '1.5' }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.fromEntries(result.errors)).toEqual({
+      set: 'A number, please.',
+      windowS: 'Required.',
+      metric: 'Required.',
+      scopeValue: 'Name the device, group, tag or type.',
+      latenessS: 'A whole number, please.',
+    });
+    const json = ruleFromForm(form({ kind: 'json', conditionJson: '{"op": 1' }));
+    expect(!json.ok && json.errors.get('conditionJson')).toMatch(/^Not JSON/);
+    const noType = ruleFromForm(form({ kind: 'json', conditionJson: '[1]' }));
+    expect(!noType.ok && noType.errors.get('conditionJson')).toMatch(/"type"/);
+  });
+
+  it('reads a saved rule back into the same fields', () => {
+    const saved = {
+      id: 'agg', org_id: 'o', name: 'P95', enabled: false, scope: { kind: 'tag', value: 'roof' }, metric: 'vibration', severity: 'minor', lateness_s: 30,
+      condition: { type: 'aggregate', function: 'percentile', percentile: 95, window_s: 600, op: 'above', set: 4.5, clear: null, duration_s: 0, min_points: 30 },
+    } as Rule;
+    const f = formFromRule(saved);
+    expect(f).toMatchObject({ id: 'agg', name: 'P95', enabled: false, scopeKind: 'tag', scopeValue: 'roof', kind: 'aggregate', fn: 'percentile', percentile: '95', windowS: '600', set: '4.5', clear: '', durationS: '', minPoints: '30', latenessS: '30' });
+    expect(rule(f)).toEqual({
+      name: 'P95', enabled: false, scope: { kind: 'tag', value: 'roof' }, metric: 'vibration', severity: 'minor', lateness_s: 30,
+      condition: { type: 'aggregate', function: 'percentile', window_s: 600, op: 'above', set: 4.5, percentile: 95, min_points: 30 },
+    });
+  });
+
+  it('puts a band, anomaly or composite rule in the JSON field', () => {
+    const composite = { type: 'composite', op: 'and', conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'rate', op: 'above', set: 1, window_s: 60 }] };
+    const f = formFromRule({ id: 'c', org_id: 'o', name: 'C', scope: { kind: 'all' }, metric: 't', severity: 'info', condition: composite } as Rule);
+    expect(f.kind).toBe('json');
+    expect(JSON.parse(f.conditionJson)).toEqual(composite);
+  });
+});
+
+describe('API problems at the rule form fields', () => {
+  it('maps rule checks, schema locations and draft backtests to fields', () => {
+    expect(fieldOfLocation('body.condition.clear', 'threshold')).toBe('clear');
+    expect(fieldOfLocation('body.condition.threshold.set', 'threshold')).toBe('set');
+    expect(fieldOfLocation('body.rule.condition.aggregate.window_s', 'aggregate')).toBe('windowS');
+    expect(fieldOfLocation('body.rule.scope.value', 'threshold')).toBe('scopeValue');
+    expect(fieldOfLocation('body.metric', 'threshold')).toBe('metric');
+    expect(fieldOfLocation('body.condition.composite.conditions.0.threshold.set', 'json')).toBe('conditionJson');
+    expect(fieldOfLocation('body.end', 'threshold')).toBe('');
+    expect(fieldOfLocation('body.condition', 'rate')).toBe('');
+  });
+
+  it('collects the reasons of a problem by field', () => {
+    const error = new ApiError({
+      type: 'about:blank', title: 'Unprocessable', status: 422, detail: 'two problems',
+      errors: [
+        { location: 'body.condition.clear', message: 'clear is above set' },
+        { location: 'body.condition.threshold.clear', message: 'and again' },
+        { location: 'body.start', message: 'too old' },
+      ],
+    });
+    expect(Object.fromEntries(ruleFieldErrors(error, 'threshold'))).toEqual({ clear: 'clear is above set and again', '': 'too old' });
+    expect(ruleFieldErrors(new Error('x'), 'threshold').size).toBe(0);
+  });
+});

@@ -1,0 +1,262 @@
+import type { components } from '../../core/api/schema';
+import { ApiError } from '../../core/api/problem';
+import type { Severity } from './alarms';
+
+export type Rule = components['schemas']['Rule'];
+export type RuleDefinition = components['schemas']['RuleDefinition'];
+export type Condition = RuleDefinition['condition'];
+export type ScopeKind = RuleDefinition['scope']['kind'];
+
+export const SCOPE_KINDS: readonly { readonly value: ScopeKind; readonly label: string }[] = [
+  { value: 'device', label: 'One device' },
+  { value: 'group', label: 'A group' },
+  { value: 'tag', label: 'A tag' },
+  { value: 'device_type', label: 'A device type' },
+  { value: 'all', label: 'All devices' },
+];
+
+/** The conditions with a form of their own; `json` edits any condition (band, anomaly, composite) as JSON. */
+export type ConditionKind = 'threshold' | 'aggregate' | 'rate' | 'missing_data' | 'json';
+
+export const CONDITION_KINDS: readonly { readonly value: ConditionKind; readonly label: string }[] = [
+  { value: 'threshold', label: 'Threshold' },
+  { value: 'aggregate', label: 'Aggregate over a window' },
+  { value: 'rate', label: 'Rate of change' },
+  { value: 'missing_data', label: 'Missing data' },
+  { value: 'json', label: 'Other (band, anomaly, composite) as JSON' },
+];
+
+export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count', 'percentile'] as const;
+
+/** The editor's fields, numbers as the text typed (blank: not given). */
+export interface RuleForm {
+  id: string;
+  name: string;
+  enabled: boolean;
+  scopeKind: ScopeKind;
+  scopeValue: string;
+  metric: string;
+  severity: Severity;
+  latenessS: string;
+  kind: ConditionKind;
+  op: 'above' | 'below';
+  set: string;
+  clear: string;
+  durationS: string;
+  fn: (typeof AGGREGATE_FUNCTIONS)[number];
+  percentile: string;
+  windowS: string;
+  minPoints: string;
+  per: 'second' | 'minute';
+  timeoutS: string;
+  conditionJson: string;
+}
+
+export type RuleField = keyof RuleForm;
+
+export function emptyRuleForm(): RuleForm {
+  return {
+    id: '',
+    name: '',
+    enabled: true,
+    scopeKind: 'all',
+    scopeValue: '',
+    metric: 'temperature',
+    severity: 'major',
+    latenessS: '',
+    kind: 'threshold',
+    op: 'above',
+    set: '',
+    clear: '',
+    durationS: '',
+    fn: 'mean',
+    percentile: '',
+    windowS: '300',
+    minPoints: '',
+    per: 'minute',
+    timeoutS: '300',
+    conditionJson: '',
+  };
+}
+
+/** A saved rule in the editor's fields; a condition without a form of its own goes to the JSON field. */
+export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? rule.id : ''): RuleForm {
+  const form: RuleForm = {
+    ...emptyRuleForm(),
+    id,
+    name: rule.name ?? '',
+    enabled: rule.enabled ?? true,
+    scopeKind: rule.scope.kind,
+    scopeValue: rule.scope.value ?? '',
+    metric: rule.metric,
+    severity: rule.severity,
+    latenessS: text(rule.lateness_s),
+  };
+  const c = rule.condition;
+  switch (c.type) {
+    case 'threshold':
+      return { ...form, kind: 'threshold', op: c.op, set: text(c.set), clear: text(c.clear), durationS: text(c.duration_s || null) };
+    case 'aggregate':
+      return {
+        ...form,
+        kind: 'aggregate',
+        fn: c.function,
+        op: c.op,
+        set: text(c.set),
+        clear: text(c.clear),
+        durationS: text(c.duration_s || null),
+        percentile: text(c.percentile),
+        windowS: text(c.window_s),
+        minPoints: text(c.min_points === 1 ? null : c.min_points),
+      };
+    case 'rate':
+      return {
+        ...form,
+        kind: 'rate',
+        op: c.op,
+        per: c.per ?? 'minute',
+        set: text(c.set),
+        clear: text(c.clear),
+        durationS: text(c.duration_s || null),
+        windowS: text(c.window_s),
+      };
+    case 'missing_data':
+      return { ...form, kind: 'missing_data', timeoutS: text(c.timeout_s) };
+    default:
+      return { ...form, kind: 'json', conditionJson: JSON.stringify(c, null, 2) };
+  }
+}
+
+export type RuleResult =
+  | { readonly ok: true; readonly rule: RuleDefinition }
+  | { readonly ok: false; readonly errors: Map<RuleField, string> };
+
+/**
+ * The rule the form stands for, as the API takes it (PUT /v1/rules/{id}, or a draft to backtest);
+ * what the browser can tell is wrong (a missing or non-numeric number, bad JSON) comes back by
+ * field. The API checks the rest and names the field (see `ruleFieldErrors`).
+ */
+export function ruleFromForm(form: RuleForm): RuleResult {
+  const errors = new Map<RuleField, string>();
+  const num = (field: RuleField, required: boolean, integer = false): number | undefined => {
+    const raw = String(form[field]).trim();
+    if (!raw) {
+      if (required) errors.set(field, 'Required.');
+      return undefined;
+    }
+    const value = Number(raw);
+    if (!Number.isFinite(value)) errors.set(field, 'A number, please.');
+    else if (integer && !Number.isInteger(value)) errors.set(field, 'A whole number, please.');
+    return value;
+  };
+  const set = (key: string, value: unknown, into: Record<string, unknown>) => {
+    if (value !== undefined) into[key] = value;
+  };
+
+  let condition: Record<string, unknown> = {};
+  switch (form.kind) {
+    case 'threshold':
+      condition = { type: 'threshold', op: form.op, set: num('set', true) };
+      set('clear', num('clear', false), condition);
+      set('duration_s', num('durationS', false), condition);
+      break;
+    case 'aggregate':
+      condition = { type: 'aggregate', function: form.fn, window_s: num('windowS', true, true), op: form.op, set: num('set', true) };
+      if (form.fn === 'percentile') set('percentile', num('percentile', true), condition);
+      set('clear', num('clear', false), condition);
+      set('duration_s', num('durationS', false), condition);
+      set('min_points', num('minPoints', false, true), condition);
+      break;
+    case 'rate':
+      condition = { type: 'rate', per: form.per, window_s: num('windowS', true, true), op: form.op, set: num('set', true) };
+      set('clear', num('clear', false), condition);
+      set('duration_s', num('durationS', false), condition);
+      break;
+    case 'missing_data':
+      condition = { type: 'missing_data', timeout_s: num('timeoutS', true, true) };
+      break;
+    case 'json':
+      try {
+        const parsed: unknown = JSON.parse(form.conditionJson);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { type?: unknown }).type !== 'string') {
+          errors.set('conditionJson', 'A JSON object with a "type", e.g. {"type": "band", …}.');
+        } else condition = parsed as Record<string, unknown>;
+      } catch (error) {
+        errors.set('conditionJson', `Not JSON: ${(error as Error).message}`);
+      }
+      break;
+  }
+
+  if (!form.metric.trim()) errors.set('metric', 'Required.');
+  if (form.scopeKind !== 'all' && !form.scopeValue.trim()) errors.set('scopeValue', 'Name the device, group, tag or type.');
+  const lateness = num('latenessS', false, true);
+  if (errors.size) return { ok: false, errors };
+
+  const rule: Record<string, unknown> = {
+    name: form.name.trim() || form.id.trim() || 'draft',
+    enabled: form.enabled,
+    scope: form.scopeKind === 'all' ? { kind: 'all' } : { kind: form.scopeKind, value: form.scopeValue.trim() },
+    metric: form.metric.trim(),
+    severity: form.severity,
+    condition,
+  };
+  set('lateness_s', lateness, rule);
+  return { ok: true, rule: rule as unknown as RuleDefinition };
+}
+
+const CONDITION_TAGS = new Set(['threshold', 'band', 'aggregate', 'rate', 'anomaly', 'missing_data', 'composite']);
+
+const FORM_FIELDS: Record<string, RuleField> = {
+  name: 'name',
+  enabled: 'enabled',
+  metric: 'metric',
+  severity: 'severity',
+  lateness_s: 'latenessS',
+  'scope.kind': 'scopeKind',
+  'scope.value': 'scopeValue',
+  scope: 'scopeValue',
+  'condition.op': 'op',
+  'condition.set': 'set',
+  'condition.clear': 'clear',
+  'condition.duration_s': 'durationS',
+  'condition.function': 'fn',
+  'condition.percentile': 'percentile',
+  'condition.window_s': 'windowS',
+  'condition.min_points': 'minPoints',
+  'condition.per': 'per',
+  'condition.timeout_s': 'timeoutS',
+};
+
+/**
+ * Where an API field problem belongs in the form. Locations come as `body.condition.clear` (the
+ * rule checks), `body.condition.threshold.set` (the schema, naming the condition type) or
+ * `body.rule.…` (a draft backtest); a condition edited as JSON takes every `condition.…`, and
+ * what no field holds goes to '' (shown above the form).
+ */
+export function fieldOfLocation(location: string, kind: ConditionKind): RuleField | '' {
+  const parts = location.split('.');
+  if (parts[0] === 'body') parts.shift();
+  if (parts[0] === 'rule') parts.shift();
+  if (parts[0] === 'condition' && CONDITION_TAGS.has(parts[1] ?? '')) parts.splice(1, 1);
+  const path = parts.join('.');
+  if (path === 'condition' || path.startsWith('condition.')) {
+    if (kind === 'json') return 'conditionJson';
+    return FORM_FIELDS[path] ?? '';
+  }
+  return FORM_FIELDS[path] ?? '';
+}
+
+/** An API problem's field reasons, placed at the form's fields. */
+export function ruleFieldErrors(error: unknown, kind: ConditionKind): Map<RuleField | '', string> {
+  const out = new Map<RuleField | '', string>();
+  if (!(error instanceof ApiError)) return out;
+  for (const { location, message } of error.problem.errors ?? []) {
+    const field = fieldOfLocation(location, kind);
+    out.set(field, out.has(field) ? `${out.get(field)} ${message}` : message);
+  }
+  return out;
+}
+
+function text(value: number | null | undefined): string {
+  return value == null ? '' : String(value);
+}
