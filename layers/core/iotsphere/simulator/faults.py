@@ -79,7 +79,10 @@ class DeviceFaults:
         return rate > 0 and self._rng.random() < rate
 
     def apply(self, metrics: Metrics) -> FaultOutcome:
-        """The reading as the device sends it, given what its sensors measured (not changed)."""
+        """The reading as the device sends it, given what its sensors measured (not changed).
+        A device that measured nothing (a planned dropout) sends nothing."""
+        if not metrics:
+            return FaultOutcome(None)
         if not self._plan.rates:
             return FaultOutcome(metrics)
         if self._silent_for > 0:

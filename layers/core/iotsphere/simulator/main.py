@@ -18,6 +18,7 @@ from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.settings import Settings
 from iotsphere.simulator.connection import mqtt_target, stack_config
 from iotsphere.simulator.errors import SimulatorError
+from iotsphere.simulator.fault_plan import load_fault_plan, plan_fleet
 from iotsphere.simulator.faults import FaultKind, FaultPlan
 from iotsphere.simulator.fleet import FleetOptions, build_fleet
 from iotsphere.simulator.payloads import format_ts
@@ -58,6 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--register-as",
         metavar="EMAIL",
         help="add the fleet to the device registry of this user's organization first",
+    )
+    planned = parser.add_argument_group("planned faults")
+    planned.add_argument(
+        "--fault-plan", type=Path, help="JSON list of timed faults per device (fault_plan.py)"
     )
     output = parser.add_argument_group("output")
     output.add_argument("--stats-file", type=Path, help="write a JSON summary with per-device seqs")
@@ -122,6 +127,12 @@ def run(args: argparse.Namespace) -> int:
     stop = _stop_on_signals()
     start_s, started = time.time(), time.monotonic()
     fleet = build_fleet(options, start_s)
+    if args.fault_plan:
+        try:
+            plan_fleet(fleet, load_fault_plan(args.fault_plan), start_s)
+        except SimulatorError as exc:
+            print(f"simulate: {exc}", file=sys.stderr)
+            return 2
     if args.register_as:
         try:
             settings = config.settings() if config is not None else Settings.from_env()

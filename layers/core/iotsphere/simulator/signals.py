@@ -4,6 +4,10 @@ A reading is a deterministic trend (the device's own operating point, a daily cy
 toward failure) plus Gaussian sensor noise cut at ``NOISE_CLIP`` sigma. The noise is drawn from a
 generator seeded by the device and the millisecond, so the same profile and time give the same
 values in every run.
+
+Planned sensor faults (``SensorFault``, from ``--fault-plan``) are part of the physics too: a
+function of the time alone, so a planned spike, drift, stuck sensor or dropout is the same in
+every run.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from enum import StrEnum
 
 from iotsphere.simulator.device_types import DEVICE_TYPES, DeviceType
 
@@ -26,6 +31,28 @@ RELATIVE_SIGMA = {"vibration": 0.04, "pressure": 0.001, "current": 0.015, "rpm":
 DECIMALS = {"temperature": 2, "vibration": 3, "pressure": 2, "current": 2, "humidity": 1, "rpm": 0}
 
 
+class SensorFaultKind(StrEnum):
+    SPIKE = "spike"  # the metric reads ``size`` more
+    DRIFT = "drift"  # the metric reads ``size`` more per minute since the fault began
+    STUCK = "stuck"  # the metric repeats what it read when the fault began
+    DROPOUT = "dropout"  # the device measures (and so sends) nothing
+
+
+@dataclass(frozen=True)
+class SensorFault:
+    """A planned fault of one metric (of the whole device for a dropout) in ``[start_ms, end_ms)``;
+    afterwards the sensor reads true again."""
+
+    kind: SensorFaultKind
+    metric: str
+    start_ms: int
+    end_ms: int
+    size: float = 0.0
+
+    def active(self, at_ms: int) -> bool:
+        return self.start_ms <= at_ms < self.end_ms
+
+
 @dataclass(frozen=True)
 class DeviceProfile:
     """One device's operating point; ``failure_onset_s`` (epoch seconds) set for a failing one."""
@@ -39,6 +66,7 @@ class DeviceProfile:
     phase_h: float
     failure_onset_s: float | None = None
     failure_ramp_s: float = 6 * 3600.0
+    sensor_faults: tuple[SensorFault, ...] = ()
 
 
 def make_profile(
@@ -104,7 +132,28 @@ def noise_sigma(name: str, trend: float) -> float:
 
 
 def sample_metrics(profile: DeviceProfile, at_ms: int) -> Metrics:
-    """What the device's sensors read at ``at_ms`` (epoch milliseconds)."""
+    """What the device's sensors read at ``at_ms`` (epoch milliseconds), planned faults included:
+    nothing at all (``{}``) while a dropout lasts."""
+    active = [fault for fault in profile.sensor_faults if fault.active(at_ms)]
+    if not active:
+        return measure(profile, at_ms)
+    if any(fault.kind is SensorFaultKind.DROPOUT for fault in active):
+        return {}
+    metrics = measure(profile, at_ms)
+    for fault in active:
+        true = float(metrics[fault.metric])  # plan_fleet lets planned faults name numbers only
+        if fault.kind is SensorFaultKind.STUCK:
+            metrics[fault.metric] = measure(profile, fault.start_ms)[fault.metric]
+        elif fault.kind is SensorFaultKind.SPIKE:
+            metrics[fault.metric] = round(true + fault.size, DECIMALS[fault.metric])
+        else:
+            minutes = (at_ms - fault.start_ms) / 60_000
+            metrics[fault.metric] = round(true + fault.size * minutes, DECIMALS[fault.metric])
+    return metrics
+
+
+def measure(profile: DeviceProfile, at_ms: int) -> Metrics:
+    """What healthy sensors read at ``at_ms``: the trend and the noise, no planned fault."""
     at_s = at_ms / 1000
     rng = random.Random(profile.noise_seed * 10**13 + at_ms)
     metrics: Metrics = {}
