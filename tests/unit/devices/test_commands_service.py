@@ -25,6 +25,12 @@ from iotsphere.services.devices.errors import ConflictError, InvalidInputError, 
 from iotsphere.services.devices.onboarding import decommission_device
 from tests.unit.devices.builders import ORG, OTHER_ORG, onboard
 
+
+def commands_sent(ports):
+    """What went to the devices' command topics (a birth may also send configuration)."""
+    return [sent for sent in ports.channel.published if "/commands/" in sent[0]]
+
+
 S = CommandState
 
 
@@ -64,10 +70,10 @@ def test_a_command_to_an_online_device_is_sent_at_once(ports, device_id):
 def test_a_command_to_an_offline_device_waits_until_it_connects(ports, device_id):
     first = send_command(ORG, device_id, NewCommand(name="a"), ports)
     second = send_command(ORG, device_id, NewCommand(name="b"), ports)
-    assert (first.state, second.state, ports.channel.published) == (S.CREATED, S.CREATED, [])
+    assert (first.state, second.state, commands_sent(ports)) == (S.CREATED, S.CREATED, [])
     ports.clock.advance(10)
     connect(ports, device_id)
-    assert [t for t, _, _ in ports.channel.published] == [
+    assert [t for t, _, _ in commands_sent(ports)] == [
         topics.command(device_id, first.id),
         topics.command(device_id, second.id),
     ]
@@ -79,7 +85,7 @@ def test_a_waiting_command_whose_ttl_passed_expires_instead_of_being_sent(ports,
     ports.clock.advance(30)
     connect(ports, device_id)
     assert get_command(ORG, command.id, ports).state is S.EXPIRED
-    assert ports.channel.published == []
+    assert commands_sent(ports) == []
 
 
 def test_the_sweep_expires_unsent_and_times_out_unanswered_commands(ports, device_id):
@@ -110,7 +116,7 @@ def test_the_same_idempotency_key_never_runs_twice(ports, device_id):
     first = send_command(ORG, device_id, body, ports)
     again = send_command(ORG, device_id, body, ports)
     assert again.id == first.id
-    assert len(ports.channel.published) == 1
+    assert len(commands_sent(ports)) == 1
     with pytest.raises(ConflictError, match="was used for another command"):
         send_command(ORG, device_id, NewCommand(name="other", idempotency_key="k1"), ports)
 
@@ -249,7 +255,7 @@ def test_a_bulk_command_reaches_each_device_once_and_a_retry_sends_nothing_twice
     again = send_to_target(ORG, body, ports)
     assert {o.command_id for o in again} == {o.command_id for o in first}
     assert len(ports.commands.rows) == 2
-    assert len(ports.channel.published) == 1
+    assert len(commands_sent(ports)) == 1
 
 
 def test_a_bulk_command_refused_for_one_device_still_goes_to_the_others(ports, device_id):

@@ -133,3 +133,36 @@ def test_a_retained_status_replayed_by_the_broker_changes_nothing(ports):
     replayed = birth.model_copy(update={"retained": True})
     assert handle_device_event(replayed, ports).outcome == "ignored"
     assert get_device(ORG, device_id, ports).status is DeviceStatus.PROVISIONED
+
+
+def birth(device_id, session="s"):
+    return event(topics.status(device_id), {"version": 1, "state": "online", "session": session})
+
+
+def test_the_first_birth_sends_the_device_its_types_default_configuration(ports):
+    device_id = onboard(ports).device_id
+    assert ports.channel.on(topics.desired_config(device_id)) == []
+    handle_device_event(birth(device_id), ports)
+    (sent,) = ports.channel.on(topics.desired_config(device_id))
+    assert json.loads(sent)["desired_version"] == 1
+    assert json.loads(sent)["state"] == {"interval_s": 60, "mode": "eco"}
+    assert ports.channel.published[-1][2] is True  # retained
+
+
+def test_a_birth_sends_nothing_when_the_device_reported_what_is_desired(ports):
+    device_id = onboard(ports).device_id
+    handle_device_event(birth(device_id, "s1"), ports)
+    report = {"reported_version": 1, "state": {"interval_s": 60, "mode": "eco"}}
+    handle_device_event(event(topics.reported_config(device_id), report), ports)
+    handle_device_event(
+        event(topics.status(device_id), {"state": "offline", "session": "s1"}), ports
+    )
+    sent = len(ports.channel.on(topics.desired_config(device_id)))
+    handle_device_event(
+        event(topics.status(device_id), {"state": "online", "session": "s2"}).model_copy(
+            update={"received_ms": RECEIVED_MS + 5000}
+        ),
+        ports,
+    )
+    assert get_device(ORG, device_id, ports).status is DeviceStatus.ONLINE
+    assert len(ports.channel.on(topics.desired_config(device_id))) == sent

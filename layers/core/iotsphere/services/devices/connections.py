@@ -1,7 +1,10 @@
 """Connection events: a device's birth and last will, as the bridge delivers them.
 
 The first birth verifies a provisioned device and brings it online; later births and last wills
-move it online and offline. Coming online sends the commands that waited for it.
+move it online and offline. Coming online sends the commands that waited for it and, when the
+device has not reported its desired configuration yet, that configuration again (retained): so a
+new device gets its type's default on its first connection, and a publish that was lost heals on
+the next one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from iotsphere.domain.devices.device import ConnectionEvent, Device, DeviceStatu
 from iotsphere.domain.devices.errors import IllegalTransitionError
 from iotsphere.domain.devices.messages import StatusMessage
 from iotsphere.services.devices.commands import dispatch_waiting
+from iotsphere.services.devices.configuration import publish_desired
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.devices.registry import change_device
 
@@ -39,4 +43,7 @@ def record_status(
         return None
     if saved.status is DeviceStatus.ONLINE:
         dispatch_waiting(saved.org_id, device_id, ports)
+        shadow = ports.shadows.get(saved.org_id, device_id)
+        if shadow is not None and shadow.delta:
+            publish_desired(shadow, ports)
     return saved
