@@ -1,10 +1,16 @@
 /** The title a tab shows for a path; modules add their own patterns here. */
 const TITLES: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/^\/devices$/, () => 'Devices'],
+  [/^\/devices\/new$/, () => 'Onboard a device'],
+  [/^\/devices\/import$/, () => 'Import devices'],
   [/^\/devices\/([^/]+)$/, (m) => `Device ${decodeURIComponent(m[1])}`],
   [/^\/fleet$/, () => 'Fleet status'],
   [/^\/alerts$/, () => 'Alerts'],
   [/^\/firmware$/, () => 'Firmware'],
+  [/^\/firmware\/upload$/, () => 'Upload firmware'],
+  [/^\/firmware\/releases\/([^/]+)$/, (m) => `Release ${decodeURIComponent(m[1])}`],
+  [/^\/firmware\/rollouts\/new$/, () => 'Start a rollout'],
+  [/^\/firmware\/rollouts\/([^/]+)$/, (m) => `Rollout ${decodeURIComponent(m[1])}`],
   [/^\/analytics$/, () => 'Analytics'],
 ];
 

@@ -1,23 +1,52 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { Router } from '@angular/router';
 
 import { ApiClient, call } from '../../core/api/api-client';
 import type { components } from '../../core/api/schema';
+import { IfRoleDirective } from '../../core/auth/if-role.directive';
+import { NotificationService } from '../../core/errors/notification.service';
 import { EventBus } from '../../core/events/event-bus';
+import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
+import { problemText } from '../../shared/problem-fields';
 import { StatusBadgeComponent } from '../../shared/status-badge.component';
 import { type TimeRangeValue, rangeFromParam, rangeToParam } from '../../shared/time-range';
 import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
+import { DeviceCommandsComponent } from './device-commands.component';
+import { DeviceConfigComponent } from './device-config.component';
 import { type Device, when } from './devices';
 import { TelemetryChartComponent } from './telemetry-chart.component';
+
+/** The sections of a device's page, chosen by `?panel=` (the overview when absent). */
+export const PANELS = [
+  { key: 'overview', label: 'Overview' },
+  { key: 'configuration', label: 'Configuration' },
+  { key: 'commands', label: 'Commands' },
+] as const;
+export type Panel = (typeof PANELS)[number]['key'];
+
+export function panelFrom(value: string | undefined): Panel {
+  return PANELS.find((p) => p.key === value)?.key ?? 'overview';
+}
 
 type LatestValue = components['schemas']['LatestValue'];
 type Load = { state: 'loading' } | { state: 'ready'; device: Device } | { state: 'failed'; error: unknown };
 
-/** One device: what it is, its status and connection history, latest values and a metric's chart. */
+/** One device: what it is, its status and connection history, latest values and a metric's chart
+ * (the overview), its configuration and its commands, each a section kept in the URL; and
+ * decommissioning (operators, after a confirmation). */
 @Component({
   selector: 'app-device-detail',
-  imports: [StatusBadgeComponent, ErrorStateComponent, TimeRangePickerComponent, TelemetryChartComponent],
+  imports: [
+    StatusBadgeComponent,
+    ErrorStateComponent,
+    TimeRangePickerComponent,
+    TelemetryChartComponent,
+    DeviceConfigComponent,
+    DeviceCommandsComponent,
+    ConfirmDialogComponent,
+    IfRoleDirective,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-detail.component.html',
   styleUrl: './device-detail.component.css',
@@ -26,11 +55,14 @@ export class DeviceDetailComponent {
   private readonly client = inject(ApiClient);
   private readonly router = inject(Router);
   private readonly bus = inject(EventBus);
+  private readonly notifications = inject(NotificationService);
+  private readonly confirm = viewChild.required(ConfirmDialogComponent);
 
   /** Route parameter and query parameters (the tab's state: `?metric=&range=`). */
   readonly id = input.required<string>();
   readonly metric = input<string | undefined>();
   readonly range = input<string | undefined>();
+  readonly panel = input<string | undefined>();
 
   protected readonly load = signal<Load>({ state: 'loading' });
   protected readonly metrics = signal<readonly string[]>([]);
@@ -38,6 +70,9 @@ export class DeviceDetailComponent {
   protected readonly chosenMetric = computed(() => this.metric() || this.metrics()[0] || 'temperature');
   protected readonly chosenRange = computed(() => rangeFromParam(this.range()));
   protected readonly when = when;
+  protected readonly panels = PANELS;
+  protected readonly chosenPanel = computed(() => panelFrom(this.panel()));
+  protected readonly decommissioning = signal(false);
 
   constructor() {
     effect(() => {
@@ -52,6 +87,31 @@ export class DeviceDetailComponent {
 
   protected setRange(range: TimeRangeValue): void {
     this.setParams({ range: rangeToParam(range) });
+  }
+
+  protected setPanel(panel: Panel): void {
+    this.setParams({ panel: panel === 'overview' ? null : panel });
+  }
+
+  /** Retires the device for good, once the user confirms (its identity goes, its records stay). */
+  protected async decommission(device: Device): Promise<void> {
+    const yes = await this.confirm().ask({
+      title: `Decommission ${device.name}?`,
+      detail: 'Its credentials stop working at once and the broker drops its connection. This is final: the records stay for audit, but the device cannot come back.',
+      action: 'Decommission',
+      danger: true,
+    });
+    if (!yes) return;
+    this.decommissioning.set(true);
+    try {
+      const retired = await call(this.client.api.POST('/v1/devices/{device_id}/decommission', { params: { path: { device_id: device.id } } }));
+      this.load.set({ state: 'ready', device: retired });
+      this.notifications.info(`${device.name} is decommissioned`, 'Its identity was removed from the broker.');
+    } catch (error) {
+      this.notifications.error('Decommissioning failed', problemText(error));
+    } finally {
+      this.decommissioning.set(false);
+    }
   }
 
   protected reload(): void {

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 
 import { ApiClient, call } from '../../core/api/api-client';
 import { AuthService } from '../../core/auth/auth.service';
@@ -16,7 +16,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
 /** The fleet: searched by name prefix and status on the server, then sorted, filtered and paged here. */
 @Component({
   selector: 'app-device-list',
-  imports: [DataTableComponent, TableCellDirective, StatusBadgeComponent, EmptyStateComponent, ErrorStateComponent, IfRoleDirective],
+  imports: [RouterLink, DataTableComponent, TableCellDirective, StatusBadgeComponent, EmptyStateComponent, ErrorStateComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-list.component.html',
   styles: `
@@ -24,6 +24,8 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
     .search { display: flex; gap: 0.75rem; align-items: end; flex-wrap: wrap; margin: 0.5rem 0 1rem; }
     .search div { display: flex; flex-direction: column; gap: 0.2rem; }
     .more { margin-top: 0.75rem; }
+    .search a { align-self: center; }
+    .button { border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 6px; padding: 0.4rem 0.8rem; text-decoration: none; font-weight: 600; }
   `,
 })
 export class DeviceListComponent {

@@ -2,13 +2,26 @@ import type { Routes } from '@angular/router';
 
 import { TAB_ROUTE } from '../../core/tabs/tab-reuse.strategy';
 
-/** Device management: the fleet list and a device's detail (each a tab). */
+/** Device management: the fleet list, onboarding (one device or a CSV file) and a device's detail
+ * (each a tab; the fixed paths come before `devices/:id`). */
 export const DEVICE_ROUTES: Routes = [
   {
     path: 'devices',
     title: 'Devices · IoTSphere',
     data: TAB_ROUTE,
     loadComponent: () => import('./device-list.component').then((m) => m.DeviceListComponent),
+  },
+  {
+    path: 'devices/new',
+    title: 'Onboard a device · IoTSphere',
+    data: TAB_ROUTE,
+    loadComponent: () => import('./onboarding.component').then((m) => m.OnboardingComponent),
+  },
+  {
+    path: 'devices/import',
+    title: 'Import devices · IoTSphere',
+    data: TAB_ROUTE,
+    loadComponent: () => import('./device-import.component').then((m) => m.DeviceImportComponent),
   },
   {
     path: 'devices/:id',
