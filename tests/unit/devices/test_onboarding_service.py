@@ -149,3 +149,32 @@ def test_undo_goes_on_when_one_of_its_steps_fails(ports):
 
 def test_onboarding_nothing_makes_nothing(ports):
     assert onboard_devices(ORG, [], ports) == []
+
+
+@pytest.mark.parametrize(
+    ("drop", "reason"),
+    [(revoke_credentials, "credentials revoked"), (reissue_credentials, "credentials reissued")],
+)
+def test_dropping_an_online_devices_connection_takes_it_offline(ports, drop, reason):
+    """The broker kicks the device without its last will: the platform records the drop itself."""
+    device_id = onboard(ports).device_id
+    record_status(device_id, birth("s7"), ports.clock.advance(1), ports)
+    ports.clock.advance(1)
+    drop(ORG, device_id, ports)
+    device = get_device(ORG, device_id, ports)
+    assert device.status is DeviceStatus.OFFLINE
+    last = device.connection_history[-1]
+    assert (last.kind, last.session, last.reason, last.at) == (
+        "offline",
+        "s7",
+        reason,
+        ports.clock(),
+    )
+
+
+@pytest.mark.parametrize("drop", [revoke_credentials, reissue_credentials])
+def test_dropping_credentials_of_a_device_never_connected_leaves_its_status(ports, drop):
+    device_id = onboard(ports).device_id
+    drop(ORG, device_id, ports)
+    device = get_device(ORG, device_id, ports)
+    assert (device.status, device.connection_history) == (DeviceStatus.PROVISIONED, [])

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 
 from iotsphere.domain.devices import credentials
-from iotsphere.domain.devices.device import Device, DeviceStatus
+from iotsphere.domain.devices.device import ConnectionEvent, Device, DeviceStatus
 from iotsphere.domain.devices.device_type import DeviceType
 from iotsphere.domain.devices.messages import NewDevice, ProvisioningPackage, StatusMessage
 from iotsphere.domain.devices.shadow import Shadow, ShadowRevision
@@ -126,9 +126,25 @@ def package(device: Device, password: str, ports: DevicePorts) -> ProvisioningPa
     )
 
 
+def _dropped(device: Device, reason: str, ports: DevicePorts) -> Device:
+    """An online device whose connection the broker is about to drop, recorded offline: the
+    broker kicks it without its last will, so no other message would say so."""
+    if device.status is not DeviceStatus.ONLINE:
+        return device
+    births = [e for e in device.connection_history if e.kind == "online"]
+    session = births[-1].session if births else ""
+    event = ConnectionEvent(kind="offline", at=ports.clock(), session=session, reason=reason)
+    return device.record_connection(event)
+
+
 def revoke_credentials(org_id: str, device_id: str, ports: DevicePorts) -> None:
     """Refuse the device's connections from now on; its live one is dropped by the broker."""
-    change_device(org_id, device_id, lambda d: d.model_copy(update={"credential_hash": ""}), ports)
+
+    def revoke(device: Device) -> Device:
+        revoked = device.model_copy(update={"credential_hash": ""})
+        return _dropped(revoked, "credentials revoked", ports)
+
+    change_device(org_id, device_id, revoke, ports)
     ports.broker.remove(device_id)
 
 
@@ -140,7 +156,8 @@ def reissue_credentials(org_id: str, device_id: str, ports: DevicePorts) -> Prov
     def rotate(device: Device) -> Device:
         if device.status is DeviceStatus.DECOMMISSIONED:
             raise InvalidInputError("device", f"{device.id} is decommissioned")
-        return device.model_copy(update={"credential_hash": hashed})
+        rotated = device.model_copy(update={"credential_hash": hashed})
+        return _dropped(rotated, "credentials reissued", ports)
 
     device = change_device(org_id, device_id, rotate, ports)
     ports.broker.remove(device_id)
