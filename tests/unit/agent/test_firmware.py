@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 from iotsphere.agent import AgentHandlers, DeviceAgent, FirmwareSetup
+from iotsphere.agent.firmware import renewal_over_mqtt
 from iotsphere.domain.firmware.errors import DownloadError
 from iotsphere.domain.firmware.offer import FirmwareOffer
 from tests.unit.agent.fakes import DEVICE, FakeTransport, package
@@ -93,3 +94,22 @@ def test_a_device_without_firmware_updates_ignores_offers():
     _agent, transport = device(slot, firmware=False)
     send(transport, offer())
     assert transport.sent == []
+
+
+def test_the_renewal_is_asked_over_mqtt_on_the_status_topic_a_few_times_per_rollout():
+    transport = FakeTransport()
+    ask = renewal_over_mqtt(transport, DEVICE, lambda: NOW, limit=2)
+    for _ in range(3):
+        ask(offer())
+    asked = transport.on("/firmware/status")
+    assert len(asked) == 2
+    assert asked[0] == {
+        "v": 1,
+        "request": "renew_offer",
+        "device_id": DEVICE,
+        "rollout_id": "ro-1",
+        "release_id": "rel-1",
+        "at": "2026-11-27T03:00:00Z",
+    }
+    ask(offer().model_copy(update={"rollout_id": "ro-2"}))
+    assert transport.on("/firmware/status")[-1]["rollout_id"] == "ro-2"

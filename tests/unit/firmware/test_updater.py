@@ -116,3 +116,27 @@ def test_a_failed_download_asks_for_a_fresh_offer_and_reports_no_failure():
     outcome = run(FakeSlot(), fetcher=broken)
     assert outcome.retry_download
     assert states(outcome) == [("downloading", None)]
+
+
+def test_an_offer_whose_url_expired_is_verified_then_renewed_without_a_download():
+    def never(url):
+        raise AssertionError("an expired URL is not fetched")
+
+    late = offer().model_copy(update={"url_expires_at": NOW})
+    outcome = apply_offer(late, "pump-001", device(), [KEY.trusted], never, FakeSlot(), lambda: NOW)
+    assert (outcome.retry_download, outcome.reports) == (True, [])
+
+
+def test_an_expired_url_does_not_hide_a_refusal():
+    late = offer().model_copy(update={"url_expires_at": NOW})
+    outcome = apply_offer(
+        late,
+        "pump-001",
+        device(current_version="1.3.0"),
+        [KEY.trusted],
+        fetch(),
+        FakeSlot(),
+        lambda: NOW,
+    )
+    assert not outcome.retry_download
+    assert states(outcome) == [("failed", RefusalCode.ANTI_ROLLBACK)]

@@ -2,7 +2,8 @@
 
 The device keeps two slots (A/B): the image streams into the inactive one through the verifier,
 so nothing unverified is ever booted and the running slot is never touched until ``activate``.
-The caller publishes ``reports`` in order; with ``retry_download`` it asks for a fresh offer
+The caller publishes ``reports`` in order; with ``retry_download`` (the download failed, or the
+offer's URL had expired by the device's clock before it began) it asks for a fresh offer
 (``renew_offer`` on the platform) and calls again.
 """
 
@@ -62,6 +63,8 @@ def apply_offer(
     reports: list[FirmwareStatusReport] = []
     try:
         manifest = accept_offer(offer, trusted, device, clock())
+        if offer.url_expires_at <= clock():  # a doomed download: ask for a fresh URL instead
+            return UpdateOutcome(running_version=running, retry_download=True)
         reports.append(downloading_report(offer, device_id, clock()))
         verifier = ImageVerifier(manifest, offer.image_key)
         for chunk in fetch(offer.image_url):

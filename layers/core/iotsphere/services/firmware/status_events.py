@@ -1,6 +1,7 @@
 """Firmware status reports as they arrive on the ``device-events`` queue: a ``DeviceEvent`` whose
 topic is ``devices/<id>/firmware/status``. The device id comes from the topic (the broker ties it
-to the device's identity); the report is judged at the time the bridge received it.
+to the device's identity); the report is judged at the time the bridge received it. The same topic
+carries a device's request for a fresh offer (``renewals``).
 
 A report that can never apply (not a report, another device's, an unknown device, rollout or
 release) is ``refused`` for good; one that changes nothing (redelivered, late) is ``ignored``.
@@ -21,8 +22,10 @@ from iotsphere.services.firmware.errors import (
     InvalidStatusReportError,
     ReleaseNotFoundError,
     RolloutNotFoundError,
+    RolloutStateError,
 )
 from iotsphere.services.firmware.ports import DeviceDirectory, RolloutPorts
+from iotsphere.services.firmware.renewals import is_renewal, renew_asked_offer
 from iotsphere.services.firmware.reports import record_device_report
 
 STATUS_TOPIC = re.compile(rf"devices/({DEVICE_ID_PATTERN.strip('^$')})/firmware/status")
@@ -51,8 +54,16 @@ def record_status_event(
         )
     received = datetime.fromtimestamp(event.received_ms / 1000, tz=UTC)
     try:
+        if is_renewal(event.payload):
+            renew_asked_offer(device_id, event.payload, directory, ports, received)
+            return StatusOutcome(outcome="handled")
         moved = record_device_report(device_id, event.payload, directory, ports, received)
-    except (InvalidStatusReportError, RolloutNotFoundError, ReleaseNotFoundError) as exc:
+    except (
+        InvalidStatusReportError,
+        RolloutNotFoundError,
+        ReleaseNotFoundError,
+        RolloutStateError,
+    ) as exc:
         return StatusOutcome(outcome="refused", reason=str(exc))
     if not moved:
         return StatusOutcome(outcome="ignored", reason="the report changes nothing")
