@@ -1,0 +1,195 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+
+import { ApiClient, call } from '../../core/api/api-client';
+import { AuthService } from '../../core/auth/auth.service';
+import { NotificationService } from '../../core/errors/notification.service';
+import { TabManager } from '../../core/tabs/tab-manager.service';
+import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
+import { ErrorStateComponent } from '../../shared/error-state.component';
+import { type TimeRangeValue, resolveRange } from '../../shared/time-range';
+import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
+import { SEVERITIES } from './alarms';
+import { BacktestPreviewComponent, type BacktestRun } from './backtest-preview.component';
+import {
+  AGGREGATE_FUNCTIONS,
+  CONDITION_KINDS,
+  type RuleField,
+  type RuleForm,
+  SCOPE_KINDS,
+  emptyRuleForm,
+  formFromRule,
+  ruleFieldErrors,
+  ruleFromForm,
+} from './rule-form';
+
+type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
+
+/** Rule ids as the API takes them (letters, digits, `-`, `_`, `.`). */
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * A rule in a form (threshold, aggregate, rate of change and missing data; other conditions as
+ * JSON), saved with PUT /v1/rules/{id} whose field problems show at their fields, and a backtest
+ * of the draft over a past range drawn on a device's telemetry. Viewers read it; they cannot save.
+ */
+@Component({
+  selector: 'app-rule-editor',
+  imports: [ErrorStateComponent, TimeRangePickerComponent, BacktestPreviewComponent, ConfirmDialogComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './rule-editor.component.html',
+  styleUrl: './alerts.css',
+})
+export class RuleEditorComponent {
+  private readonly client = inject(ApiClient);
+  private readonly tabs = inject(TabManager);
+  private readonly notices = inject(NotificationService);
+  protected readonly auth = inject(AuthService);
+  private readonly confirm = viewChild.required(ConfirmDialogComponent);
+
+  /** The rule's id from the path; `new` for a rule still to save. */
+  readonly id = input.required<string>();
+
+  protected readonly isNew = computed(() => this.id() === 'new');
+  protected readonly canEdit = computed(() => this.auth.hasRole('operator'));
+  protected readonly load = signal<Load>({ state: 'loading' });
+  protected readonly form = signal<RuleForm>(emptyRuleForm());
+  protected readonly errors = signal<Map<RuleField | '', string>>(new Map());
+  protected readonly saving = signal(false);
+  protected readonly backtestRange = signal<TimeRangeValue>({ preset: '24h' });
+  protected readonly backtestDevice = signal('');
+  protected readonly backtesting = signal(false);
+  protected readonly run = signal<BacktestRun | null>(null);
+
+  protected readonly scopeKinds = SCOPE_KINDS;
+  protected readonly conditionKinds = CONDITION_KINDS;
+  protected readonly severities = SEVERITIES;
+  protected readonly functions = AGGREGATE_FUNCTIONS;
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => void this.fetch(id));
+    });
+  }
+
+  protected patch<K extends RuleField>(field: K, value: RuleForm[K]): void {
+    this.form.update((f) => ({ ...f, [field]: value }));
+    if (this.errors().has(field)) {
+      const next = new Map(this.errors());
+      next.delete(field);
+      this.errors.set(next);
+    }
+  }
+
+  protected error(field: RuleField | ''): string | null {
+    return this.errors().get(field) ?? null;
+  }
+
+  protected async save(): Promise<void> {
+    const form = this.form();
+    const id = form.id.trim();
+    const result = ruleFromForm(form);
+    const errors = new Map<RuleField | '', string>(result.ok ? [] : result.errors);
+    if (!RULE_ID.test(id)) errors.set('id', 'Letters, digits, ".", "-" or "_", starting with a letter or digit.');
+    this.errors.set(errors);
+    if (!result.ok || errors.size) return;
+    this.saving.set(true);
+    try {
+      const saved = await call(this.client.api.PUT('/v1/rules/{rule_id}', { params: { path: { rule_id: id } }, body: result.rule }));
+      this.notices.info('Rule saved', `${saved.name} (${saved.id})`);
+      if (this.isNew()) {
+        await this.tabs.open(`/alerts/rules/${encodeURIComponent(saved.id)}`);
+        await this.tabs.close('/alerts/rules/new');
+      } else this.form.set(formFromRule(saved));
+    } catch (error) {
+      this.errors.set(this.withGeneral(error));
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
+  protected async remove(): Promise<void> {
+    const yes = await this.confirm().ask({
+      title: `Delete rule ${this.id()}?`,
+      detail: 'Its open alarms clear at the next sweep. This cannot be undone.',
+      action: 'Delete rule',
+      danger: true,
+    });
+    if (!yes) return;
+    try {
+      await call(this.client.api.DELETE('/v1/rules/{rule_id}', { params: { path: { rule_id: this.id() } } }));
+      this.notices.info('Rule deleted', this.id());
+      await this.tabs.close(`/alerts/rules/${this.id()}`);
+    } catch (error) {
+      this.errors.set(this.withGeneral(error));
+    }
+  }
+
+  /** Runs the draft (as typed, unsaved) over the chosen past range: POST /v1/backtests. */
+  protected async backtest(): Promise<void> {
+    const form = this.form();
+    const result = ruleFromForm(form);
+    if (!result.ok) {
+      this.errors.set(new Map(result.errors));
+      return;
+    }
+    const range = resolveRange(this.backtestRange());
+    this.backtesting.set(true);
+    try {
+      const answer = await call(
+        this.client.api.POST('/v1/backtests', {
+          body: { rule: result.rule, start: range.start.toISOString(), end: range.end.toISOString() },
+        }),
+      );
+      const typed = this.backtestDevice().trim();
+      const chosen = typed || (form.scopeKind === 'device' ? form.scopeValue.trim() : '') || answer.alarms[0]?.device_id || '';
+      this.run.set({ alarms: answer.alarms, start: range.start, end: range.end, metric: result.rule.metric, rule: result.rule, deviceId: chosen });
+      if (!typed && chosen) this.backtestDevice.set(chosen);
+      this.errors.set(new Map());
+    } catch (error) {
+      this.run.set(null);
+      this.errors.set(this.withGeneral(error));
+    } finally {
+      this.backtesting.set(false);
+    }
+  }
+
+  protected drawDevice(deviceId: string): void {
+    this.backtestDevice.set(deviceId);
+    const run = this.run();
+    if (run) this.run.set({ ...run, deviceId: deviceId.trim() });
+  }
+
+  protected reload(): void {
+    void this.fetch(this.id());
+  }
+
+  /** The problem's field reasons, and its detail above the form when no field holds a reason. */
+  private withGeneral(error: unknown): Map<RuleField | '', string> {
+    const errors = ruleFieldErrors(error, this.form().kind);
+    if (!errors.size) {
+      const text = error instanceof Error ? error.message : 'The request failed.';
+      errors.set('', text);
+    }
+    return errors;
+  }
+
+  private async fetch(id: string): Promise<void> {
+    this.errors.set(new Map());
+    this.run.set(null);
+    if (id === 'new') {
+      this.form.set(emptyRuleForm());
+      this.load.set({ state: 'ready' });
+      return;
+    }
+    this.load.set({ state: 'loading' });
+    try {
+      const rule = await call(this.client.api.GET('/v1/rules/{rule_id}', { params: { path: { rule_id: id } } }));
+      this.form.set(formFromRule(rule));
+      if (rule.scope.kind === 'device') this.backtestDevice.set(rule.scope.value ?? '');
+      this.load.set({ state: 'ready' });
+    } catch (error) {
+      this.load.set({ state: 'failed', error });
+    }
+  }
+}
