@@ -1,0 +1,54 @@
+// Sign in as the admin, land on the device list, sign out; then the viewer, who sees the list
+// without the controls that change devices. Inputs: ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL,
+// VIEWER_PASSWORD, DEVICE_NAME (a device of the organization, so the list is not empty).
+// Facts: admin/viewer { listed: device names, buttons: button names on the list },
+// admin_refresh_token (the session the sign-out ended). Screenshots: login.png, devices.png.
+import { runFlow, session } from '../lib/flow.mjs';
+
+/** The device names in the list's table and the names of the buttons on the list's screen. */
+async function listed(page) {
+  const main = page.getByRole('main');
+  const names = await main.getByRole('table').getByRole('link').allTextContents();
+  const buttons = await main.getByRole('button').evaluateAll((all) =>
+    all.map((b) => (b.getAttribute('aria-label') || b.textContent || '').trim()),
+  );
+  return { listed: names.map((n) => n.trim()), buttons };
+}
+
+await runFlow('login', async (flow) => {
+  const { page, base } = flow;
+  const device = flow.input('DEVICE_NAME');
+
+  await flow.step('an anonymous visit lands on the login page', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('E-mail').waitFor();
+    await flow.shot('login.png');
+  });
+
+  await flow.step('the admin signs in and lands on the device list', async () => {
+    await flow.login(flow.input('ADMIN_EMAIL'), flow.input('ADMIN_PASSWORD'));
+    await page.waitForURL(/\/devices(\?|$)/);
+    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: device, exact: true }).waitFor();
+    await page.getByRole('main').getByRole('button', { name: 'Onboard devices' }).waitFor();
+    flow.fact('admin', await listed(page));
+    await flow.shot('devices.png');
+  });
+
+  await flow.step('signing out ends the session and returns to the login page', async () => {
+    flow.fact('admin_refresh_token', (await session(page))?.refreshToken ?? null);
+    await flow.logout();
+    if ((await session(page)) !== null) throw new Error('the session is still in sessionStorage');
+    await page.goto(`${base}/devices`);
+    await page.waitForURL(/\/login\?returnUrl=/);
+  });
+
+  await flow.step('the viewer sees the device list without the controls that change devices', async () => {
+    await flow.login(flow.input('VIEWER_EMAIL'), flow.input('VIEWER_PASSWORD'));
+    await page.waitForURL(/\/devices(\?|$)/);
+    await page.getByRole('main').getByRole('link', { name: device, exact: true }).waitFor();
+    flow.fact('viewer', await listed(page));
+    await flow.logout();
+  });
+});
