@@ -4,6 +4,7 @@ InfluxDB → API → the chart's next read."""
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 import pytest
 
@@ -35,8 +36,10 @@ def test_a_published_reading_appears_on_the_open_chart(
     assert result.facts["chart_label"].startswith(f"temperature of {device.id}, ")
     assert value in result.facts["values"]
 
-    stored = admin.get(
-        f"/v1/devices/{device.id}/telemetry", params={"metric": "temperature", "window": "1s"}
-    ).json()
-    assert [p["value"] for p in stored["points"]] == [value]
-    assert stored["points"][0]["time"].startswith(sent_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    latest = admin.get(
+        "/v1/telemetry/latest", params={"device_id": device.id, "metric": "temperature"}
+    )
+    assert latest.status_code == 200, latest.text
+    (stored,) = latest.json()["values"]
+    assert stored["value"] == value
+    assert datetime.fromisoformat(stored["time"]) == sent_at  # the device's own timestamp
