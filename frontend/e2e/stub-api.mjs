@@ -120,6 +120,7 @@ async function api(req, res, url) {
     ]);
     return json(res, { values, unknown_device_ids: [], next_cursor: null });
   }
+  if (path === '/v1/inbox') return json(res, { items: [], next_cursor: null });
   return problem(res, 404, 'Not Found', `The stub API has no ${req.method} ${path}.`);
 }
 

@@ -3,6 +3,7 @@ import { RouterOutlet } from '@angular/router';
 
 import { AuthService } from '../core/auth/auth.service';
 import { TabManager } from '../core/tabs/tab-manager.service';
+import { InboxBadgeComponent } from '../shared/inbox-badge.component';
 import { NoticesComponent } from './notices.component';
 
 interface NavEntry {
@@ -24,7 +25,7 @@ export const NAVIGATION: readonly NavEntry[] = [
 /** Header, navigation, the tab strip and the active module; collapses to a top bar on a tablet. */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, NoticesComponent],
+  imports: [RouterOutlet, NoticesComponent, InboxBadgeComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.css',
