@@ -81,6 +81,8 @@ export class RolloutDetailComponent {
       { targeted: 0, succeeded: 0, failed: 0 },
     ),
   );
+  /** How many devices each wave holds, from the cumulative ends the rollout resolved. */
+  protected readonly waveSizes = computed(() => (this.rollout()?.wave_ends ?? []).map((end, i, ends) => end - (i ? ends[i - 1] : 0)));
   protected readonly actions = computed(() => rolloutActions(this.rollout()?.state));
   protected readonly live = computed(() => isLive(this.rollout()?.state));
   protected readonly deviceFilter = computed(() => (PROGRESS_STATES as readonly string[]).includes(this.devices() ?? '') ? (this.devices() as ProgressState) : null);
