@@ -91,6 +91,10 @@ class PahoTransport:
             message.topic, message.payload, qos=1, retain=message.retain
         )
 
+    def is_connected(self) -> bool:
+        """Whether the broker holds the connection now (False while reconnecting or refused)."""
+        return bool(self._client.is_connected())
+
     def stop(self) -> None:
         """Once the broker took the last publish (or ``timeout_s`` passed): QoS 1 messages are
         acknowledged in order, so everything published before it was taken too."""
