@@ -8,7 +8,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { ToneBadgeComponent } from '../../shared/tone-badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
-import { type AlarmDetail, alarmActions, describeTransition, formatNumber, severityTone, stateBadges } from './alarms';
+import { type AlarmDetail, type AlarmTransition, alarmActions, describeTransition, formatNumber, severityTone, stateBadges } from './alarms';
 
 type User = components['schemas']['UserView'];
 type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { state: 'failed'; error: unknown };
@@ -135,7 +135,6 @@ export class AlarmDetailComponent {
   protected readonly busy = signal(false);
   protected readonly tone = severityTone;
   protected readonly badges = stateBadges;
-  protected readonly describe = describeTransition;
   protected readonly number = formatNumber;
   private readonly names = computed(() => new Map(this.users().map((u) => [u.id, u.display_name || u.email])));
 
@@ -154,6 +153,10 @@ export class AlarmDetailComponent {
 
   protected when(iso: string | null | undefined): string {
     return iso ? new Date(iso).toLocaleString() : '—';
+  }
+
+  protected describe(transition: AlarmTransition): string {
+    return describeTransition(transition, (id) => this.userName(id));
   }
 
   protected userName(id: string | null | undefined): string {

@@ -89,6 +89,7 @@ type HistoryStatus = 'cleared' | 'any';
             </ng-template>
             <ng-template appCell="rule" let-row>
               <a [href]="'/alerts/rules/' + $any(row).rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + $any(row).rule_id)">{{ $any(row).rule_id }}</a>
+              <small class="muted"> {{ $any(row).metric }}</small>
             </ng-template>
             <ng-template appCell="since" let-row>
               <time [attr.datetime]="$any(row).raised_at" [title]="when($any(row).raised_at)">{{ ago($any(row).raised_at) }}</time>
@@ -144,8 +145,7 @@ export class AlarmListComponent {
     { key: 'severity', label: 'Severity', value: (a) => severityRank(a.severity), sortable: true },
     { key: 'state', label: 'State', value: (a) => `${a.status}${a.flapping ? ' flapping' : ''}`, sortable: true },
     { key: 'device', label: 'Device', value: (a) => a.device_id, sortable: true },
-    { key: 'rule', label: 'Rule', value: (a) => a.rule_id, sortable: true },
-    { key: 'metric', label: 'Metric', value: (a) => a.metric, sortable: true },
+    { key: 'rule', label: 'Rule, metric', value: (a) => `${a.rule_id} ${a.metric}`, sortable: true },
     { key: 'value', label: 'Last value', value: (a) => formatNumber(a.last_value) },
     { key: 'since', label: this.mode() === 'open' ? 'Since' : 'Raised', value: (a) => a.raised_at, sortable: true },
     { key: 'assignee', label: 'Assignee', value: (a) => a.assignee ?? '—' },

@@ -37,6 +37,7 @@ describe('alarm state and actions', () => {
     const base = { acknowledged: false, alarm_id: 'a', at: '2026-11-27T12:00:00Z', device_id: 'd', episode: 1, key: 'k', metric: 'm', org_id: 'o', rule_id: 'r', severity: 'major', status: 'active' } as const;
     expect(describeTransition({ ...base, kind: 'raised', value: 81.23456, suppressed: 'silenced' } as AlarmTransition)).toBe('Raised at 81.235 [not notified: silenced]');
     expect(describeTransition({ ...base, kind: 'acknowledged', by: 'u1' } as AlarmTransition)).toBe('Acknowledged by u1');
+    expect(describeTransition({ ...base, kind: 'assigned', by: 'u1' } as AlarmTransition, (id) => `Ada (${id})`)).toBe('Assigned by Ada (u1)');
     expect(describeTransition({ ...base, kind: 'escalated', severity: 'critical', target: 'on-call' } as AlarmTransition)).toBe('Escalated to critical (notify on-call)');
   });
 });

@@ -89,11 +89,11 @@ const TRANSITION_WORDS: Record<AlarmTransition['kind'], string> = {
 };
 
 /** One line of an alarm's history: what happened, by whom, to which value, and what was held back. */
-export function describeTransition(t: AlarmTransition): string {
+export function describeTransition(t: AlarmTransition, nameOf: (userId: string) => string = (id) => id): string {
   const parts = [TRANSITION_WORDS[t.kind] ?? t.kind];
   if (t.value != null) parts.push(`at ${formatNumber(t.value)}`);
   if (t.kind === 'escalated') parts.push(`to ${t.severity}`);
-  if (t.by) parts.push(`by ${t.by}`);
+  if (t.by) parts.push(`by ${nameOf(t.by)}`);
   if (t.target) parts.push(`(notify ${t.target})`);
   if (t.note) parts.push(`— ${t.note}`);
   if (t.suppressed) parts.push(`[not notified: ${t.suppressed}]`);

@@ -93,7 +93,7 @@ describe('API problems at the rule form fields', () => {
     const error = new ApiError({
       type: 'about:blank', title: 'Unprocessable', status: 422, detail: 'two problems',
       errors: [
-        { location: 'body.condition.clear', message: 'clear is above set' },
+        { location: 'body.condition.clear', message: 'condition.clear: clear is above set' },
         { location: 'body.condition.threshold.clear', message: 'and again' },
         { location: 'body.start', message: 'too old' },
       ],

@@ -252,7 +252,9 @@ export function ruleFieldErrors(error: unknown, kind: ConditionKind): Map<RuleFi
   if (!(error instanceof ApiError)) return out;
   for (const { location, message } of error.problem.errors ?? []) {
     const field = fieldOfLocation(location, kind);
-    out.set(field, out.has(field) ? `${out.get(field)} ${message}` : message);
+    // shown at its field, a reason need not repeat the path it starts with (`condition.clear: …`)
+    const text = field && field !== 'conditionJson' ? message.replace(/^[\w.[\]]+: /, '') : message;
+    out.set(field, out.has(field) ? `${out.get(field)} ${text}` : text);
   }
   return out;
 }
