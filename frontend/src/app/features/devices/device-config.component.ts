@@ -35,6 +35,8 @@ export class DeviceConfigComponent {
   private readonly client = inject(ApiClient);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   readonly deviceId = input.required<string>();
+  /** The device's type, whose named templates can be merged into the desired configuration. */
+  readonly deviceType = input<string | undefined>();
 
   protected readonly shadow = signal<Shadow | null>(null);
   protected readonly failed = signal<unknown>(null);
@@ -46,6 +48,8 @@ export class DeviceConfigComponent {
   protected readonly saveProblem = signal<SaveProblem | null>(null);
   protected readonly saving = signal(false);
   protected readonly saved = signal<string | null>(null);
+  protected readonly templates = signal<Record<string, JsonObject>>({});
+  protected readonly templateNames = computed(() => Object.keys(this.templates()).sort());
 
   protected readonly rows = computed(() => {
     const s = this.shadow();
@@ -68,6 +72,41 @@ export class DeviceConfigComponent {
       untracked(() => void this.load(id, true));
       onCleanup(pollWhileOnScreen(this.host, 2_000, () => (this.pending() ? this.load(id, false) : Promise.resolve())));
     });
+    effect(() => {
+      const type = this.deviceType();
+      if (type) untracked(() => void this.loadTemplates(type));
+    });
+  }
+
+  private async loadTemplates(type: string): Promise<void> {
+    try {
+      const found = await call(this.client.api.GET('/v1/device-types/{type_id}', { params: { path: { type_id: type } } }));
+      this.templates.set((found.templates ?? {}) as Record<string, JsonObject>);
+    } catch {
+      this.templates.set({});
+    }
+  }
+
+  /** Merges a template of the device's type into the desired configuration (the API judges it). */
+  protected async applyTemplate(name: string): Promise<void> {
+    if (!name || this.saving()) return;
+    this.saving.set(true);
+    this.saveProblem.set(null);
+    try {
+      const shadow = await call(
+        this.client.api.POST('/v1/devices/{device_id}/config/templates/{template}', {
+          params: { path: { device_id: this.deviceId(), template: name } },
+        }),
+      );
+      this.shadow.set(shadow);
+      this.resetEditor(shadow);
+      this.saved.set(`Template ${name} applied: desired version ${shadow.desired_version}.`);
+      void this.load(this.deviceId(), false);
+    } catch (error) {
+      this.saveProblem.set(explain(error, this.base()?.version ?? 0));
+    } finally {
+      this.saving.set(false);
+    }
   }
 
   /** Reads the shadow and the history; `resetEditor` also puts the desired document in the editor. */

@@ -24,7 +24,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
     .search { display: flex; gap: 0.75rem; align-items: end; flex-wrap: wrap; margin: 0.5rem 0 1rem; }
     .search div { display: flex; flex-direction: column; gap: 0.2rem; }
     .more { margin-top: 0.75rem; }
-    .search a { align-self: center; }
+    .search a:not(.button) { margin-bottom: 0.45rem; }
     .button { border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 6px; padding: 0.4rem 0.8rem; text-decoration: none; font-weight: 600; }
   `,
 })
