@@ -29,8 +29,8 @@ RESERVE_MS = 12_000  # one SMTP timeout (10 s) and the store writes, kept back f
 
 
 def notification_ports() -> NotificationPorts:
-    """The bootstrap's ports; until it builds them (see docs/notifications.md, wiring), the
-    MongoDB stores of the bootstrap's database with an SMTP server on localhost:25."""
+    """The bootstrap's ports: the MongoDB stores, the webhook sender and SMTP as the settings
+    say (the local stack's mail sink by default)."""
     return bootstrap.notification_ports()
 
 
