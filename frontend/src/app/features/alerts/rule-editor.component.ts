@@ -9,6 +9,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { type TimeRangeValue, resolveRange } from '../../shared/time-range';
 import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
 import { SEVERITIES } from './alarms';
+import { devicesByAlarms } from './backtest';
 import { BacktestPreviewComponent, type BacktestRun } from './backtest-preview.component';
 import {
   AGGREGATE_FUNCTIONS,
@@ -59,6 +60,7 @@ export class RuleEditorComponent {
   protected readonly backtestDevice = signal('');
   protected readonly backtesting = signal(false);
   protected readonly run = signal<BacktestRun | null>(null);
+  protected readonly backtestDevices = computed(() => devicesByAlarms(this.run()?.alarms ?? []));
 
   protected readonly scopeKinds = SCOPE_KINDS;
   protected readonly conditionKinds = CONDITION_KINDS;

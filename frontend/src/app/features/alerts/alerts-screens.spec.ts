@@ -1,0 +1,153 @@
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
+import { FETCH } from '../../core/api/api-client';
+import { AuthService } from '../../core/auth/auth.service';
+import { APP_CONFIG } from '../../core/config/app-config';
+import { FleetStatusComponent } from '../monitoring/fleet-status.component';
+import { AlarmListComponent } from './alarm-list.component';
+import { RuleEditorComponent } from './rule-editor.component';
+
+type Handler = (request: Request) => unknown;
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+
+const ALARM = {
+  id: 'a'.repeat(32), org_id: 'o', rule_id: 'too-hot', device_id: 'pump-1', metric: 'temperature', severity: 'major', status: 'active',
+  acknowledged: false, flapping: true, raised_at: '2026-11-27T10:00:00Z', opened_at: '2026-11-27T10:00:00Z', last_at: '2026-11-27T10:01:00Z', last_value: 91,
+};
+const RULE = {
+  id: 'too-hot', org_id: 'o', name: 'Too hot', enabled: true, scope: { kind: 'all' }, metric: 'temperature', severity: 'major',
+  condition: { type: 'threshold', op: 'above', set: 80, clear: 75, duration_s: 0 }, lateness_s: 60,
+};
+
+async function setUp(role: string, routes: Record<string, Handler>, seen: Request[] = []) {
+  sessionStorage.clear();
+  TestBed.configureTestingModule({
+    providers: [
+      provideRouter([]),
+      { provide: APP_CONFIG, useValue: { apiBaseUrl: 'http://api.test' } },
+      {
+        provide: FETCH,
+        useValue: async (request: Request) => {
+          seen.push(request.clone());
+          const url = new URL(request.url);
+          if (url.pathname === '/v1/auth/login') return json({ access_token: 'a', refresh_token: 'r', expires_in: 900, refresh_expires_in: 900 });
+          if (url.pathname === '/v1/me') return json({ id: 'u', org_id: 'o', email: 'e@x', display_name: 'E', role, created_at: '2026-01-01T00:00:00Z', preferences: {} });
+          const handler = routes[`${request.method} ${url.pathname}`];
+          if (!handler) return json({ type: 'about:blank', title: 'Not Found', status: 404, detail: url.pathname }, 404);
+          const answer = await handler(request);
+          return answer instanceof Response ? answer : json(answer);
+        },
+      },
+    ],
+  });
+  await TestBed.inject(AuthService).login('e@x', 'p');
+}
+
+async function settle(fixture: { whenStable: () => Promise<unknown>; detectChanges: () => void }) {
+  for (let i = 0; i < 5; i++) {
+    await fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve));
+    fixture.detectChanges();
+  }
+}
+
+const text = (el: HTMLElement) => el.textContent?.replace(/\s+/g, ' ') ?? '';
+const buttons = (el: HTMLElement) => [...el.querySelectorAll('button')].map((b) => b.textContent?.trim());
+
+describe('active alarms', () => {
+  const routes = { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) };
+
+  it('shows a viewer the alarm with its badges and no action', async () => {
+    await setUp('viewer', routes);
+    const fixture = TestBed.createComponent(AlarmListComponent);
+    fixture.componentRef.setInput('mode', 'open');
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    expect(text(el)).toContain('pump-1');
+    expect(text(el)).toContain('flapping');
+    expect(buttons(el)).toContain('Details');
+    expect(buttons(el)).not.toContain('Acknowledge');
+    expect(buttons(el)).not.toContain('Clear');
+    fixture.destroy();
+  });
+
+  it('lets an operator acknowledge from the row', async () => {
+    const seen: Request[] = [];
+    await setUp('operator', { ...routes, [`POST /v1/alarms/${ALARM.id}/ack`]: () => ({ ...ALARM, status: 'acknowledged', acknowledged: true }) }, seen);
+    const fixture = TestBed.createComponent(AlarmListComponent);
+    fixture.componentRef.setInput('mode', 'open');
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    expect(buttons(el)).toEqual(expect.arrayContaining(['Acknowledge', 'Clear']));
+    (el.querySelector('button[aria-label="Acknowledge alarm too-hot on pump-1"]') as HTMLButtonElement).click();
+    await settle(fixture);
+    expect(seen.some((r) => r.method === 'POST' && r.url.endsWith(`/v1/alarms/${ALARM.id}/ack`))).toBe(true);
+    fixture.destroy();
+  });
+});
+
+describe('rule editor', () => {
+  it('puts the API’s reason at the field it names', async () => {
+    const seen: Request[] = [];
+    await setUp(
+      'operator',
+      {
+        'GET /v1/rules/too-hot': () => RULE,
+        'PUT /v1/rules/too-hot': () =>
+          json({ type: 'about:blank', title: 'Unprocessable', status: 422, detail: 'x', errors: [{ location: 'body.condition.clear', message: 'condition.clear: 85.0 is above the set level 80.0' }] }, 422),
+      },
+      seen,
+    );
+    const fixture = TestBed.createComponent(RuleEditorComponent);
+    fixture.componentRef.setInput('id', 'too-hot');
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    const clear = el.querySelector('#r-clear') as HTMLInputElement;
+    expect(clear.value).toBe('75');
+    clear.value = '85';
+    clear.dispatchEvent(new Event('input'));
+    (el.querySelector('form[aria-label="Rule"]') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await settle(fixture);
+    const put = seen.find((r) => r.method === 'PUT');
+    expect(await put?.json()).toMatchObject({ name: 'Too hot', condition: { type: 'threshold', set: 80, clear: 85 } });
+    expect(el.querySelector('#r-clear-error')?.textContent?.trim()).toBe('85.0 is above the set level 80.0');
+    expect(clear.getAttribute('aria-invalid')).toBe('true');
+    fixture.destroy();
+  });
+
+  it('shows a viewer the rule read only, without save or backtest', async () => {
+    await setUp('viewer', { 'GET /v1/rules/too-hot': () => RULE });
+    const fixture = TestBed.createComponent(RuleEditorComponent);
+    fixture.componentRef.setInput('id', 'too-hot');
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    expect((el.querySelector('fieldset') as HTMLFieldSetElement).disabled).toBe(true);
+    expect(buttons(el)).not.toContain('Save rule');
+    expect(buttons(el)).not.toContain('Run backtest');
+    expect(text(el)).toContain('read only');
+    fixture.destroy();
+  });
+});
+
+describe('fleet status screen', () => {
+  it('counts the fleet and lists the alarming device', async () => {
+    const device = (id: string, status: string, seen = true) => ({ id, name: `Pump ${id}`, status, device_type: 'pump', groups: [], tags: [], metadata: {}, connection_history: [], created_at: '2026-11-01T00:00:00Z', status_changed_at: '2026-11-01T00:00:00Z', first_seen: seen ? '2026-11-02T00:00:00Z' : null, last_seen: seen ? '2026-11-27T00:00:00Z' : null, firmware_version: null, serial: null });
+    await setUp('viewer', {
+      'GET /v1/devices': () => ({ items: [device('pump-1', 'online'), device('pump-2', 'offline'), device('pump-3', 'provisioned', false)], next_cursor: null }),
+      'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }),
+    });
+    const fixture = TestBed.createComponent(FleetStatusComponent);
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    const tiles = text(el.querySelector('.tiles') as HTMLElement);
+    expect(tiles).toContain('1 online');
+    expect(tiles).toContain('1 offline');
+    expect(tiles).toContain('1 alarming');
+    expect(tiles).toContain('1 never seen');
+    expect(text(el.querySelector('tbody') as HTMLElement)).toContain('Pump pump-1');
+    fixture.destroy();
+  });
+});
