@@ -7,7 +7,11 @@ from email.policy import default
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
+from iotsphere.local import infra_services
 from iotsphere.local.config import StackConfig
+from iotsphere.local.errors import BinaryMissingError
 from iotsphere.local.mail_sink import RCPT_HEADER, MailFolderHandler, write_message
 from iotsphere.local.stack import Stack
 
@@ -64,3 +68,10 @@ def test_the_handler_accepts_and_stores_the_original_content(tmp_path: Path):
     assert answer.startswith("250")
     (stored,) = tmp_path.glob("*.eml")
     assert b"Subject: raw" in stored.read_bytes()
+
+
+def test_without_aiosmtpd_the_mail_sink_says_how_to_set_it_up(tmp_path: Path, monkeypatch):
+    stack = Stack.from_file(ROOT / "samplelocal.yml", tmp_path / "home")
+    monkeypatch.setattr(infra_services, "module_installed", lambda name: name != "aiosmtpd")
+    with pytest.raises(BinaryMissingError, match=r"aiosmtpd is not installed: run `bash infra/"):
+        stack.specs["mail"].command()

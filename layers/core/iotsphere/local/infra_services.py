@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from iotsphere.local import health
@@ -134,21 +135,32 @@ def mail_folder(home: StackHome) -> Path:
     return home.root / "mail"
 
 
+def module_installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
 def mail_service(ctx: SpecContext) -> ServiceSpec:
     """The mail sink (``iotsphere.local.mail_sink``), where the stack's notify sends e-mail."""
     port = ctx.config.services.mail.port
     folder = mail_folder(ctx.home)
-    return ServiceSpec(
-        name="mail",
-        command=lambda: [
-            venv_binary("python"),
+
+    def command() -> list[str]:
+        if not module_installed("aiosmtpd"):  # a dev extra: the Lambda layer does without it
+            raise BinaryMissingError(f"aiosmtpd is not installed: {SETUP_HINT}")
+        python = venv_binary("python")
+        return [
+            python,
             "-m",
             "iotsphere.local.mail_sink",
             "--port",
             str(port),
             "--folder",
             str(folder),
-        ],
+        ]
+
+    return ServiceSpec(
+        name="mail",
+        command=command,
         ports={"port": port},
         url=f"smtp://127.0.0.1:{port}",
         ready=lambda: health.tcp_ready(port),
