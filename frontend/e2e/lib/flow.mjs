@@ -3,6 +3,7 @@
 // runFlow launches Debian's Chromium with a fresh profile, records console errors, page errors,
 // failed requests and 5xx answers, runs the body, and writes what it saw to E2E_OUT as JSON:
 //   { flow, ok, error, steps: [{ name, ok }], console_errors, failed_requests, error_responses,
+//     aborted_requests (cancelled by a navigation or reload: not failures),
 //     facts: { ... what the flow read off the page, for the test to check against the backend },
 //     screenshots: [paths] }
 // It exits 0 when the body finished, 1 when it threw. Inputs come from the environment:
@@ -52,6 +53,7 @@ export async function runFlow(name, body) {
     console_errors: [],
     expected_console: [],
     failed_requests: [],
+    aborted_requests: [],
     error_responses: [],
     facts: {},
     screenshots: [],
@@ -86,7 +88,10 @@ export async function runFlow(name, body) {
     else observations.console_errors.push(text);
   });
   page.on('requestfailed', (request) => {
-    observations.failed_requests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    const line = `${request.method()} ${request.url()}: ${request.failure()?.errorText}`;
+    // a reload or a navigation cancels what is in flight: recorded, not a failure
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') observations.aborted_requests.push(line);
+    else observations.failed_requests.push(line);
   });
   page.on('response', (response) => {
     if (response.status() >= 500) observations.error_responses.push(`${response.status()} ${response.request().method()} ${response.url()}`);
