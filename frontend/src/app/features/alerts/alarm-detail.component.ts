@@ -8,6 +8,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { ToneBadgeComponent } from '../../shared/tone-badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
+import { DeviceNamesService } from './device-names.service';
 import { type AlarmDetail, type AlarmTransition, alarmActions, describeTransition, formatNumber, severityTone, stateBadges } from './alarms';
 
 type User = components['schemas']['UserView'];
@@ -31,7 +32,7 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
         @let alarm = $any(load()).alarm;
         @let can = allowed(alarm);
         <div class="head">
-          <h1>Alarm {{ alarm.rule_id }} on {{ alarm.device_id }}</h1>
+          <h1>Alarm {{ alarm.rule_id }} on {{ deviceName(alarm.device_id) }}</h1>
           <app-tone-badge [label]="alarm.severity" [tone]="tone(alarm.severity)" />
           @for (b of badges(alarm); track b.label) {
             <app-tone-badge [label]="b.label" [tone]="b.tone" />
@@ -52,7 +53,7 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
             <h2 id="al-about">About</h2>
             <dl>
               <dt>Device</dt>
-              <dd><a [href]="'/devices/' + alarm.device_id" (click)="$event.preventDefault(); openTab('/devices/' + alarm.device_id)">{{ alarm.device_id }}</a></dd>
+              <dd><a [href]="'/devices/' + alarm.device_id" (click)="$event.preventDefault(); openTab('/devices/' + alarm.device_id)">{{ deviceName(alarm.device_id) }}</a> <small class="muted">{{ alarm.device_id }}</small></dd>
               <dt>Rule</dt>
               <dd><a [href]="'/alerts/rules/' + alarm.rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + alarm.rule_id)">{{ alarm.rule_id }}</a></dd>
               <dt>Metric</dt><dd>{{ alarm.metric }}</dd>
@@ -127,6 +128,7 @@ export class AlarmDetailComponent {
   private readonly tabs = inject(TabManager);
   private readonly actions = inject(AlarmActionsService);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly devices = inject(DeviceNamesService);
 
   readonly id = input.required<string>();
 
@@ -153,6 +155,10 @@ export class AlarmDetailComponent {
 
   protected when(iso: string | null | undefined): string {
     return iso ? new Date(iso).toLocaleString() : '—';
+  }
+
+  protected deviceName(id: string): string {
+    return this.devices.nameOf(id);
   }
 
   protected describe(transition: AlarmTransition): string {
@@ -207,6 +213,7 @@ export class AlarmDetailComponent {
     try {
       const alarm = await call(this.client.api.GET('/v1/alarms/{alarm_id}', { params: { path: { alarm_id: id } } }));
       this.load.set({ state: 'ready', alarm });
+      this.devices.learn([alarm.device_id]);
     } catch (error) {
       if (!quiet || this.load().state !== 'ready') this.load.set({ state: 'failed', error });
     }

@@ -11,6 +11,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { ToneBadgeComponent } from '../../shared/tone-badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
+import { DeviceNamesService } from './device-names.service';
 import { type Alarm, SEVERITIES, type Severity, alarmActions, formatNumber, severityRank, severityTone, since, stateBadges } from './alarms';
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
@@ -85,7 +86,7 @@ type HistoryStatus = 'cleared' | 'any';
               </span>
             </ng-template>
             <ng-template appCell="device" let-row>
-              <a [href]="'/devices/' + $any(row).device_id" (click)="$event.preventDefault(); openTab('/devices/' + $any(row).device_id)">{{ $any(row).device_id }}</a>
+              <a [href]="'/devices/' + $any(row).device_id" (click)="$event.preventDefault(); openTab('/devices/' + $any(row).device_id)">{{ deviceName($any(row).device_id) }}</a>
             </ng-template>
             <ng-template appCell="rule" let-row>
               <a [href]="'/alerts/rules/' + $any(row).rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + $any(row).rule_id)">{{ $any(row).rule_id }}</a>
@@ -122,6 +123,7 @@ export class AlarmListComponent {
   private readonly actions = inject(AlarmActionsService);
   private readonly auth = inject(AuthService);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly names = inject(DeviceNamesService);
 
   readonly mode = input.required<'open' | 'history'>();
   readonly severity = input<string | undefined>();
@@ -144,7 +146,7 @@ export class AlarmListComponent {
   protected readonly columns = computed<readonly Column<Alarm>[]>(() => [
     { key: 'severity', label: 'Severity', value: (a) => severityRank(a.severity), sortable: true },
     { key: 'state', label: 'State', value: (a) => `${a.status}${a.flapping ? ' flapping' : ''}`, sortable: true },
-    { key: 'device', label: 'Device', value: (a) => a.device_id, sortable: true },
+    { key: 'device', label: 'Device', value: (a) => `${this.names.nameOf(a.device_id)} ${a.device_id}`, sortable: true },
     { key: 'rule', label: 'Rule, metric', value: (a) => `${a.rule_id} ${a.metric}`, sortable: true },
     { key: 'value', label: 'Last value', value: (a) => formatNumber(a.last_value) },
     { key: 'since', label: this.mode() === 'open' ? 'Since' : 'Raised', value: (a) => a.raised_at, sortable: true },
@@ -167,6 +169,10 @@ export class AlarmListComponent {
 
   protected ago(iso: string): string {
     return since(iso);
+  }
+
+  protected deviceName(id: string): string {
+    return this.names.nameOf(id);
   }
 
   protected label(alarm: Alarm): string {
@@ -231,6 +237,7 @@ export class AlarmListComponent {
         }),
       );
       this.alarms.update((before) => (cursor ? [...before, ...page.items] : page.items));
+      this.names.learn(page.items.map((a) => a.device_id));
       this.nextCursor.set(page.next_cursor ?? null);
       this.load.set({ state: 'ready' });
       this.updatedAt.set(new Date().toLocaleTimeString());

@@ -8,6 +8,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { ToneBadgeComponent } from '../../shared/tone-badge.component';
 import { describeTransition, severityTone } from './alarms';
+import { DeviceNamesService } from './device-names.service';
 
 type InboxItem = components['schemas']['InboxItem'];
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
@@ -40,7 +41,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
               <li class="card" style="margin: 0" [class.unread]="!n.read_at">
                 @if (!n.read_at) { <app-tone-badge label="new" tone="info" /> }
                 <app-tone-badge [label]="t.severity" [tone]="tone(t.severity)" />
-                <strong>{{ n.item.rule_name }}</strong> on {{ t.device_id }} ({{ t.metric }}): {{ describe(t) }}
+                <strong>{{ n.item.rule_name }}</strong> on {{ names.nameOf(t.device_id) }} ({{ t.metric }}): {{ describe(t) }}
                 <time class="muted" [attr.datetime]="t.at"> · {{ when(t.at) }}</time>
                 <div class="row-actions" style="margin-top: 0.35rem">
                   <button type="button" (click)="open(n)">Open alarm</button>
@@ -62,6 +63,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
 export class InboxComponent {
   private readonly client = inject(ApiClient);
   private readonly tabs = inject(TabManager);
+  protected readonly names = inject(DeviceNamesService);
 
   protected readonly items = signal<readonly InboxItem[]>([]);
   protected readonly load = signal<Load>({ state: 'loading' });
@@ -98,6 +100,7 @@ export class InboxComponent {
     try {
       const page = await call(this.client.api.GET('/v1/inbox', { params: { query: { unread_only: this.unreadOnly(), limit: 100 } } }));
       this.items.set(page.items);
+      this.names.learn(page.items.map((n) => n.item.transition.device_id));
       this.load.set({ state: 'ready' });
     } catch (error) {
       if (!quiet || this.load().state !== 'ready') this.load.set({ state: 'failed', error });
