@@ -179,6 +179,7 @@ def main() -> int:
         args.rules,
         rate=float(args.devices),
         duration_s=args.seconds + 1,
+        warmup_s=1,  # every faulty device runs hot at the first measured second
     )
     org_id = fleet.prefix
     if args.store == "fakes":

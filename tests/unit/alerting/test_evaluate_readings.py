@@ -197,3 +197,41 @@ def test_alarm_times_are_device_times(fakes):
     (alarm,) = fakes.alarms.saved.values()
     assert alarm.raised_at == from_ms(T0 + 30_000)
     assert alarm.opened_at == datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def counting(fakes, store_name):
+    """Wrap a fake store's ``load`` to keep the ids each call asked for."""
+    store = getattr(fakes, store_name)
+    load, asked = store.load, []
+
+    def recorded(*args):
+        asked.append(list(args[-1]))
+        return load(*args)
+
+    store.load = recorded
+    return asked
+
+
+def test_readings_that_raise_nothing_read_no_alarm(fakes):
+    alarms_asked = counting(fakes, "alarms")
+    evaluate_readings(batch((0, 70), (1, 71)), fakes.ports(), NOW)
+    assert alarms_asked == []
+    evaluate_readings(batch((2, 90)), fakes.ports(), NOW)
+    assert len(alarms_asked) == 1
+
+
+def test_an_open_alarm_is_read_while_its_readings_repeat_it(fakes):
+    evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
+    alarms_asked = counting(fakes, "alarms")
+    evaluate_readings(batch((1, 91)), fakes.ports(), NOW)
+    (alarm,) = fakes.alarms.saved.values()
+    assert (len(alarms_asked), alarm.count) == (1, 2)
+
+
+def test_a_batch_of_unknown_devices_costs_only_the_directory(fakes):
+    states_asked = counting(fakes, "states")
+    alarms_asked = counting(fakes, "alarms")
+    result = evaluate_readings(batch((0, 90), (1, 95), device="ghost"), fakes.ports(), NOW)
+    assert (result.unknown_devices, result.evaluated) == (1, 0)
+    assert (fakes.rules.reads, states_asked, alarms_asked) == (0, [], [])
+    assert fakes.notifications.bodies == []

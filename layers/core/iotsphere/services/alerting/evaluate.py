@@ -15,7 +15,7 @@ from iotsphere.domain.alerting.evaluator import (
     new_state,
     prime,
 )
-from iotsphere.domain.alerting.evaluator_state import EvaluatorState
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState, Verdict
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, RuleIndex
 from iotsphere.domain.alerting.signals import Point
@@ -27,6 +27,7 @@ from iotsphere.services.alerting.ports import (
     AlarmStore,
     AlertingPorts,
     HistoryReader,
+    RuleSource,
     StateKey,
 )
 
@@ -76,28 +77,23 @@ def _evaluate(batch: ReadingsBatch, ports: AlertingPorts, now: datetime) -> Eval
     for reading in batch.readings:
         by_device[reading.device_id].append(reading)
     profiles = ports.devices.profiles(list(by_device))
-    work: list[Work] = []
-    indexes: dict[str, RuleIndex] = {}
-    for device_id, readings in by_device.items():
-        profile = profiles.get(device_id)
-        if profile is None:
-            continue
-        if profile.org_id not in indexes:
-            indexes[profile.org_id] = RuleIndex(ports.rules.enabled_rules(profile.org_id))
-        for rule in indexes[profile.org_id].rules_for(profile):
-            points = numeric_points(readings, rule.metric)
-            if points:
-                work.append((rule, profile, points))
+    work = _work(by_device, profiles, ports.rules)
+    if not work:  # unknown devices, or no rule watches them: no store is read
+        return EvaluationResult(len(batch.readings), len(by_device) - len(profiles), 0, 0, [])
     states = _load_states(work, ports)
-    changes = Changes()
+    now_ms = to_ms(now)
     late = 0
-    alarms = _load_alarms(work, ports.alarms)
+    changes = Changes()
+    decided: list[tuple[Rule, DeviceProfile, list[Verdict]]] = []
     for rule, profile, points in work:
-        key = (rule.org_id, rule.id, profile.device_id, rule.metric)
-        before = states[key]
-        state, verdicts = accept(before, rule, points, now_ms=to_ms(now))
+        before = states[(rule.org_id, rule.id, profile.device_id, rule.metric)]
+        state, verdicts = accept(before, rule, points, now_ms=now_ms)
         late += state.late_dropped - before.late_dropped
         changes.states.append(state)
+        if any(verdict.active or verdict.changed for verdict in verdicts):
+            decided.append((rule, profile, verdicts))
+    alarms = _load_alarms([(rule, profile) for rule, profile, _ in decided], ports.alarms)
+    for rule, profile, verdicts in decided:
         alarm_id = alarm_key(rule, profile.device_id)
         old = alarms.get(alarm_id)
         alarm, transitions = apply_verdicts(old, rule, profile.device_id, verdicts, now)
@@ -112,6 +108,28 @@ def _evaluate(batch: ReadingsBatch, ports: AlertingPorts, now: datetime) -> Eval
         late_dropped=late,
         transitions=recorded,
     )
+
+
+def _work(
+    by_device: dict[str, list[ForwardedReading]],
+    profiles: dict[str, DeviceProfile],
+    rules: RuleSource,
+) -> list[Work]:
+    """Each rule that watches a known device, with that device's points of the rule's metric;
+    one rule index per organization in the batch."""
+    work: list[Work] = []
+    indexes: dict[str, RuleIndex] = {}
+    for device_id, readings in by_device.items():
+        profile = profiles.get(device_id)
+        if profile is None:
+            continue
+        if profile.org_id not in indexes:
+            indexes[profile.org_id] = RuleIndex(rules.enabled_rules(profile.org_id))
+        for rule in indexes[profile.org_id].rules_for(profile):
+            points = numeric_points(readings, rule.metric)
+            if points:
+                work.append((rule, profile, points))
+    return work
 
 
 def _load_states(work: list[Work], ports: AlertingPorts) -> dict[StateKey, EvaluatorState]:
@@ -138,9 +156,11 @@ def _fresh(rule: Rule, device_id: str, first_ms: int, history: HistoryReader) ->
     )
 
 
-def _load_alarms(work: list[Work], store: AlarmStore) -> dict[str, Alarm]:
+def _load_alarms(watched: list[tuple[Rule, DeviceProfile]], store: AlarmStore) -> dict[str, Alarm]:
+    """Only the alarms a verdict may raise, repeat or clear: a reading that leaves its rule
+    quiet never needs its alarm. One read per organization."""
     ids_by_org: dict[str, list[str]] = defaultdict(list)
-    for rule, profile, _ in work:
+    for rule, profile in watched:
         ids_by_org[rule.org_id].append(alarm_key(rule, profile.device_id))
     loaded: dict[str, Alarm] = {}
     for org_id, ids in ids_by_org.items():
