@@ -1,4 +1,4 @@
-import { channelText, emptySubscriptionForm, filterText, subscriptionSpec } from './subscription-form';
+import { type SubscriptionView, channelText, emptySubscriptionForm, filterText, specFromView, subscriptionSpec } from './subscription-form';
 
 describe('subscription form', () => {
   it('writes an in-app subscription with only its severity filter', () => {
@@ -25,6 +25,22 @@ describe('subscription form', () => {
       digest: { every_minutes: 15 },
     });
     expect(subscriptionSpec({ ...emptySubscriptionForm(), channel: 'email', target: 'ops@example.com' }).channel).toEqual({ type: 'email', to: 'ops@example.com' });
+  });
+
+  it('subscribes a team or another user when an operator names one', () => {
+    expect(subscriptionSpec({ ...emptySubscriptionForm(), name: 'Night shift', subscriberKind: 'team', subscriberId: ' night ' }).subscriber).toEqual({ kind: 'team', id: 'night' });
+    expect(subscriptionSpec({ ...emptySubscriptionForm(), name: 'x', subscriberKind: 'user', subscriberId: '' })).not.toHaveProperty('subscriber');
+  });
+
+  it('replaces a subscription as it is, enabled or disabled', () => {
+    const view = {
+      id: 's1', name: 'Ops', channel: { type: 'webhook', url: 'https://h' }, filter: { min_severity: 'major' }, quiet_hours: null, digest: { every_minutes: 5 },
+      subscriber: { kind: 'team', id: 'ops' }, enabled: true, signed: true, created_at: '', created_by: 'u', updated_at: '',
+    } as SubscriptionView;
+    expect(specFromView(view, false)).toEqual({
+      name: 'Ops', channel: { type: 'webhook', url: 'https://h' }, filter: { min_severity: 'major' }, quiet_hours: null, digest: { every_minutes: 5 },
+      subscriber: { kind: 'team', id: 'ops' }, enabled: false,
+    });
   });
 
   it('describes a channel and a filter in words', () => {

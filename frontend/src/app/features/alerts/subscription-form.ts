@@ -22,6 +22,9 @@ export interface SubscriptionForm {
   timeZone: string;
   criticalBypasses: boolean;
   digestMinutes: string;
+  /** Who hears it: the caller (`me`), or, for an operator, a team or another user by id. */
+  subscriberKind: 'me' | 'team' | 'user';
+  subscriberId: string;
 }
 
 export function emptySubscriptionForm(timeZone = 'UTC'): SubscriptionForm {
@@ -40,6 +43,8 @@ export function emptySubscriptionForm(timeZone = 'UTC'): SubscriptionForm {
     timeZone,
     criticalBypasses: true,
     digestMinutes: '',
+    subscriberKind: 'me',
+    subscriberId: '',
   };
 }
 
@@ -60,7 +65,21 @@ export function subscriptionSpec(form: SubscriptionForm): SubscriptionSpec {
   }
   const every = Number(form.digestMinutes);
   if (form.digestMinutes.trim() && Number.isFinite(every)) spec.digest = { every_minutes: every };
+  if (form.subscriberKind !== 'me' && form.subscriberId.trim()) spec.subscriber = { kind: form.subscriberKind, id: form.subscriberId.trim() };
   return spec;
+}
+
+/** A subscription as PUT /v1/subscriptions/{id} replaces it, enabled or not (the channel's type and secret stay). */
+export function specFromView(view: SubscriptionView, enabled: boolean): SubscriptionSpec {
+  return {
+    name: view.name,
+    channel: view.channel,
+    filter: view.filter,
+    quiet_hours: view.quiet_hours,
+    digest: view.digest,
+    subscriber: view.subscriber,
+    enabled,
+  };
 }
 
 /** A line saying where a subscription delivers. */

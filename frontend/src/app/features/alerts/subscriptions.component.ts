@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, signal, viewChild } from '@
 
 import { ApiClient, call } from '../../core/api/api-client';
 import { AuthService } from '../../core/auth/auth.service';
+import { IfRoleDirective } from '../../core/auth/if-role.directive';
 import { NotificationService } from '../../core/errors/notification.service';
 import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
@@ -9,7 +10,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { ToneBadgeComponent } from '../../shared/tone-badge.component';
 import { SEVERITIES } from './alarms';
 import { problemLine } from './problem-line';
-import { type SubscriptionForm, type SubscriptionView, channelText, emptySubscriptionForm, filterText, subscriptionSpec } from './subscription-form';
+import { type SubscriptionForm, type SubscriptionView, channelText, emptySubscriptionForm, filterText, specFromView, subscriptionSpec } from './subscription-form';
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
 
@@ -20,7 +21,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
  */
 @Component({
   selector: 'app-subscriptions',
-  imports: [EmptyStateComponent, ErrorStateComponent, ToneBadgeComponent, ConfirmDialogComponent],
+  imports: [EmptyStateComponent, ErrorStateComponent, ToneBadgeComponent, ConfirmDialogComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -46,7 +47,10 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
                   @if (s.quiet_hours; as q) { · quiet {{ q.start }}–{{ q.end }} {{ q.time_zone }}{{ q.critical_bypasses ? ' (critical bypasses)' : '' }} }
                   @if (s.digest; as d) { · digest every {{ d.every_minutes }} min }
                 </div>
-                <button type="button" (click)="remove(s)" [attr.aria-label]="'Unsubscribe ' + s.name" style="margin-top: 0.35rem">Unsubscribe</button>
+                <div class="row-actions" style="margin-top: 0.35rem">
+                  <button type="button" (click)="toggle(s)" [attr.aria-label]="(s.enabled ? 'Pause ' : 'Resume ') + s.name">{{ s.enabled ? 'Pause' : 'Resume' }}</button>
+                  <button type="button" (click)="remove(s)" [attr.aria-label]="'Unsubscribe ' + s.name">Unsubscribe</button>
+                </div>
               </li>
             }
           </ul>
@@ -114,6 +118,20 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
           <label for="sub-rules">Rules (ids)</label>
           <input id="sub-rules" [value]="f.ruleIds" (input)="patch('ruleIds', $any($event.target).value)" autocomplete="off" />
         </div>
+        <div class="field" *appIfRole="'operator'">
+          <label for="sub-who">For</label>
+          <select id="sub-who" (change)="patch('subscriberKind', $any($event.target).value)">
+            <option value="me" [selected]="f.subscriberKind === 'me'">me</option>
+            <option value="team" [selected]="f.subscriberKind === 'team'">a team</option>
+            <option value="user" [selected]="f.subscriberKind === 'user'">another user</option>
+          </select>
+        </div>
+        @if (f.subscriberKind !== 'me') {
+          <div class="field">
+            <label for="sub-who-id">{{ f.subscriberKind === 'team' ? 'Team id' : 'User id' }}</label>
+            <input id="sub-who-id" [value]="f.subscriberId" (input)="patch('subscriberId', $any($event.target).value)" autocomplete="off" />
+          </div>
+        }
         <div class="field">
           <label for="sub-digest">Digest every (minutes, blank: each at once)</label>
           <input id="sub-digest" inputmode="numeric" [value]="f.digestMinutes" (input)="patch('digestMinutes', $any($event.target).value)" />
@@ -181,6 +199,18 @@ export class SubscriptionsComponent {
       this.problem.set(problemLine(error));
     } finally {
       this.saving.set(false);
+    }
+  }
+
+  protected async toggle(s: SubscriptionView): Promise<void> {
+    this.problem.set(null);
+    try {
+      await call(
+        this.client.api.PUT('/v1/subscriptions/{subscription_id}', { params: { path: { subscription_id: s.id } }, body: specFromView(s, !s.enabled) }),
+      );
+      await this.fetch();
+    } catch (error) {
+      this.problem.set(problemLine(error));
     }
   }
 
