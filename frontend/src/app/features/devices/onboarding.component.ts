@@ -9,6 +9,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { problemFields, problemStatus, problemText } from '../../shared/problem-fields';
 import {
   type Draft,
+  DRAFT_FIELD_OF,
   EMPTY_DRAFT,
   type FieldErrors,
   type ProvisioningPackage,
@@ -16,6 +17,7 @@ import {
   STEP_LABELS,
   type Step,
   downloadJson,
+  fieldOfDetail,
   judge,
   next,
   packageFileName,
@@ -27,16 +29,6 @@ import {
 
 type DeviceType = components['schemas']['DeviceTypeView'];
 type Types = { state: 'loading' } | { state: 'ready'; items: DeviceType[] } | { state: 'failed'; error: unknown };
-
-/** Which draft field an API field path belongs to. */
-const FIELD_OF: Record<string, keyof Draft> = {
-  name: 'name',
-  device_type: 'deviceType',
-  tags: 'tags',
-  groups: 'groups',
-  metadata: 'metadata',
-  serial: 'serial',
-};
 
 /**
  * The onboarding wizard: a device type, the device's name, tags, groups and metadata, a review,
@@ -86,6 +78,7 @@ export class OnboardingComponent {
   });
   protected readonly allowed = computed(() => this.auth.hasRole('operator'));
   protected readonly problemLine = problemText;
+  protected readonly fieldCount = computed(() => Object.values(this.errors()).filter(Boolean).length);
   protected readonly templateCount = (t: DeviceType) => Object.keys(t.templates ?? {}).length;
 
   constructor() {
@@ -167,10 +160,12 @@ export class OnboardingComponent {
       this.createError.set(error);
       const fields: FieldErrors = {};
       for (const [path, messages] of problemFields(error)) {
-        const field = FIELD_OF[path.split('.')[0]];
+        const field = DRAFT_FIELD_OF[path.replace(/^devices\.\d+\./, '').split('.')[0]];
         if (field) fields[field] = messages.join(' ');
       }
-      if (problemStatus(error) === 409 && !fields.name) fields.name = problemText(error);
+      const named = Object.keys(fields).length ? null : fieldOfDetail(problemText(error));
+      if (named) fields[named.field] = named.message;
+      else if (problemStatus(error) === 409 && !fields.name) fields.name = problemText(error);
       this.errors.set(fields);
     } finally {
       this.creating.set(false);

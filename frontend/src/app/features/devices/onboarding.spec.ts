@@ -1,4 +1,4 @@
-import { EMPTY_DRAFT, downloadJson, judge, next, packageFileName, parseList, parseMetadata, previous, toNewDevice } from './onboarding';
+import { EMPTY_DRAFT, downloadJson, fieldOfDetail, judge, next, packageFileName, parseList, parseMetadata, previous, toNewDevice } from './onboarding';
 
 describe('onboarding wizard', () => {
   const draft = { ...EMPTY_DRAFT, deviceType: 'boiler', name: ' Boiler 7 ', tags: 'plant-a, floor-2 plant-a', groups: 'north', metadata: 'site=Ghent\n\ninstaller = ACME' };
@@ -27,6 +27,12 @@ describe('onboarding wizard', () => {
     expect(judge('details', { ...draft, metadata: 'a=1\na=2' }).metadata).toBe('Line 2: “a” is given twice.');
     expect(judge('details', { ...draft, name: 'x'.repeat(101) }).name).toBe('At most 100 characters.');
     expect(judge('review', draft)).toEqual({});
+  });
+
+  it('finds the field a problem names in its detail', () => {
+    expect(fieldOfDetail("devices[0]: name: a device named 'Boiler 01' exists already")).toEqual({ field: 'name', message: "a device named 'Boiler 01' exists already" });
+    expect(fieldOfDetail('device_type: no device type x')).toEqual({ field: 'deviceType', message: 'no device type x' });
+    expect(fieldOfDetail('the broker is unavailable')).toBeNull();
   });
 
   it('reads lists and metadata as typed', () => {

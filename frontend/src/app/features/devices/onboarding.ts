@@ -128,3 +128,24 @@ export function downloadJson(fileName: string, body: unknown, doc: Document = do
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
+
+/**
+ * The draft field a problem's detail names when the API gives no field location, as in
+ * "devices[0]: name: a device named 'x' exists already" (the single-device route reuses the batch's
+ * wording); null when it names none.
+ */
+export function fieldOfDetail(detail: string): { field: keyof Draft; message: string } | null {
+  const m = /^(?:devices\[\d+\]: )?([a-z_]+): (.+)$/s.exec(detail.trim());
+  const field = m ? DRAFT_FIELD_OF[m[1]] : undefined;
+  return m && field ? { field, message: m[2] } : null;
+}
+
+/** Which draft field an API field name belongs to. */
+export const DRAFT_FIELD_OF: Record<string, keyof Draft> = {
+  name: 'name',
+  device_type: 'deviceType',
+  tags: 'tags',
+  groups: 'groups',
+  metadata: 'metadata',
+  serial: 'serial',
+};
