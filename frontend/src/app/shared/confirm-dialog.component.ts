@@ -31,6 +31,8 @@ let nextId = 0;
   `,
   styles: `
     dialog { border: 1px solid var(--line); border-radius: 8px; padding: 1.25rem; max-width: 28rem; box-shadow: 0 10px 30px rgba(0,0,0,.2); }
+    h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
+    p { margin: 0; }
     dialog::backdrop { background: rgba(17, 24, 39, 0.45); }
     .actions { display: flex; justify-content: flex-end; gap: 0.5rem; margin-top: 1rem; }
     .danger { background: #b91c1c; border-color: #b91c1c; color: #fff; font-weight: 600; }

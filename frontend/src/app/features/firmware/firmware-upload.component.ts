@@ -7,6 +7,7 @@ import { AuthService } from '../../core/auth/auth.service';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { problemFields, problemText } from '../../shared/problem-fields';
+import { when } from '../devices/devices';
 import type { Release } from './firmware';
 import { SEMVER, curlCommand, safeFileName, signedHeaders } from './upload';
 
@@ -44,6 +45,7 @@ export class FirmwareUploadComponent {
   protected readonly phase = signal<Phase>({ step: 'form' });
   protected readonly errors = signal<Record<string, string>>({});
   protected readonly problem = signal<string | null>(null);
+  protected readonly when = when;
 
   constructor() {
     void this.loadFamilies();

@@ -60,7 +60,7 @@ export function prettyManifest(text: string): string {
           @if (rollouts().length) {
             <ul class="plain">
               @for (ro of rollouts(); track ro.rollout_id) {
-                <li><a [routerLink]="['/firmware/rollouts', ro.rollout_id]">{{ ro.rollout_id }}</a> <app-tone-badge [label]="ro.state ?? 'running'" [tone]="tone(ro.state ?? 'running')" /> <small class="muted">{{ when(ro.created_at) }}</small></li>
+                <li><a [routerLink]="['/firmware/rollouts', ro.rollout_id]">{{ ro.rollout_id }}</a>&nbsp;<app-tone-badge [label]="ro.state ?? 'running'" [tone]="tone(ro.state ?? 'running')" />&nbsp;<small class="muted">{{ when(ro.created_at) }}</small></li>
               }
             </ul>
           } @else {
