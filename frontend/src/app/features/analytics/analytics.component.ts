@@ -66,6 +66,8 @@ export class AnalyticsComponent {
   protected readonly csvDevice = signal('');
   protected readonly csvStart = signal<string | null>(null);
   protected readonly format = formatValue;
+  /** The first devices of the fleet, to pick from (names are easier than ids). */
+  protected readonly fleetDevices = signal<readonly { id: string; name: string }[]>([]);
   private generation = 0;
 
   protected readonly summary = computed(() => {
@@ -93,11 +95,12 @@ export class AnalyticsComponent {
     if (read.state !== 'ready') return null;
     const c = comparison(read.value);
     if (!c.times.length) return null;
+    const names = new Map(this.fleetDevices().map((d) => [d.id, d.name]));
     const days = this.spansDays();
     return {
       labels: c.times.map((t) => axisLabel(t, days)),
       datasets: c.lines.map((line, i) => ({
-        label: line.deviceId,
+        label: names.get(line.deviceId) ?? line.deviceId,
         data: line.values,
         borderColor: LINE_COLOURS[i % LINE_COLOURS.length],
         backgroundColor: LINE_COLOURS[i % LINE_COLOURS.length],
@@ -124,6 +127,22 @@ export class AnalyticsComponent {
       };
       untracked(() => void this.read(args));
     });
+    void this.readDevices();
+  }
+
+  /** Adds the chosen device to the comparison field (applied with the rest). */
+  protected addDevice(field: HTMLInputElement, select: HTMLSelectElement): void {
+    if (select.value) field.value = [...parseList(field.value), select.value].join(', ');
+    select.value = '';
+  }
+
+  private async readDevices(): Promise<void> {
+    try {
+      const page = await call(this.client.api.GET('/v1/devices', { params: { query: { sort: 'name', limit: 200 } } }));
+      this.fleetDevices.set(page.items.map((d) => ({ id: d.id, name: d.name })));
+    } catch {
+      this.fleetDevices.set([]); // ids can still be typed
+    }
   }
 
   protected setParams(params: Record<string, string | null>): void {
