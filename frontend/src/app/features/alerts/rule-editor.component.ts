@@ -25,8 +25,8 @@ import {
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
 
-/** Rule ids as the API takes them (letters, digits, `-`, `_`, `.`). */
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Rule ids as the API takes them (letters, digits, `.`, `_`, `:`, `-`); `new` is this editor's own path. */
+const RULE_ID = /^(?!new$)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 /**
  * A rule in a form (threshold, aggregate, rate of change and missing data; other conditions as
@@ -92,7 +92,7 @@ export class RuleEditorComponent {
     const id = form.id.trim();
     const result = ruleFromForm(form);
     const errors = new Map<RuleField | '', string>(result.ok ? [] : result.errors);
-    if (!RULE_ID.test(id)) errors.set('id', 'Letters, digits, ".", "-" or "_", starting with a letter or digit.');
+    if (!RULE_ID.test(id)) errors.set('id', 'Letters, digits, ".", "_", ":" or "-", starting with a letter or digit (not "new").');
     this.errors.set(errors);
     if (!result.ok || errors.size) return;
     this.saving.set(true);
