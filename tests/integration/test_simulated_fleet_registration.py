@@ -1,36 +1,53 @@
-"""The simulated fleet enters the device registry of the first admin's organization, once."""
+"""The simulated fleet is onboarded in the first admin's organization with one identity per
+device; its packages are kept (owner-only) and reused, a lost one is reissued, and each connects
+to the broker as its own device."""
 
+import stat
 import uuid
 
 import pytest
 
-from iotsphere.adapters.mongo_devices import COLLECTION, MongoDeviceRepository
+from iotsphere.agent.paho_transport import PahoTransport
 from iotsphere.bootstrap import connect_mongo
+from iotsphere.services.devices.onboarding import decommission_device
 from iotsphere.services.identity.organizations import FIRST_ADMIN_EMAIL
 from iotsphere.simulator.errors import SimulatorError
 from iotsphere.simulator.fleet import FleetOptions, build_fleet
-from iotsphere.simulator.registration import register_fleet
+from iotsphere.simulator.provisioning import PACKAGES, device_ports, provision_fleet
 
 pytestmark = pytest.mark.integration
 
 
-def test_the_fleet_is_registered_once_with_its_types(settings):
+def test_the_fleet_gets_an_identity_per_device_kept_across_runs(stack, settings):
+    home = stack.home.root
     prefix = f"reg{uuid.uuid4().hex[:6]}"
-    fleet = build_fleet(FleetOptions(devices=4, prefix=prefix), start_s=1_800_000_000.0)
-    assert register_fleet(fleet, settings, FIRST_ADMIN_EMAIL) == 4
-    assert register_fleet(fleet, settings, FIRST_ADMIN_EMAIL) == 0
-    database = connect_mongo(settings)
+    fleet = build_fleet(FleetOptions(devices=3, prefix=prefix), start_s=1_800_000_000.0)
+    first = provision_fleet(fleet, settings, FIRST_ADMIN_EMAIL, home)
     try:
-        devices = MongoDeviceRepository(database[COLLECTION])
-        stored = devices.locate(f"{prefix}-0003")
+        assert [p.package.device_id for p in first] == [d.device_id for d in fleet]
+        assert all(p.firmware_family.startswith("sim-") for p in first)
+        assert all(p.package.firmware_public_key for p in first)
+        file = home / PACKAGES / f"{fleet[0].device_id}.json"
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600
+        again = provision_fleet(fleet, settings, FIRST_ADMIN_EMAIL, home)
+        assert [p.package.password for p in again] == [p.package.password for p in first]
+        file.unlink()
+        reissued = provision_fleet(fleet, settings, FIRST_ADMIN_EMAIL, home)
+        assert reissued[0].package.password != first[0].package.password
+        assert reissued[1].package.password == first[1].package.password
+        transport = PahoTransport.of(reissued[0].package)
+        transport.start(None, lambda: None, lambda _t, _p: None)
+        transport.stop()
     finally:
+        database = connect_mongo(settings)
+        ports, control = device_ports(settings, home, database)
+        for device in first:
+            decommission_device(device.package.org_id, device.package.device_id, ports)
+        control.close()
         database.client.close()
-    assert stored is not None
-    assert stored.tags == ["simulated"]
-    assert stored.device_type.startswith("sim-")
 
 
-def test_an_unknown_owner_is_a_clear_error(settings):
+def test_an_unknown_owner_is_a_clear_error(stack, settings):
     fleet = build_fleet(FleetOptions(devices=1, prefix="nobody"), start_s=1_800_000_000.0)
     with pytest.raises(SimulatorError, match="no user"):
-        register_fleet(fleet, settings, "nobody@example.com")
+        provision_fleet(fleet, settings, "nobody@example.com", stack.home.root)

@@ -13,19 +13,31 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from iotsphere.agent import AgentError
 from iotsphere.local.config import DEFAULT_CONFIG, SimulatorSpec, StackConfig
-from iotsphere.services.errors import StoreUnavailableError
+from iotsphere.services.errors import ServiceError, StoreUnavailableError
 from iotsphere.settings import Settings
 from iotsphere.simulator.connection import mqtt_target, stack_config
+from iotsphere.simulator.device_agents import (
+    DEFAULT_VERSION,
+    AgentOptions,
+    AgentPublisher,
+    SimulatedAgent,
+)
 from iotsphere.simulator.errors import SimulatorError
 from iotsphere.simulator.fault_plan import load_fault_plan, plan_fleet
 from iotsphere.simulator.faults import FaultKind, FaultPlan
-from iotsphere.simulator.fleet import FleetOptions, build_fleet
+from iotsphere.simulator.fleet import FleetOptions, SimulatedDevice, build_fleet
 from iotsphere.simulator.payloads import format_ts
+from iotsphere.simulator.provisioning import provision_fleet
 from iotsphere.simulator.publisher import PROTOCOLS, MqttPublisher
-from iotsphere.simulator.registration import register_fleet
 from iotsphere.simulator.schedule import MAX_RATE_PER_DEVICE, RateSchedule
-from iotsphere.simulator.simulation import progress, run_simulation, unacked_by_device
+from iotsphere.simulator.simulation import (
+    Publisher,
+    progress,
+    run_simulation,
+    unacked_by_device,
+)
 from iotsphere.simulator.stats import write_stats
 
 log = Logger(service="simulator", stream=sys.stderr)
@@ -58,7 +70,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     fleet.add_argument(
         "--register-as",
         metavar="EMAIL",
-        help="add the fleet to the device registry of this user's organization first",
+        help="onboard the fleet in this user's organization; each device then runs the device "
+        "agent with its own identity (docs/simulator.md)",
+    )
+    agents = parser.add_argument_group("device agents (with --register-as)")
+    agents.add_argument(
+        "--firmware-failure-rate",
+        type=float,
+        default=0.0,
+        help="share of devices whose new firmware fails its health check and rolls back",
+    )
+    agents.add_argument(
+        "--firmware-version", default=DEFAULT_VERSION, help="what a device runs before any update"
     )
     planned = parser.add_argument_group("planned faults")
     planned.add_argument(
@@ -113,34 +136,58 @@ def _run_info(options: FleetOptions, rate: float, args: argparse.Namespace) -> d
     }
 
 
+def _agents(
+    fleet: list[SimulatedDevice], config: StackConfig | None, args: argparse.Namespace
+) -> AgentPublisher:
+    """Onboard the fleet (or reuse its packages) and connect every device as itself."""
+    if not 0 <= args.firmware_failure_rate <= 1:
+        raise SimulatorError("--firmware-failure-rate is a share between 0 and 1")
+    settings = config.settings() if config is not None else Settings.from_env()
+    provisioned = provision_fleet(fleet, settings, args.register_as, Path(args.home))
+    options = AgentOptions(
+        trusted=(),
+        firmware_version=args.firmware_version,
+        firmware_failure_rate=args.firmware_failure_rate,
+        seed=args.seed,
+    )
+    agents = [
+        SimulatedAgent(p.package, p.firmware_family, options, memory=p.memory) for p in provisioned
+    ]
+    for agent in agents:
+        agent.start()
+    log.info("device agents connected", extra={"devices": len(agents), "owner": args.register_as})
+    return AgentPublisher(agents)
+
+
+def _publisher(
+    fleet: list[SimulatedDevice], config: StackConfig | None, args: argparse.Namespace
+) -> Publisher:
+    if args.register_as:
+        return _agents(fleet, config, args)
+    target = mqtt_target(args.host, args.port, config, args.username, args.password, args.home)
+    client_id = args.client_id or f"iotsphere-simulator-{args.prefix}-{os.getpid()}"
+    shared = MqttPublisher(target, client_id, args.mqtt_version)
+    shared.connect()
+    return shared
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         config = stack_config(args.config, args.port)
-        target = mqtt_target(args.host, args.port, config, args.username, args.password, args.home)
         options, rate = _fleet_options(args, config)
-        client_id = args.client_id or f"iotsphere-simulator-{args.prefix}-{os.getpid()}"
-        publisher = MqttPublisher(target, client_id, args.mqtt_version)
-        publisher.connect()
     except (SimulatorError, ValueError) as exc:
         print(f"simulate: {exc}", file=sys.stderr)
         return 2
-    stop = _stop_on_signals()
     start_s, started = time.time(), time.monotonic()
     fleet = build_fleet(options, start_s)
-    if args.fault_plan:
-        try:
+    try:
+        if args.fault_plan:
             plan_fleet(fleet, load_fault_plan(args.fault_plan), start_s)
-        except SimulatorError as exc:
-            print(f"simulate: {exc}", file=sys.stderr)
-            return 2
-    if args.register_as:
-        try:
-            settings = config.settings() if config is not None else Settings.from_env()
-            added = register_fleet(fleet, settings, args.register_as)
-        except (SimulatorError, StoreUnavailableError) as exc:
-            print(f"simulate: {exc}", file=sys.stderr)
-            return 2
-        log.info("fleet registered", extra={"new_devices": added, "owner": args.register_as})
+        publisher = _publisher(fleet, config, args)
+    except (SimulatorError, AgentError, StoreUnavailableError, ServiceError, ValueError) as exc:
+        print(f"simulate: {exc}", file=sys.stderr)
+        return 2
+    stop = _stop_on_signals()
     schedule = RateSchedule(options.devices, rate, start_s, args.count, args.duration)
     stats = run_simulation(fleet, schedule, publisher, stop.is_set, log_every_s=args.log_every)
     publish_s = time.monotonic() - started

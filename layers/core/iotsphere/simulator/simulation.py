@@ -26,6 +26,8 @@ class Publisher(Protocol):
 
     def wait_for_acks(self, timeout_s: float) -> bool: ...
 
+    def close(self) -> None: ...
+
 
 def unacked_by_device(publisher: Publisher) -> dict[str, list[int]]:
     unacked: dict[str, list[int]] = {}
