@@ -15,6 +15,8 @@ import { TimeRangePickerComponent } from '../../shared/time-range-picker.compone
 import { DeviceCommandsComponent } from './device-commands.component';
 import { DeviceConfigComponent } from './device-config.component';
 import { type Device, when } from './devices';
+import type { ProvisioningPackage } from './onboarding';
+import { ProvisioningPackageComponent } from './provisioning-package.component';
 import { TelemetryChartComponent } from './telemetry-chart.component';
 
 /** The sections of a device's page, chosen by `?panel=` (the overview when absent). */
@@ -46,6 +48,7 @@ type Load = { state: 'loading' } | { state: 'ready'; device: Device } | { state:
     DeviceCommandsComponent,
     ConfirmDialogComponent,
     IfRoleDirective,
+    ProvisioningPackageComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-detail.component.html',
@@ -73,6 +76,8 @@ export class DeviceDetailComponent {
   protected readonly panels = PANELS;
   protected readonly chosenPanel = computed(() => panelFrom(this.panel()));
   protected readonly decommissioning = signal(false);
+  /** A package from a new password, shown until the user is done with it (never stored). */
+  protected readonly reissued = signal<ProvisioningPackage | null>(null);
 
   constructor() {
     effect(() => {
@@ -111,6 +116,22 @@ export class DeviceDetailComponent {
       this.notifications.error('Decommissioning failed', problemText(error));
     } finally {
       this.decommissioning.set(false);
+    }
+  }
+
+  /** Issues a new password (admins) after a confirmation; the old one stops working. */
+  protected async reissue(device: Device): Promise<void> {
+    const yes = await this.confirm().ask({
+      title: `Issue a new password for ${device.name}?`,
+      detail: 'The device’s current password stops working at once; it connects again only with the new provisioning package.',
+      action: 'Issue a new password',
+      danger: true,
+    });
+    if (!yes) return;
+    try {
+      this.reissued.set(await call(this.client.api.POST('/v1/devices/{device_id}/credentials', { params: { path: { device_id: device.id } } })));
+    } catch (error) {
+      this.notifications.error('No new password was issued', problemText(error));
     }
   }
 

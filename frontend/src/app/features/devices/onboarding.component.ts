@@ -16,16 +16,15 @@ import {
   STEPS,
   STEP_LABELS,
   type Step,
-  downloadJson,
   fieldOfDetail,
   judge,
   next,
-  packageFileName,
   parseList,
   parseMetadata,
   previous,
   toNewDevice,
 } from './onboarding';
+import { ProvisioningPackageComponent } from './provisioning-package.component';
 
 type DeviceType = components['schemas']['DeviceTypeView'];
 type Types = { state: 'loading' } | { state: 'ready'; items: DeviceType[] } | { state: 'failed'; error: unknown };
@@ -37,7 +36,7 @@ type Types = { state: 'loading' } | { state: 'ready'; items: DeviceType[] } | { 
  */
 @Component({
   selector: 'app-onboarding',
-  imports: [RouterLink, EmptyStateComponent, ErrorStateComponent],
+  imports: [RouterLink, EmptyStateComponent, ErrorStateComponent, ProvisioningPackageComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './onboarding.component.html',
   styleUrl: './devices-forms.css',
@@ -58,8 +57,6 @@ export class OnboardingComponent {
   protected readonly createError = signal<unknown>(null);
   protected readonly created = signal<ProvisioningPackage | null>(null);
   protected readonly createdName = signal('');
-  protected readonly downloaded = signal(false);
-  protected readonly showPassword = signal(false);
   protected readonly newType = signal(false);
   protected readonly typeError = signal<string | null>(null);
   protected readonly typeFields = signal<Map<string, string[]>>(new Map());
@@ -71,10 +68,6 @@ export class OnboardingComponent {
   protected readonly review = computed(() => {
     const d = this.draft();
     return { tags: parseList(d.tags), groups: parseList(d.groups), metadata: Object.entries(parseMetadata(d.metadata).value) };
-  });
-  protected readonly fileName = computed(() => {
-    const pkg = this.created();
-    return pkg ? packageFileName(this.createdName(), pkg.device_id) : '';
   });
   protected readonly allowed = computed(() => this.auth.hasRole('operator'));
   protected readonly problemLine = problemText;
@@ -153,8 +146,6 @@ export class OnboardingComponent {
       const pkg = await call(this.client.api.POST('/v1/devices', { body }));
       this.createdName.set(body.name);
       this.created.set(pkg);
-      this.downloaded.set(false);
-      this.showPassword.set(false);
       this.step.set('package');
     } catch (error) {
       this.createError.set(error);
@@ -170,13 +161,6 @@ export class OnboardingComponent {
     } finally {
       this.creating.set(false);
     }
-  }
-
-  protected download(): void {
-    const pkg = this.created();
-    if (!pkg) return;
-    downloadJson(this.fileName(), pkg);
-    this.downloaded.set(true);
   }
 
   /** Leaves the wizard: the package (and its password) is dropped from memory. */
