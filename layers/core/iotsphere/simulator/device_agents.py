@@ -65,6 +65,7 @@ class SimulatedAgent:
     commands_run: list[str] = field(default_factory=list)
     transport: MqttTransport | None = None
     agent: DeviceAgent | None = None
+    slot: SimulatedSlot = field(init=False)
 
     def __post_init__(self) -> None:
         failing = fails_health_check(
