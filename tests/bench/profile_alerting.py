@@ -3,6 +3,7 @@
     .venv/bin/python -m tests.bench.profile_alerting --store fakes
     flock -w 2400 /tmp/iotsphere-stack.lock \\
         .venv/bin/python -m tests.bench.profile_alerting --store mongo   # bench stack's MongoDB
+    ... --store mongo --mongo-url mongodb://127.0.0.1:31450   # a server of your own instead
     ... --profile 25                                                      # cProfile, top 25
 
 CPU time (``time.process_time``) of this process only, so other work on a shared machine does not
@@ -81,16 +82,17 @@ def bench_stack() -> Any:
     return Stack.from_file(ROOT / "tests" / "stack.yml", ROOT / ".iotsphere" / "bench")
 
 
-def mongo_ports(fleet: AlertingFleet, org_id: str, stack: Any) -> AlertingPorts:
+def mongo_ports(fleet: AlertingFleet, org_id: str, url: str) -> AlertingPorts:
+    from pymongo import MongoClient
+
     from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
     from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
     from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
     from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
     from iotsphere.adapters.mongo_devices import MongoDeviceRepository
-    from iotsphere.bootstrap import connect_mongo
     from iotsphere.domain.devices.device import Device
 
-    database = connect_mongo(stack.settings)
+    database: Any = MongoClient(url, tz_aware=True)["iotsphere"]
     now = datetime.now(tz=UTC)
     MongoDeviceRepository(database[DEVICES]).add(
         [
@@ -167,6 +169,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--store", choices=("fakes", "mongo"), default="fakes")
+    parser.add_argument("--mongo-url", help="with --store mongo: this server, not the stack's")
     parser.add_argument("--devices", type=int, default=1000)
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=20, help="simulated seconds measured")
@@ -184,11 +187,14 @@ def main() -> int:
     org_id = fleet.prefix
     if args.store == "fakes":
         result = measure(fake_ports(fleet, org_id), fleet, args.seconds, args.batch, args.profile)
+    elif args.mongo_url:
+        ports = mongo_ports(fleet, org_id, args.mongo_url)
+        result = measure(ports, fleet, args.seconds, args.batch, args.profile)
     else:
         stack = bench_stack()
         started = stack.start("mongodb")
         try:
-            ports = mongo_ports(fleet, org_id, stack)
+            ports = mongo_ports(fleet, org_id, stack.settings.mongo_url)
             result = measure(ports, fleet, args.seconds, args.batch, args.profile)
         finally:
             if started:

@@ -1,4 +1,4 @@
-"""Evaluator states and alarms in MongoDB: collections ``alert_states`` and ``alarms``.
+"""Evaluator states and alarms in MongoDB: collections ``alert_device_states`` and ``alarms``.
 
 Both are saved by revision (``mongo_alerting_revisions``), so SQS redelivery or two concurrent
 evaluations never apply one change twice; ids are digests of what identifies them, so the same
@@ -11,19 +11,19 @@ from collections.abc import Collection as Ids
 from collections.abc import Sequence
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import PyMongoError
+from pymongo.errors import BulkWriteError, PyMongoError
 
-from iotsphere.adapters.mongo_alerting_revisions import save_revisions
+from iotsphere.adapters.mongo_alerting_revisions import DUPLICATE_KEY, save_revisions
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.transitions import AlarmStatus, digest
-from iotsphere.services.alerting.errors import NotFoundError
+from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
 from iotsphere.services.alerting.ports import StateKey
 from iotsphere.services.errors import StoreUnavailableError
 
-STATES = "alert_states"
+STATES = "alert_device_states"  # one document per device (``alert_states`` held one per rule)
 ALARMS = "alarms"
 
 
@@ -36,47 +36,89 @@ def _read(action: str, exc: PyMongoError) -> StoreUnavailableError:
 
 
 class MongoEvaluatorStateStore:
+    """One document per organization and device, holding the states of every rule and metric
+    that watches it (``states.<digest of rule and metric>``, each with its own revision): a
+    batch of readings costs one document per device to read and to write, not one per rule.
+
+    A save names, per state, the revision it read (absent for a new one) in its filter, so a
+    state saved by someone else in between makes the whole device's update miss:
+    ``ConcurrentUpdateError``, and the caller starts again from what is stored.
+    """
+
     def __init__(self, collection: Collection[dict[str, Any]]) -> None:
         self._collection = collection
 
     def ensure_indexes(self) -> None:
-        self._collection.create_index([("org_id", ASCENDING), ("has_pending", ASCENDING)])
-        self._collection.create_index([("org_id", ASCENDING), ("rule_id", ASCENDING)])
+        self._collection.create_index([("org_id", ASCENDING)])
 
     def load(self, keys: Ids[StateKey]) -> dict[StateKey, EvaluatorState]:
         if not keys:
             return {}
-        ids = [digest(*key) for key in keys]
+        wanted = {_device_doc(org_id, device_id) for org_id, _, device_id, _ in keys}
         try:
-            documents = list(self._collection.find({"_id": {"$in": ids}}))
+            documents = list(self._collection.find({"_id": {"$in": sorted(wanted)}}))
         except PyMongoError as exc:
             raise _read("alert state read", exc) from exc
-        states = (EvaluatorState.model_validate(_fields(doc)) for doc in documents)
-        return {state.key: state for state in states}
+        slots = {doc["_id"]: doc.get("states", {}) for doc in documents}
+        found: dict[StateKey, EvaluatorState] = {}
+        for key in keys:
+            org_id, rule_id, device_id, metric = key
+            saved = slots.get(_device_doc(org_id, device_id), {}).get(_slot(rule_id, metric))
+            if saved is not None:
+                found[key] = EvaluatorState.model_validate(saved)
+        return found
 
     def save(self, states: Sequence[EvaluatorState]) -> None:
-        save_revisions(
-            self._collection,
-            [
-                (
-                    digest(*state.key),
-                    state.revision,
-                    {**state.model_dump(exclude={"revision"}), "has_pending": bool(state.pending)},
-                )
-                for state in states
-            ],
-        )
+        by_device: dict[str, list[EvaluatorState]] = {}
+        for state in states:
+            by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
+        operations = [_device_update(doc_id, group) for doc_id, group in by_device.items()]
+        if not operations:
+            return
+        try:
+            result = self._collection.bulk_write(operations, ordered=False)
+        except BulkWriteError as exc:
+            codes = {error.get("code") for error in exc.details.get("writeErrors", [])}
+            if codes == {DUPLICATE_KEY}:
+                raise ConcurrentUpdateError("alert states: saved by someone else") from exc
+            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
+        if result.matched_count + result.upserted_count < len(operations):
+            raise ConcurrentUpdateError("alert states: saved by someone else")
 
     def sweepable(self, org_id: str, missing_data_rule_ids: Ids[str]) -> list[EvaluatorState]:
-        where = {
-            "org_id": org_id,
-            "$or": [{"has_pending": True}, {"rule_id": {"$in": list(missing_data_rule_ids)}}],
-        }
+        """Every device document of the organization, filtered here: with the default lateness
+        most states wait on readings, so an index would save the sweep (once a minute) little."""
+        missing = set(missing_data_rule_ids)
         try:
-            documents = list(self._collection.find(where))
+            documents = list(self._collection.find({"org_id": org_id}))
         except PyMongoError as exc:
             raise _read("alert state read", exc) from exc
-        return [EvaluatorState.model_validate(_fields(doc)) for doc in documents]
+        states = (
+            EvaluatorState.model_validate(saved)
+            for doc in documents
+            for saved in doc.get("states", {}).values()
+        )
+        return [s for s in states if s.pending or s.rule_id in missing]
+
+
+def _device_doc(org_id: str, device_id: str) -> str:
+    return digest(org_id, device_id)
+
+
+def _slot(rule_id: str, metric: str) -> str:
+    return digest(rule_id, metric)
+
+
+def _device_update(doc_id: str, states: list[EvaluatorState]) -> UpdateOne:
+    where: dict[str, Any] = {"_id": doc_id}
+    fields: dict[str, Any] = {"org_id": states[0].org_id, "device_id": states[0].device_id}
+    for state in states:
+        path = f"states.{_slot(state.rule_id, state.metric)}"
+        where[f"{path}.revision"] = state.revision if state.revision else {"$exists": False}
+        fields[path] = {**state.model_dump(), "revision": state.revision + 1}
+    return UpdateOne(where, {"$set": fields}, upsert=all(s.revision == 0 for s in states))
 
 
 class MongoAlarmStore:
