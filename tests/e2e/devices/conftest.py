@@ -108,7 +108,7 @@ def broker_port(lifecycle: Stack) -> int:
 
 @pytest.fixture
 def watcher(lifecycle: Stack, broker_port: int) -> Iterator[Watcher]:
-    """The bridge's identity, to see what the broker delivers to the platform and to devices."""
+    """The bridge's identity, to see what the broker delivers to the platform."""
     made = Watcher(broker_port, *mqtt_credentials(lifecycle.home.root, BRIDGE_USER))
     yield made
     made.close()

@@ -1,5 +1,5 @@
-"""What the device-lifecycle tests share: onboarding through the API, a device agent running with
-its provisioning package, a watcher with the bridge's identity, and waiting on the API."""
+"""What the device-lifecycle tests share: a device with its package and agent, an MQTT watcher
+that keeps each delivery's QoS and retain flag, and waiting on what the API shows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -19,7 +19,6 @@ from iotsphere.agent.paho_transport import PahoTransport
 from iotsphere.domain.devices.messages import ProvisioningPackage
 from tests.e2e.api.client import ApiClient
 
-T = TypeVar("T")
 WAIT_S = 30.0
 DROPPED_WITHIN_S = 60.0  # the issue's promise for a revoked or decommissioned device
 
@@ -141,9 +140,6 @@ class Watcher:
     def subscribe(self, *topic_filters: str) -> None:
         for topic_filter in topic_filters:
             self._client.subscribe(topic_filter, qos=1)
-
-    def publish(self, topic: str, payload: bytes) -> None:
-        self._client.publish(topic, payload, qos=1).wait_for_publish(WAIT_S)
 
     def on(self, topic: str) -> list[mqtt.MQTTMessage]:
         with self._arrived:
