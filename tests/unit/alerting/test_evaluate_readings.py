@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -235,3 +236,13 @@ def test_a_batch_of_unknown_devices_costs_only_the_directory(fakes):
     assert (result.unknown_devices, result.evaluated) == (1, 0)
     assert (fakes.rules.reads, states_asked, alarms_asked) == (0, [], [])
     assert fakes.notifications.bodies == []
+
+
+def test_an_organization_without_rules_costs_one_cached_rule_read(fakes):
+    states_asked = counting(fakes, "states")
+    cache = RuleCache(fakes.rules, ttl_s=5, clock=lambda: 0.0)
+    ports = replace(fakes.ports(), rules=cache)
+    for second in range(3):
+        result = evaluate_readings(batch((second, 99), device="pump-9"), ports, NOW)
+        assert (result.unknown_devices, result.evaluated) == (0, 0)
+    assert (fakes.rules.reads, states_asked) == (1, [])
