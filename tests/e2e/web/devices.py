@@ -89,10 +89,11 @@ class OnlineDevice:
     ) -> None:
         self.agent.stop()
 
-    def publish(self, **metrics: float | bool | str) -> datetime:
-        """One reading stamped now, with the device's own credentials; returns its timestamp."""
-        now = datetime.now(tz=UTC)
-        ts = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    def publish(self, at: datetime | None = None, **metrics: float | bool | str) -> datetime:
+        """One reading stamped ``at`` (default now), with the device's own credentials; returns
+        its timestamp (milliseconds, as stored)."""
+        at = at or datetime.now(tz=UTC)
+        ts = at.replace(microsecond=at.microsecond // 1000 * 1000)
         self._seq += 1
         reading = {
             "ts": ts.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
