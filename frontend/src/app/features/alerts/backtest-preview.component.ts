@@ -7,6 +7,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { BASE_OPTIONS, LineChartComponent, type LineData, type LineOptions, axisLabel } from '../../shared/line-chart.component';
 import { windowFor } from '../../shared/time-range';
 import { type BacktestAlarm, devicesByAlarms, overlaySeries, periodLength, periodsOf, windowMs } from './backtest';
+import { DeviceNamesService } from './device-names.service';
 import type { RuleDefinition } from './rule-form';
 
 type Series = components['schemas']['TelemetrySeries'];
@@ -36,7 +37,7 @@ export interface BacktestRun {
     @if (devices().length > 1) {
       <div class="row-actions" role="group" aria-label="Devices with alarms">
         @for (d of devices().slice(0, 12); track d.deviceId) {
-          <button type="button" [attr.aria-pressed]="d.deviceId === r.deviceId" (click)="chooseDevice.emit(d.deviceId)">{{ d.deviceId }} ({{ d.count }})</button>
+          <button type="button" [attr.aria-pressed]="d.deviceId === r.deviceId" (click)="chooseDevice.emit(d.deviceId)">{{ names.nameOf(d.deviceId) }} ({{ d.count }})</button>
         }
       </div>
     }
@@ -52,7 +53,7 @@ export interface BacktestRun {
       }
       @if (periods().length) {
         <table class="periods">
-          <caption>Alarm periods of {{ r.deviceId }}</caption>
+          <caption>Alarm periods of {{ names.nameOf(r.deviceId) }}</caption>
           <thead><tr><th scope="col">Raised</th><th scope="col">Cleared</th><th scope="col">Lasted</th><th scope="col">Value</th></tr></thead>
           <tbody>
             @for (p of periods(); track $index) {
@@ -78,6 +79,7 @@ export interface BacktestRun {
 })
 export class BacktestPreviewComponent {
   private readonly client = inject(ApiClient);
+  protected readonly names = inject(DeviceNamesService);
   readonly run = input.required<BacktestRun>();
   readonly chooseDevice = output<string>();
 
@@ -91,7 +93,7 @@ export class BacktestPreviewComponent {
   protected readonly overlay = computed(() => overlaySeries(this.series()?.points ?? [], this.periods(), windowMs(this.window()), this.run().end));
   protected readonly chartLabel = computed(() => {
     const r = this.run();
-    return `${r.metric} of ${r.deviceId}, ${this.overlay().times.length} points, ${this.periods().length} alarm periods shaded`;
+    return `${r.metric} of ${this.names.nameOf(r.deviceId)}, ${this.overlay().times.length} points, ${this.periods().length} alarm periods shaded`;
   });
 
   protected readonly data = computed<LineData>(() => {
@@ -132,7 +134,10 @@ export class BacktestPreviewComponent {
   constructor() {
     effect(() => {
       const r = this.run();
-      untracked(() => void this.fetch(r));
+      untracked(() => {
+        this.names.learn(devicesByAlarms(r.alarms).map((d) => d.deviceId));
+        void this.fetch(r);
+      });
     });
   }
 
