@@ -69,6 +69,21 @@ describe('rule form to rule JSON', () => {
     });
   });
 
+  it('keeps flap suppression and escalation of a saved rule', () => {
+    const saved = {
+      id: 'e', org_id: 'o', name: 'E', scope: { kind: 'all' }, metric: 't', severity: 'major', condition: { type: 'missing_data', timeout_s: 300 },
+      flap: null, escalation: [{ after_s: 900, notify: 'shift-lead' }, { after_s: 3600, severity: 'critical', notify: 'on-call' }],
+    } as Rule;
+    const f = formFromRule(saved);
+    expect(f.flapJson).toBe('null');
+    expect(rule(f)).toMatchObject({ flap: null, escalation: saved.escalation });
+    expect(rule({ ...f, flapJson: '', escalationJson: '' })).not.toHaveProperty('flap');
+    const bad = ruleFromForm({ ...f, escalationJson: '{"after_s": 1}' });
+    expect(!bad.ok && bad.errors.get('escalationJson')).toMatch(/JSON list/);
+    expect(fieldOfLocation('body.escalation.1.severity', 'threshold')).toBe('escalationJson');
+    expect(fieldOfLocation('body.flap.window_s', 'threshold')).toBe('flapJson');
+  });
+
   it('puts a band, anomaly or composite rule in the JSON field', () => {
     const composite = { type: 'composite', op: 'and', conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'rate', op: 'above', set: 1, window_s: 60 }] };
     const f = formFromRule({ id: 'c', org_id: 'o', name: 'C', scope: { kind: 'all' }, metric: 't', severity: 'info', condition: composite } as Rule);

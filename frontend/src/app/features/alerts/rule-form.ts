@@ -50,6 +50,10 @@ export interface RuleForm {
   per: 'second' | 'minute';
   timeoutS: string;
   conditionJson: string;
+  /** Flap suppression as JSON (`null` turns it off; blank: the default), kept from the saved rule. */
+  flapJson: string;
+  /** Escalation steps as a JSON list (blank: none), kept from the saved rule. */
+  escalationJson: string;
 }
 
 export type RuleField = keyof RuleForm;
@@ -76,6 +80,8 @@ export function emptyRuleForm(): RuleForm {
     per: 'minute',
     timeoutS: '300',
     conditionJson: '',
+    flapJson: '',
+    escalationJson: '',
   };
 }
 
@@ -91,6 +97,8 @@ export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? ru
     metric: rule.metric,
     severity: rule.severity,
     latenessS: text(rule.lateness_s),
+    flapJson: rule.flap === undefined ? '' : JSON.stringify(rule.flap),
+    escalationJson: rule.escalation?.length ? JSON.stringify(rule.escalation, null, 2) : '',
   };
   const c = rule.condition;
   switch (c.type) {
@@ -190,6 +198,21 @@ export function ruleFromForm(form: RuleForm): RuleResult {
   if (!form.metric.trim()) errors.set('metric', 'Required.');
   if (form.scopeKind !== 'all' && !form.scopeValue.trim()) errors.set('scopeValue', 'Name the device, group, tag or type.');
   const lateness = num('latenessS', false, true);
+  const json = (field: 'flapJson' | 'escalationJson', list: boolean): unknown => {
+    const raw = form[field].trim();
+    if (!raw) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      const fits = list ? Array.isArray(parsed) : parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed));
+      if (fits) return parsed;
+      errors.set(field, list ? 'A JSON list of steps, e.g. [{"after_s": 900, "notify": "on-call"}].' : 'A JSON object, or null for no flap suppression.');
+    } catch (error) {
+      errors.set(field, `Not JSON: ${(error as Error).message}`);
+    }
+    return undefined;
+  };
+  const flap = json('flapJson', false);
+  const escalation = json('escalationJson', true);
   if (errors.size) return { ok: false, errors };
 
   const rule: Record<string, unknown> = {
@@ -201,6 +224,8 @@ export function ruleFromForm(form: RuleForm): RuleResult {
     condition,
   };
   set('lateness_s', lateness, rule);
+  set('flap', flap, rule);
+  set('escalation', escalation, rule);
   return { ok: true, rule: rule as unknown as RuleDefinition };
 }
 
@@ -239,6 +264,8 @@ export function fieldOfLocation(location: string, kind: ConditionKind): RuleFiel
   if (parts[0] === 'rule') parts.shift();
   if (parts[0] === 'condition' && CONDITION_TAGS.has(parts[1] ?? '')) parts.splice(1, 1);
   const path = parts.join('.');
+  if (path === 'flap' || path.startsWith('flap.')) return 'flapJson';
+  if (path === 'escalation' || path.startsWith('escalation.')) return 'escalationJson';
   if (path === 'condition' || path.startsWith('condition.')) {
     if (kind === 'json') return 'conditionJson';
     return FORM_FIELDS[path] ?? '';
@@ -253,7 +280,7 @@ export function ruleFieldErrors(error: unknown, kind: ConditionKind): Map<RuleFi
   for (const { location, message } of error.problem.errors ?? []) {
     const field = fieldOfLocation(location, kind);
     // shown at its field, a reason need not repeat the path it starts with (`condition.clear: …`)
-    const text = field && field !== 'conditionJson' ? message.replace(/^[\w.[\]]+: /, '') : message;
+    const text = field && !field.endsWith('Json') ? message.replace(/^[\w.[\]]+: /, '') : message;
     out.set(field, out.has(field) ? `${out.get(field)} ${text}` : text);
   }
   return out;
