@@ -129,6 +129,8 @@ export class AlarmListComponent {
   readonly severity = input<string | undefined>();
   readonly device = input<string | undefined>();
   readonly rule = input<string | undefined>();
+  /** The history's status filter (`?status=any`; cleared ones by default). */
+  readonly status = input<string | undefined>();
 
   protected readonly id = `alarms-${Math.random().toString(36).slice(2, 8)}`;
   protected readonly severities = SEVERITIES;
@@ -137,7 +139,7 @@ export class AlarmListComponent {
   protected readonly load = signal<Load>({ state: 'loading' });
   protected readonly busy = signal<string | null>(null);
   protected readonly updatedAt = signal('');
-  protected readonly historyStatus = signal<HistoryStatus>('cleared');
+  protected readonly historyStatus = computed<HistoryStatus>(() => (this.status() === 'any' ? 'any' : 'cleared'));
   protected readonly filtered = computed(() => Boolean(this.severity() || this.device() || this.rule()));
   protected readonly trackById = (a: Alarm) => a.id;
   protected readonly tone = severityTone;
@@ -192,7 +194,7 @@ export class AlarmListComponent {
   }
 
   protected setHistoryStatus(status: HistoryStatus): void {
-    this.historyStatus.set(status);
+    void this.router.navigate([], { queryParams: { status: status === 'any' ? 'any' : null }, queryParamsHandling: 'merge', replaceUrl: true });
   }
 
   protected openTab(url: string): void {
