@@ -1,5 +1,6 @@
 """Simulated devices run the real device agent: own topics, configuration, commands, firmware."""
 
+import argparse
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -7,6 +8,7 @@ import pytest
 
 from iotsphere.domain.firmware.errors import DownloadError
 from iotsphere.domain.firmware.offer import FirmwareOffer
+from iotsphere.simulator import main
 from iotsphere.simulator.device_agents import AgentOptions, AgentPublisher, SimulatedAgent
 from iotsphere.simulator.errors import SimulatorError
 from iotsphere.simulator.firmware_slot import HEALTH_PROBLEM, SimulatedSlot, fails_health_check
@@ -131,3 +133,13 @@ def test_a_slot_starts_afresh_with_each_update_and_refuses_to_boot_empty():
     assert slot.written == 0
     with pytest.raises(Exception, match="empty"):
         slot.activate()
+
+
+def test_a_failure_rate_outside_0_to_1_exits_2_before_onboarding(capsys):
+    parser = argparse.ArgumentParser()
+    main.add_arguments(parser)
+    args = parser.parse_args(
+        ["--port", "1", "--register-as", "a@example.com", "--firmware-failure-rate", "2"]
+    )
+    assert main.run(args) == 2
+    assert "--firmware-failure-rate is a share between 0 and 1" in capsys.readouterr().err
