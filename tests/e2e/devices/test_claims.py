@@ -143,6 +143,7 @@ def test_the_claim_credential_reaches_only_the_provisioning_topics(
     assert intruder.wait_until(
         lambda: any(t == topics.claim_response(marker) for t, _ in intruder.received)
     ), "the platform's answer to the marker claim"
+    assert watcher.on(topics.status(device.id)), "the watcher receives the device's own status"
     assert not [m.topic for m in watcher.received if b"forged" in m.payload]
     assert not [t for t, _ in intruder.received if not t.startswith("provisioning/claims/")]
 

@@ -36,6 +36,7 @@ def test_a_decommissioned_device_is_dropped_refused_and_shown_decommissioned(
     device = fleet.onboard(device_type)
     device.start()
     wait_status(org.viewer, device.id, "online")
+    assert device.connected()
     retired = ok(org.operator.post(f"/v1/devices/{device.id}/decommission"))
     assert retired["status"] == "decommissioned"
     dropped(device)
@@ -52,6 +53,7 @@ def test_a_revoked_device_is_dropped_and_refused_until_it_gets_new_credentials(
     device = fleet.onboard(device_type)
     device.start()
     wait_status(org.viewer, device.id, "online")
+    assert device.connected()
     assert org.operator.post(f"/v1/devices/{device.id}/credentials/revoke").status_code == 403
     ok(org.admin.post(f"/v1/devices/{device.id}/credentials/revoke"), 204)
     dropped(device)
