@@ -263,7 +263,7 @@ def run_alerting(stack: Stack, fleet: AlertingFleet) -> dict[str, Any]:
         arrivals = [
             a for a in receiver.inbox.snapshot() if a.transition["device_id"] != probe_id(fleet)
         ]
-        bad = receiver.inbox.bad_signatures
+        bad, strays = receiver.inbox.bad_signatures, receiver.inbox.strays
     return {
         "devices": fleet.devices,
         "rules": fleet.rules,
@@ -275,6 +275,7 @@ def run_alerting(stack: Stack, fleet: AlertingFleet) -> dict[str, Any]:
         "faulty_devices": len(fleet.faulty()),
         "pipeline_warm_after_s": warm_s,
         "bad_signatures": bad,
+        "stray_posts": strays,
         **latency_report(arrivals, expected),
     }
 

@@ -1,11 +1,13 @@
 """The benchmark's webhook receiver: an HTTP server in a thread that checks each notification's
-signature and notes when every transition in it arrived."""
+signature and notes when every transition in it arrived. Its path is new each run, so retries
+of an earlier run's subscriptions on the same port are told 404 and counted apart."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,15 +30,17 @@ class Inbox:
     secret: str = ""
     arrivals: list[Arrival] = field(default_factory=list)
     bad_signatures: int = 0
+    strays: int = 0  # posts to another path: retries of an earlier run's subscriptions
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def take(self, headers: Any, body: bytes) -> None:
+    def take(self, headers: Any, body: bytes) -> int:
+        """The HTTP status to answer: 401 for a bad signature (the notifier retries it)."""
         received_s = time.time()
         stamp = int(headers.get("X-IoTSphere-Timestamp", "0"))
         if not verify(self.secret, stamp, body, headers.get("X-IoTSphere-Signature", "")):
             with self.lock:
                 self.bad_signatures += 1
-            return
+            return 401
         document = json.loads(body)
         delivery = headers.get("X-IoTSphere-Delivery", "")
         with self.lock:
@@ -44,6 +48,7 @@ class Inbox:
                 self.arrivals.append(
                     Arrival(received_s, delivery, item["idempotency_key"], item["transition"])
                 )
+        return 200
 
     def snapshot(self) -> list[Arrival]:
         with self.lock:
@@ -53,13 +58,19 @@ class Inbox:
 class WebhookReceiver:
     def __init__(self) -> None:
         self.inbox = Inbox()
-        inbox = self.inbox
+        self.path = f"/hook/{uuid.uuid4().hex}"
+        inbox, path = self.inbox, self.path
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                inbox.take(self.headers, body)
-                self.send_response(200)
+                if self.path == path:
+                    status = inbox.take(self.headers, body)
+                else:  # 404 is permanent for the notifier: an old subscription stops at once
+                    with inbox.lock:
+                        inbox.strays += 1
+                    status = 404
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -80,7 +91,7 @@ class WebhookReceiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"http://127.0.0.1:{self.server.server_address[1]}{self.path}"
 
     def __enter__(self) -> WebhookReceiver:
         self.thread.start()
