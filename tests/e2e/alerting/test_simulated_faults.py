@@ -51,7 +51,7 @@ from tests.e2e.alerting.scenario import (
     watch_the_dropout,
 )
 from tests.e2e.api.client import Organization
-from tests.e2e.fleet import wait_until
+from tests.e2e.fleet import influx, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -166,6 +166,19 @@ def test_every_transition_is_in_the_subscribers_inbox_once(scenario: Scenario):
         (i["item"]["transition"]["kind"], scenario.role_of(i["item"]["transition"]["device_id"]))
         for i in items
     )
+    assert received == sorted(NOTIFIED)
+
+
+def test_every_transition_is_an_event_in_influxdb(scenario: Scenario, settings: Settings):
+    assert scenario.org.org_id.isalnum()  # inlined below, like the devices' own prefix
+    devices = "|".join(scenario.devices.values())
+    result = influx(settings).query(
+        f'SELECT "key", "device_id", "kind" FROM alerts WHERE org_id = '  # noqa: S608
+        f"'{scenario.org.org_id}' AND device_id =~ /^({devices})$/ AND time > now() - 1h"
+    )
+    events = list(result.get_points())
+    assert len({event["key"] for event in events}) == len(events)
+    received = sorted((event["kind"], scenario.role_of(event["device_id"])) for event in events)
     assert received == sorted(NOTIFIED)
 
 
