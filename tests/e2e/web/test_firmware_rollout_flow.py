@@ -120,4 +120,5 @@ def test_a_rollout_started_in_the_browser_shows_its_wave_fill_and_is_cancelled(
     assert result.facts["buttons_after"] == []
     assert result.facts["waves_before"][0].startswith("Wave 1 2 targeted · 0 healthy")
     assert result.facts["waves_after"][0].startswith("Wave 1 2 targeted · 2 healthy · 0 failed")
-    assert progress["waves"][0]["devices"] == {"healthy": 2}
+    counted = {state: n for state, n in progress["waves"][0]["devices"].items() if n}
+    assert counted == {"healthy": 2}
