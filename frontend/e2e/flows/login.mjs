@@ -1,18 +1,28 @@
 // Sign in as the admin, land on the device list, sign out; then the viewer, who sees the list
 // without the controls that change devices. Inputs: ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL,
 // VIEWER_PASSWORD, DEVICE_NAME (a device of the organization, so the list is not empty).
-// Facts: admin/viewer { listed: device names, controls: other buttons' and links' names },
+// Facts: admin/viewer { listed: { device name: status }, controls: other buttons' and links' names },
 // admin_refresh_token (the session the sign-out ended). Screenshots: login.png, devices.png.
 import { runFlow, session } from '../lib/flow.mjs';
 
-/** The device names in the list's table, and the names of the other buttons and links on the screen. */
+/**
+ * The list as shown: each device's name and status (by the table's "Name" and "Status" columns),
+ * and the names of the other buttons and links on the screen.
+ */
 async function listed(page) {
   const main = page.getByRole('main');
-  const names = (await main.getByRole('table').getByRole('link').allTextContents()).map((n) => n.trim());
+  const rows = await main.getByRole('table').evaluate((table) => {
+    const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim().split(/\s/)[0]);
+    const at = (name) => headers.indexOf(name);
+    return [...table.querySelectorAll('tbody tr')].map((tr) => {
+      const cells = [...tr.querySelectorAll('td, th')].map((td) => td.textContent.trim());
+      return [cells[at('Name')], cells[at('Status')]];
+    });
+  });
   const controls = await main.locator('button, a[href]').evaluateAll((all) =>
     all.filter((c) => !c.closest('table')).map((c) => (c.getAttribute('aria-label') || c.textContent || '').trim().replace(/\s+/g, ' ')),
   );
-  return { listed: names, controls };
+  return { listed: Object.fromEntries(rows), controls };
 }
 
 await runFlow('login', async (flow) => {

@@ -15,14 +15,15 @@ from iotsphere.local.stack import Stack
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.services.identity.throttling import address_key
 from tests.e2e.api.client import ApiClient
-from tests.e2e.api.conftest import PASSWORD, api, identity, new_organization  # noqa: F401
-from tests.e2e.web.devices import Onboarded, new_device_type, onboard
+from tests.e2e.api.conftest import api, identity  # noqa: F401 -- the API tier's fixtures
+from tests.e2e.web.devices import Onboarded, onboard
 from tests.e2e.web.harness import (
     ROOT,
     FlowRunner,
     WebOrganization,
     ensure_browser,
     serving,
+    web_organization,
     web_root,
 )
 
@@ -48,14 +49,8 @@ def web(
 
 @pytest.fixture(scope="session")
 def web_org(identity: IdentityPorts, api: ApiClient) -> WebOrganization:  # noqa: F811
-    org = new_organization(identity, api, "Web e2e")
-    emails = {"admin": org.admin_email}
-    for role in ("operator", "viewer"):
-        me = getattr(org, role).get("/v1/me")
-        assert me.status_code == 200, me.text
-        emails[role] = me.json()["email"]
-    passwords = {"admin": org.admin_password, "operator": PASSWORD, "viewer": PASSWORD}
-    return WebOrganization(org, emails, passwords, new_device_type(org.operator))
+    """The organization every flow signs in to unless the test gives other credentials."""
+    return web_organization(identity, api, "Web e2e")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,10 @@ import pytest
 
 from iotsphere.local.health import tcp_ready
 from iotsphere.local.processes import port_taken
-from tests.e2e.api.client import Organization
+from iotsphere.services.identity.ports import IdentityPorts
+from tests.e2e.api.client import ApiClient, Organization
+from tests.e2e.api.conftest import PASSWORD, new_organization
+from tests.e2e.web.devices import new_device_type
 
 ROOT = Path(__file__).resolve().parents[3]
 FRONTEND = ROOT / "frontend"
@@ -191,6 +194,10 @@ class FlowRunner:
     inputs: dict[str, str] = field(default_factory=dict)
     before_each: Callable[[], None] = lambda: None
 
+    def for_org(self, org: WebOrganization) -> FlowRunner:
+        """The same runner signing in to another organization."""
+        return replace(self, inputs=org.inputs())
+
     def start(self, name: str, deadline_s: float = 120, **inputs: object) -> FlowRun:
         script = FLOWS / f"{name}.mjs"
         assert script.is_file(), f"no flow {script}"
@@ -234,3 +241,19 @@ class WebOrganization:
             given[f"{role}_email"] = email
             given[f"{role}_password"] = self.passwords[role]
         return given
+
+
+def web_organization(
+    identity: IdentityPorts,
+    api: ApiClient,
+    name: str,
+) -> WebOrganization:
+    """A new organization with its three users' e-mail addresses and passwords, and a type."""
+    org = new_organization(identity, api, name)
+    emails = {"admin": org.admin_email}
+    for role in ("operator", "viewer"):
+        me = getattr(org, role).get("/v1/me")
+        assert me.status_code == 200, me.text
+        emails[role] = me.json()["email"]
+    passwords = {"admin": org.admin_password, "operator": PASSWORD, "viewer": PASSWORD}
+    return WebOrganization(org, emails, passwords, new_device_type(org.operator))
