@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import requests
@@ -35,14 +36,14 @@ def family(web_org: WebOrganization) -> str:
 
 
 @pytest.fixture
-def release(web_org: WebOrganization, family: str) -> dict:
+def release(web_org: WebOrganization, family: str) -> dict[str, Any]:
     """Version 2.0.0 of the family, uploaded by the admin through a ticket and signed."""
     body = {"firmware_family": family, "version": "2.0.0", "file_name": "web.bin"}
     ticket = web_org.org.admin.post("/v1/firmware/uploads", json=body)
     assert ticket.status_code == 201, ticket.text
     put = requests.put(ticket.json()["upload_url"], data=IMAGE, timeout=30)
     assert put.status_code == 200, put.text
-    listed: list = []
+    listed: list[dict[str, Any]] = []
 
     def signed() -> bool:
         listed[:] = web_org.org.viewer.get(
@@ -60,10 +61,11 @@ def fleet(web_org: WebOrganization, family: str) -> Iterator[tuple[str, dict[str
     group = f"g-{uuid.uuid4().hex[:8]}"
     devices = {}
     for i in range(4):
-        body = {"name": f"{group}-{i}", "device_type": f"{family}-type", "groups": [group]}
+        name, device_type = f"{group}-{i}", f"{family}-type"
+        body = {"name": name, "device_type": device_type, "groups": [group]}
         answer = web_org.org.operator.post("/v1/devices", json=body)
         assert answer.status_code == 201, answer.text
-        made = Onboarded(body["name"], body["device_type"], answer.json())
+        made = Onboarded(name, device_type, answer.json())
         devices[made.id] = OnlineDevice(made).__enter__()
     try:
         for device_id in devices:
@@ -88,7 +90,10 @@ def report_healthy(device: OnlineDevice, rollout_id: str, release_id: str) -> No
 
 
 def test_a_rollout_started_in_the_browser_shows_its_wave_fill_and_is_cancelled(
-    flows: FlowRunner, web_org: WebOrganization, release: dict, fleet
+    flows: FlowRunner,
+    web_org: WebOrganization,
+    release: dict[str, Any],
+    fleet: tuple[str, dict[str, OnlineDevice]],
 ) -> None:
     group, devices = fleet
     viewer = web_org.org.viewer
