@@ -214,6 +214,7 @@ def device_ports() -> DevicePorts:
         broker=broker_identities(),
         channel=device_channel(),
         endpoint=endpoint,
+        firmware_public_key=config.firmware_public_key or None,
     )
 
 

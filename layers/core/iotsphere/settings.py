@@ -39,6 +39,10 @@ class Settings(BaseModel):
     firmware_key_file: str = Field(
         default="", description="the Ed25519 key that signs firmware manifests (PEM, mode 0600)"
     )
+    firmware_public_key: str = Field(
+        default="",
+        description="base64 of the raw Ed25519 public key devices verify manifests with",
+    )
     firmware_bucket: str = "iotsphere-firmware"
     firmware_validity_days: int = Field(default=90, ge=1, le=3650)
     firmware_max_image_mb: int = Field(default=256, ge=1, le=4096)

@@ -110,10 +110,6 @@ def test_a_device_made_through_the_api_connects_with_its_package_and_comes_onlin
     assert offline["last_seen"] >= online["first_seen"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bootstrap.device_ports passes no firmware_public_key (coordinator-owned; requested)",
-)
 def test_the_package_carries_the_key_that_signs_this_platforms_firmware(
     lifecycle: Stack, org: Organization, device_type: str, fleet: Fleet
 ) -> None:

@@ -46,3 +46,17 @@ def test_a_new_user_is_added_without_changing_the_others(tmp_path: Path):
     after = ensure_mqtt_passwords(tmp_path, (BRIDGE_USER, SIMULATOR_USER, "iotsphere-extra"))
     assert after[BRIDGE_USER] == before[BRIDGE_USER]
     assert "iotsphere-extra" in after
+
+
+def test_devices_get_the_public_half_of_the_firmware_key_and_nothing_else_of_it(tmp_path: Path):
+    """The API puts the public key in provisioning packages; it never needs the private key file,
+    so the stack hands the public half over as its own setting."""
+    from iotsphere.adapters.file_manifest_signer import FileManifestSigner
+    from iotsphere.domain.firmware.signatures import TrustedKey
+    from iotsphere.local.secrets import stack_secrets
+
+    secrets = stack_secrets(tmp_path)
+    signer = FileManifestSigner.from_file(Path(secrets["firmware_key_file"]))
+    assert secrets["firmware_public_key"] == TrustedKey.of(signer.public_key()).public_key
+    assert "PRIVATE" not in secrets["firmware_public_key"]
+    assert stack_secrets(tmp_path)["firmware_public_key"] == secrets["firmware_public_key"]

@@ -7,7 +7,8 @@ import os
 import secrets as random_secrets
 from pathlib import Path
 
-from iotsphere.adapters.file_manifest_signer import generate_key_file
+from iotsphere.adapters.file_manifest_signer import FileManifestSigner, generate_key_file
+from iotsphere.domain.firmware.signatures import TrustedKey
 from iotsphere.local.errors import StackError
 
 SECRETS_FILE = "secrets.json"
@@ -76,10 +77,14 @@ def ensure_firmware_key(home: Path) -> Path:
 
 def stack_secrets(home: Path) -> dict[str, str]:
     """The settings only this stack home knows, by settings field: the token-signing secret, the
-    firmware key file, the broker administrator's password. Generated once, kept in ``home``."""
+    firmware key file (and its public half, which provisioning packages carry), the broker
+    administrator's password. Generated once, kept in ``home``."""
+    key_file = ensure_firmware_key(home)
+    public_key = FileManifestSigner.from_file(key_file).public_key()
     return {
         "token_secret": ensure_token_secret(home),
-        "firmware_key_file": str(ensure_firmware_key(home)),
+        "firmware_key_file": str(key_file),
+        "firmware_public_key": TrustedKey.of(public_key).public_key,
         "mqtt_registry_password": ensure_mqtt_passwords(home)[REGISTRY_USER],
     }
 
