@@ -21,7 +21,7 @@ const FIELD_OF: Record<string, keyof CommandDraft> = { name: 'name', parameters:
   imports: [ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-commands.component.html',
-  styleUrl: './devices-forms.css',
+  styleUrls: ['../../shared/page.css', './devices-forms.css'],
 })
 export class DeviceCommandsComponent {
   private readonly client = inject(ApiClient);

@@ -29,7 +29,7 @@ const STATE_TONE = { 'in-sync': 'ok', pending: 'warn', 'reported-only': 'muted' 
   imports: [ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-config.component.html',
-  styleUrl: './devices-forms.css',
+  styleUrls: ['../../shared/page.css', './devices-forms.css'],
 })
 export class DeviceConfigComponent {
   private readonly client = inject(ApiClient);

@@ -42,7 +42,7 @@ export const CSV_EXAMPLE = 'name,device_type,tags,groups,serial,metadata.site\nB
   imports: [RouterLink, EmptyStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-import.component.html',
-  styleUrl: './devices-forms.css',
+  styleUrls: ['../../shared/page.css', './devices-forms.css'],
 })
 export class DeviceImportComponent {
   private readonly client = inject(ApiClient);

@@ -39,7 +39,7 @@ type Types = { state: 'loading' } | { state: 'ready'; items: DeviceType[] } | { 
   imports: [RouterLink, EmptyStateComponent, ErrorStateComponent, ProvisioningPackageComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './onboarding.component.html',
-  styleUrl: './devices-forms.css',
+  styleUrls: ['../../shared/page.css', './devices-forms.css'],
 })
 export class OnboardingComponent {
   private readonly client = inject(ApiClient);

@@ -24,7 +24,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
   imports: [RouterLink, DataTableComponent, TableCellDirective, EmptyStateComponent, ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './firmware-home.component.html',
-  styleUrl: './firmware.css',
+  styleUrls: ['../../shared/page.css', './firmware.css'],
 })
 export class FirmwareHomeComponent {
   private readonly client = inject(ApiClient);

@@ -31,7 +31,7 @@ const SIGNING_WAIT_MS = 180_000;
   imports: [RouterLink, EmptyStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './firmware-upload.component.html',
-  styleUrl: './firmware.css',
+  styleUrls: ['../../shared/page.css', './firmware.css'],
 })
 export class FirmwareUploadComponent {
   private readonly client = inject(ApiClient);

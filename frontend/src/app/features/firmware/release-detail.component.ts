@@ -79,7 +79,7 @@ export function prettyManifest(text: string): string {
       <p role="status">Loading release {{ id() }}…</p>
     }
   `,
-  styleUrl: './firmware.css',
+  styleUrls: ['../../shared/page.css', './firmware.css'],
   styles: `
     .plain { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 0.35rem; }
     .sig { word-break: break-all; }

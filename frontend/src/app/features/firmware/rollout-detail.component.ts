@@ -52,7 +52,7 @@ const QUESTIONS: Record<Action, { title: string; detail: string; action: string;
   imports: [RouterLink, ErrorStateComponent, ToneBadgeComponent, ConfirmDialogComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rollout-detail.component.html',
-  styleUrl: './firmware.css',
+  styleUrls: ['../../shared/page.css', './firmware.css'],
 })
 export class RolloutDetailComponent {
   private readonly client = inject(ApiClient);

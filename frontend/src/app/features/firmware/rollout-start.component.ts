@@ -17,7 +17,7 @@ import { DEFAULT_DRAFT, type RolloutDraft, type RolloutErrors, fieldOfPath, toRo
   imports: [RouterLink, EmptyStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rollout-start.component.html',
-  styleUrl: './firmware.css',
+  styleUrls: ['../../shared/page.css', './firmware.css'],
 })
 export class RolloutStartComponent {
   private readonly client = inject(ApiClient);
