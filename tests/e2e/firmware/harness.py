@@ -23,15 +23,11 @@ from iotsphere.services.firmware.ports import RolloutPorts
 from iotsphere.services.firmware.rollouts import advance_rollout
 from iotsphere.simulator.device_agents import AgentOptions, SimulatedAgent
 from tests.e2e.api.client import Organization
+from tests.e2e.devices.lifecycle import eventually, ok
 
 SIGNING_WAIT_S = 120.0
 WAIT_S = 60.0
 START_VERSION = "1.0.0"
-
-
-def ok(answer: requests.Response, status: int = 200) -> Any:
-    assert answer.status_code == status, (answer.request.method, answer.url, answer.text)
-    return answer.json() if answer.content else None
 
 
 def new_family(org: Organization) -> tuple[str, str]:
@@ -94,19 +90,6 @@ def rollout_devices(
 
 def rollout_of(org: Organization, rollout_id: str) -> dict[str, Any]:
     return dict(ok(org.viewer.get(f"/v1/firmware/rollouts/{rollout_id}")))
-
-
-def eventually[T](
-    fetch: Callable[[], T], done: Callable[[T], bool], what: str, timeout_s: float = WAIT_S
-) -> T:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = fetch()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout_s:g} s; last seen {value!r}")
-        time.sleep(0.3)
 
 
 def drive(

@@ -44,23 +44,21 @@ pytestmark = pytest.mark.e2e
 
 IMAGE = bytes(range(256)) * 64
 OTHER_IMAGE = bytes(reversed(range(256))) * 80
-CASES = (
-    "unsigned",
-    "wrong_key",
-    "bad_signature",
-    "hash_mismatch",
-    "truncated",
-    "wrong_device_type",
-    "older_version",
-    "same_version",
-    "expired",
-    "oversize",
-    "release_mismatch",
-)
-EXPECTED = {
+OUTCOMES = {  # case: (state, code) as the API shows the device
+    "unsigned": ("failed", "unsigned"),
+    "wrong_key": ("failed", "wrong_key"),
+    "bad_signature": ("failed", "bad_signature"),
+    "hash_mismatch": ("failed", "hash_mismatch"),
+    "truncated": ("failed", "truncated"),
+    "wrong_device_type": ("failed", "wrong_device_type"),
     "older_version": ("failed", "anti_rollback"),
     "same_version": ("healthy", "anti_rollback"),  # already runs the release: counted healthy
-} | {case: ("failed", case) for case in CASES if case not in ("older_version", "same_version")}
+    "expired": ("failed", "expired"),
+    "oversize": ("failed", "oversize"),
+    "release_mismatch": ("failed", "release_mismatch"),
+    "other_release_image": ("failed", "release_mismatch"),
+}
+CASES = tuple(OUTCOMES)
 
 
 class GenuineOffer:
@@ -149,8 +147,12 @@ class Tamperer:
             changes["signed"] = self.signed(
                 created_at=past - timedelta(days=2), expires_at=past - timedelta(days=1)
             )
-        elif case == "release_mismatch":
+        elif case == "release_mismatch":  # another release's manifest with this one's image
             changes["signed"] = SignedManifest.model_validate(self.other["signed"])
+        elif case == "other_release_image":  # this release's manifest with another's image
+            key = self.other["image_key"]
+            changes["image_key"] = key
+            changes["image_url"] = self.images.download_url(key, timedelta(minutes=15))
         return genuine.model_copy(update=changes)
 
 
@@ -193,7 +195,7 @@ def test_every_refusal_is_reported_with_its_code_and_the_device_keeps_its_versio
             "every device reported its refusal",
         )
         seen = {case_of[d["device_id"]]: (d["state"], d["code"]) for d in devices}
-        assert seen == EXPECTED
+        assert seen == OUTCOMES
         assert all(d["detail"] for d in devices)
         for agent in agents:
             expected = "1.3.0" if case_of[agent.device_id] == "same_version" else START_VERSION
