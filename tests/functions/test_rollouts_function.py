@@ -31,6 +31,7 @@ from tests.unit.firmware.fakes import (
 
 SWEEP = "rollouts_schedule-sweep.json"
 REPORT = "rollouts_firmware-status-event.json"
+RENEWAL = "rollouts_offer-renewal-event.json"
 ROLLOUT = "ro-000000000000000000000001"
 OTHER = "ro-000000000000000000000002"
 MADE = manifest(release_id="rel-000000000000000000000001", expires_at=NOW + timedelta(days=3650))
@@ -168,3 +169,23 @@ def test_a_store_that_is_down_raises_so_the_event_comes_again(ports, monkeypatch
     with pytest.raises(StoreUnavailableError):
         rollouts.record_firmware_status(DeviceEvent.model_validate(load_event(REPORT)))
     assert ports.rollouts.get("acme", ROLLOUT).state is RolloutState.RUNNING
+
+
+def test_a_device_asking_for_a_fresh_offer_gets_one_valid_from_when_the_bridge_received_it(ports):
+    start(ports, percents=[100])
+    ports.offers.sent.clear()
+    event = DeviceEvent.model_validate(load_event(RENEWAL))
+    assert rollouts.is_firmware_status(event.topic)
+    assert rollouts.record_firmware_status(event).outcome == "handled"
+    [(org_id, device_id, offer)] = ports.offers.sent
+    assert (org_id, device_id, offer.rollout_id) == ("acme", "pump-000", ROLLOUT)
+    assert offer.url_expires_at == NOW + ports.url_ttl
+
+
+def test_a_fresh_offer_for_a_cancelled_rollout_is_refused(ports):
+    start(ports, percents=[100])
+    ports.rollouts.rollouts[ROLLOUT] = ports.rollouts.get("acme", ROLLOUT).cancel(NOW)
+    ports.offers.sent.clear()
+    outcome = rollouts.record_firmware_status(DeviceEvent.model_validate(load_event(RENEWAL)))
+    assert (outcome.outcome, ports.offers.sent) == ("refused", [])
+    assert "cancelled" in outcome.reason
