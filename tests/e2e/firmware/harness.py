@@ -88,6 +88,18 @@ def rollout_devices(
         params["cursor"] = page["next_cursor"]
 
 
+def registry_versions(org: Organization, group: str) -> dict[str, str | None]:
+    """The firmware version the device registry holds for each device of the group."""
+    params: dict[str, Any] = {"groups": group, "limit": 100}
+    versions: dict[str, str | None] = {}
+    while True:
+        page = ok(org.viewer.get("/v1/devices", params=params))
+        versions.update((d["id"], d["firmware_version"]) for d in page["items"])
+        if not page.get("next_cursor"):
+            return versions
+        params["cursor"] = page["next_cursor"]
+
+
 def rollout_of(org: Organization, rollout_id: str) -> dict[str, Any]:
     return dict(ok(org.viewer.get(f"/v1/firmware/rollouts/{rollout_id}")))
 

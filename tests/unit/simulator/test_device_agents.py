@@ -30,12 +30,13 @@ def offer(**changes) -> FirmwareOffer:
     )
 
 
-def simulated(fetch=lambda _url: chunks(IMAGE), failure_rate=0.0, version="1.2.9"):
+def simulated(fetch=lambda _url: chunks(IMAGE), failure_rate=0.0, version="1.2.9", reboot=False):
     options = AgentOptions(
         trusted=[KEY.trusted],
         firmware_version=version,
         firmware_failure_rate=failure_rate,
         fetch=fetch,
+        reboot_after_update=reboot,
     )
     device = SimulatedAgent(package(), "pump-v2", options)
     transport = FakeTransport()
@@ -61,6 +62,24 @@ def test_a_good_offer_is_downloaded_verified_installed_and_committed():
         ("healthy", None),
     ]
     assert (device.firmware_version, device.slot.written) == ("1.3.0", len(IMAGE))
+
+
+def test_after_a_healthy_update_the_device_reboots_and_its_birth_carries_the_new_version():
+    device, transport = simulated(reboot=True)
+    deliver(transport, offer())
+    assert device.rebooted.wait(10), "no reboot after the healthy report"
+    assert transport.on("/firmware/status")[-1]["state"] == "healthy"
+    births = [m for m in transport.on("/status") if m["state"] == "online"]
+    assert births[-1]["firmware_version"] == "1.3.0"
+    assert transport.on("/status")[-2]["reason"] == "shutdown"  # a clean goodbye first
+    assert device.reboots == 1
+
+
+def test_a_rolled_back_device_does_not_reboot_into_anything_new():
+    device, transport = simulated(failure_rate=1.0, reboot=True)
+    deliver(transport, offer())
+    assert transport.on("/firmware/status")[-1]["state"] == "rolled_back"
+    assert device.reboots == 0
 
 
 def test_a_device_chosen_to_fail_its_health_check_rolls_back_and_keeps_its_version():

@@ -9,6 +9,8 @@ publisher (docs/simulator.md says when to use which).
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from iotsphere.agent.firmware import renewal_over_mqtt
 from iotsphere.agent.memory import AgentMemory
 from iotsphere.agent.paho_transport import PahoTransport
 from iotsphere.agent.transport import MqttTransport, Outgoing
+from iotsphere.domain.devices import topics
 from iotsphere.domain.devices.messages import ProvisioningPackage
 from iotsphere.domain.firmware.signatures import TrustedKey
 from iotsphere.simulator.errors import SimulatorError
@@ -33,7 +36,8 @@ MAX_IMAGE_BYTES = 64 * 1024 * 1024
 @dataclass(frozen=True)
 class AgentOptions:
     """What every simulated device of a run shares: the keys it trusts, how large an image its
-    slot takes, its version before any update, and the share failing a health check."""
+    slot takes, its version before any update, the share failing a health check, and whether
+    it reboots (reconnects, a new birth with the new version) once an update is healthy."""
 
     trusted: Sequence[TrustedKey]
     firmware_version: str = DEFAULT_VERSION
@@ -41,6 +45,7 @@ class AgentOptions:
     firmware_failure_rate: float = 0.0
     seed: int = 1
     fetch: Callable[[str], Iterable[bytes]] = http_fetch
+    reboot_after_update: bool = True
 
 
 def trusted_keys(
@@ -66,8 +71,12 @@ class SimulatedAgent:
     transport: MqttTransport | None = None
     agent: DeviceAgent | None = None
     slot: SimulatedSlot = field(init=False)
+    reboots: int = 0
+    rebooted: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
+        self._power = threading.RLock()  # start, reboot and stop one at a time
+        self._connection: Callable[[], MqttTransport] = self._new_connection
         failing = fails_health_check(
             self.device_id, self.options.firmware_failure_rate, self.options.seed
         )
@@ -79,7 +88,9 @@ class SimulatedAgent:
 
     @property
     def firmware_version(self) -> str:
-        return self.agent.state.firmware_version if self.agent else self.options.firmware_version
+        """What it runs: the committed version its agent remembers (also across a reboot)."""
+        state = self.memory.load()
+        return state.firmware_version if state else self.options.firmware_version
 
     def _apply(self, desired: dict[str, Any]) -> dict[str, Any]:
         self.applied.append(desired)
@@ -114,15 +125,41 @@ class SimulatedAgent:
 
     def start(self, transport: MqttTransport | None = None) -> None:
         """Connect as the package's device (``BrokerConnectionError`` if the broker refuses)."""
-        self.transport = transport or PahoTransport.of(self.package)
+        self._connection = (lambda: transport) if transport else self._new_connection
+        with self._power:
+            self._boot()
+
+    def _new_connection(self) -> MqttTransport:
+        return PahoTransport.of(self.package)
+
+    def _boot(self) -> None:
+        connection = self._connection()
+        if self.options.reboot_after_update:
+            status = topics.firmware_status(self.device_id)
+            connection = RebootsWhenHealthy(connection, status, self._reboot_soon)
+        self.transport = connection
         self.agent = DeviceAgent(
             self.package,
-            self.transport,
-            self.handlers(self.transport),
+            connection,
+            self.handlers(connection),
             self.options.firmware_version,
             self.memory,
         )
         self.agent.start()
+
+    def _reboot_soon(self) -> None:
+        threading.Thread(target=self.reboot, name=f"reboot-{self.device_id}", daemon=True).start()
+
+    def reboot(self) -> None:
+        """Into whatever firmware the agent runs now: a clean goodbye, then a new connection
+        whose birth carries the running version (so the registry learns it)."""
+        with self._power:
+            if self.agent is None:
+                return  # stopped meanwhile
+            self.agent.stop()
+            self._boot()
+        self.reboots += 1
+        self.rebooted.set()
 
     def publish(self, topic: str, payload: bytes) -> None:
         if self.transport is None:
@@ -130,9 +167,48 @@ class SimulatedAgent:
         self.transport.publish(Outgoing(topic, payload.decode()))
 
     def stop(self) -> None:
-        if self.agent is not None:
-            self.agent.stop()
-            self.agent = None
+        with self._power:
+            if self.agent is not None:
+                self.agent.stop()
+                self.agent = None
+
+
+class RebootsWhenHealthy:
+    """A device's connection that notices the device reporting new firmware healthy (it is
+    committed by then, and the report handed to the client) and then has it reboot into it,
+    as a real device does after an update."""
+
+    def __init__(self, inner: MqttTransport, status_topic: str, reboot: Callable[[], None]) -> None:
+        self._inner = inner
+        self._status_topic = status_topic
+        self._reboot = reboot
+
+    def start(
+        self,
+        will: Outgoing | None,
+        on_connected: Callable[[], None],
+        on_message: Callable[[str, bytes], None],
+    ) -> None:
+        self._inner.start(will, on_connected, on_message)
+
+    def subscribe(self, topic_filters: Sequence[str]) -> None:
+        self._inner.subscribe(topic_filters)
+
+    def publish(self, message: Outgoing) -> None:
+        self._inner.publish(message)
+        if message.topic == self._status_topic and _state(message.payload) == "healthy":
+            self._reboot()
+
+    def stop(self) -> None:
+        self._inner.stop()
+
+
+def _state(payload: str) -> object:
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return None
+    return body.get("state") if isinstance(body, dict) else None
 
 
 class AgentPublisher:
