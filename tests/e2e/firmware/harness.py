@@ -88,9 +88,9 @@ def rollout_devices(
         params["cursor"] = page["next_cursor"]
 
 
-def registry_versions(org: Organization, group: str) -> dict[str, str | None]:
-    """The firmware version the device registry holds for each device of the group."""
-    params: dict[str, Any] = {"groups": group, "limit": 100}
+def registry_versions(org: Organization, **search: str) -> dict[str, str | None]:
+    """The firmware version the device registry holds for each device the search finds."""
+    params: dict[str, Any] = {**search, "limit": 100}
     versions: dict[str, str | None] = {}
     while True:
         page = ok(org.viewer.get("/v1/devices", params=params))

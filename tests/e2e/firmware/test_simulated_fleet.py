@@ -18,6 +18,7 @@ from tests.e2e.firmware.harness import (
     eventually,
     ok,
     publish_release,
+    registry_versions,
     rollout_devices,
     start_rollout,
     stopped,
@@ -74,6 +75,11 @@ def test_the_simulators_devices_connect_as_themselves_and_take_a_rollout(
             "every simulated device of the family healthy",
         )
         assert sorted(d["device_id"] for d in done) == sorted(same_kind)
+        eventually(  # each rebooted into it: its birth told the registry
+            lambda: registry_versions(org, tags="simulated"),
+            lambda versions: {versions[d] for d in same_kind} == {"1.1.0"},
+            "the registry shows the new version",
+        )
     finally:
         simulator.terminate()
         simulator.wait(60)

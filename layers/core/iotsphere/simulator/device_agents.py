@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from iotsphere.agent import AgentHandlers, DeviceAgent, FirmwareSetup, InMemory
+from aws_lambda_powertools import Logger
+
+from iotsphere.agent import AgentError, AgentHandlers, DeviceAgent, FirmwareSetup, InMemory
 from iotsphere.agent.firmware import renewal_over_mqtt
 from iotsphere.agent.memory import AgentMemory
 from iotsphere.agent.paho_transport import PahoTransport
@@ -29,7 +31,10 @@ from iotsphere.simulator.errors import SimulatorError
 from iotsphere.simulator.firmware_slot import SimulatedSlot, fails_health_check
 from iotsphere.simulator.image_download import http_fetch
 
+log = Logger(service="simulator", child=True)
+
 DEFAULT_VERSION = "1.0.0"
+BOOT_ATTEMPTS = 5
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
 
 
@@ -45,7 +50,7 @@ class AgentOptions:
     firmware_failure_rate: float = 0.0
     seed: int = 1
     fetch: Callable[[str], Iterable[bytes]] = http_fetch
-    reboot_after_update: bool = True
+    reboot_after_update: bool = False
 
 
 def trusted_keys(
@@ -157,7 +162,16 @@ class SimulatedAgent:
             if self.agent is None:
                 return  # stopped meanwhile
             self.agent.stop()
-            self._boot()
+            for attempt in range(1, BOOT_ATTEMPTS + 1):
+                try:
+                    self._boot()
+                    break
+                except AgentError as exc:  # a busy broker: try again, as a device would
+                    log.warning(
+                        "reboot: no connection", extra={"attempt": attempt, "error": str(exc)}
+                    )
+                    self.agent = None
+                    time.sleep(attempt)
         self.reboots += 1
         self.rebooted.set()
 

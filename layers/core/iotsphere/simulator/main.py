@@ -149,6 +149,7 @@ def _agents(
         firmware_version=args.firmware_version,
         firmware_failure_rate=args.firmware_failure_rate,
         seed=args.seed,
+        reboot_after_update=True,
     )
     agents = [
         SimulatedAgent(p.package, p.firmware_family, options, memory=p.memory) for p in provisioned
