@@ -1,7 +1,9 @@
-// Sign in as the admin, land on the device list, sign out; then the viewer, who sees the list
-// without the controls that change devices. Inputs: ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL,
-// VIEWER_PASSWORD, DEVICE_NAME (a device of the organization, so the list is not empty).
+// Sign in as the admin, land on the device list, open DEVICE_NAME, sign out; then the viewer, who
+// sees the list and the device without the controls that change devices.
+// Inputs: ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD, DEVICE_NAME (a device of the
+// organization, so the list is not empty).
 // Facts: admin/viewer { listed: { device name: status }, controls: other buttons' and links' names },
+// admin_detail/viewer_detail (the buttons' and links' names on the device's page),
 // admin_refresh_token (the session the sign-out ended). Screenshots: login.png, devices.png.
 import { runFlow, session } from '../lib/flow.mjs';
 
@@ -19,10 +21,26 @@ async function listed(page) {
       return [cells[at('Name')], cells[at('Status')]];
     });
   });
-  const controls = await main.locator('button, a[href]').evaluateAll((all) =>
-    all.filter((c) => !c.closest('table')).map((c) => (c.getAttribute('aria-label') || c.textContent || '').trim().replace(/\s+/g, ' ')),
-  );
-  return { listed: Object.fromEntries(rows), controls };
+  return { listed: Object.fromEntries(rows), controls: await controls(page) };
+}
+
+/** The names of the buttons and links on the screen, outside tables. */
+async function controls(page) {
+  return page
+    .getByRole('main')
+    .locator('button, a[href]')
+    .evaluateAll((all) =>
+      all.filter((c) => !c.closest('table')).map((c) => (c.getAttribute('aria-label') || c.textContent || '').trim().replace(/\s+/g, ' ')),
+    );
+}
+
+/** Opens the device from the list and returns the controls of its detail. */
+async function detailControls(page, device) {
+  const main = page.getByRole('main');
+  await main.getByRole('link', { name: device, exact: true }).click();
+  await main.getByRole('heading', { name: device, level: 1 }).waitFor();
+  await main.getByRole('heading', { name: 'Telemetry' }).waitFor();
+  return controls(page);
 }
 
 await runFlow('login', async (flow) => {
@@ -44,6 +62,7 @@ await runFlow('login', async (flow) => {
     await page.getByRole('main').getByText(/^Onboard/).first().waitFor();
     flow.fact('admin', await listed(page));
     await flow.shot('devices.png');
+    flow.fact('admin_detail', await detailControls(page, device));
   });
 
   await flow.step('signing out ends the session and returns to the login page', async () => {
@@ -59,6 +78,7 @@ await runFlow('login', async (flow) => {
     await page.waitForURL(/\/devices(\?|$)/);
     await page.getByRole('main').getByRole('link', { name: device, exact: true }).waitFor();
     flow.fact('viewer', await listed(page));
+    flow.fact('viewer_detail', await detailControls(page, device));
     await flow.logout();
   });
 });

@@ -43,3 +43,8 @@ def test_the_admin_lands_on_the_devices_and_signing_out_ends_the_session(
     viewer_controls = set(facts["viewer"]["controls"])
     assert viewer_controls < set(facts["admin"]["controls"])  # the same screen, minus edits
     assert not onboarding & viewer_controls
+
+    assert "Decommission" in facts["admin_detail"]
+    viewer_detail = set(facts["viewer_detail"])
+    assert viewer_detail < set(facts["admin_detail"])  # the device's page, minus edits
+    assert "Decommission" not in viewer_detail
