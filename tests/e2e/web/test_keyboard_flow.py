@@ -57,12 +57,6 @@ def test_the_audits_saw_the_screens_controls(facts: dict[str, Any], device: Onbo
     assert {("combobox", "Metric"), ("combobox", "Time range")} <= on_detail
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # the flow or the stack failing is a failure, not this known defect
-    reason="the shell's skip link (href='#main') is a router navigation: it writes '#main' into "
-    "the tab's URL and leaves the focus on <body> (reported; remove this mark once it is fixed)",
-)
 def test_the_skip_link_moves_the_focus_to_the_content_and_stays_on_the_page(
     keyboard: FlowResult,
 ) -> None:

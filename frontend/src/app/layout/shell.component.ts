@@ -36,6 +36,13 @@ export class ShellComponent {
   protected readonly navigation = NAVIGATION;
   protected readonly menuOpen = signal(false);
 
+  /** The router would treat '#main' as a navigation (and write it into the tab's URL), so the
+   * skip link moves the focus itself. */
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    document.getElementById('main')?.focus();
+  }
+
   protected open(path: string): void {
     this.menuOpen.set(false);
     void this.tabs.open(path);
