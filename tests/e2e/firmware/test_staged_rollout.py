@@ -69,6 +69,7 @@ def test_a_staged_rollout_brings_200_devices_to_the_new_version_wave_by_wave(
                 lambda: rollout_devices(org, rollout["rollout_id"]),
                 lambda ds: all(d["state"] == "healthy" for d in ds),
                 "every device healthy",
+                ROLLOUT_WAIT_S,  # an offer the bridge could not publish comes again later
             )
             total = round(time.monotonic() - started, 1)
             assert len(devices) == FLEET

@@ -84,3 +84,26 @@ def test_failed_devices_are_listed_with_their_codes_a_page_at_a_time(ports, dire
     assert len(rollout_devices("acme", "ro-1", ports.rollouts, P.PENDING, limit=500).devices) == 198
     with pytest.raises(RolloutNotFoundError):
         rollout_devices("globex", "ro-1", ports.rollouts)
+
+
+def test_an_answer_that_overtakes_the_offered_mark_still_counts(ports):
+    """Offers are published before their devices are marked offered: a fast device's reports may
+    arrive first. They apply to a device of the wave being offered, in whatever order."""
+    start(ports)
+    device_id = offered_in_wave(ports, 0)[0]
+    key = ("ro-1", device_id)
+    ports.rollouts.progress[key] = ports.rollouts.progress[key].model_copy(
+        update={"state": ProgressState.PENDING}
+    )
+    settle(ports, [device_id], "installed")
+    settle(ports, [device_id], "downloading")  # late: changes nothing
+    assert ports.rollouts.device("acme", "ro-1", device_id).state is ProgressState.INSTALLED
+    ports.rollouts.move("acme", "ro-1", [device_id], ProgressState.OFFERED, NOW)  # the mark
+    assert ports.rollouts.device("acme", "ro-1", device_id).state is ProgressState.INSTALLED
+
+
+def test_a_report_from_a_device_of_a_wave_not_offered_yet_changes_nothing(ports):
+    start(ports)
+    later = [p for p in ports.rollouts.progress.values() if p.wave == 1][0].device_id
+    settle(ports, [later], "healthy")
+    assert ports.rollouts.device("acme", "ro-1", later).state is ProgressState.PENDING

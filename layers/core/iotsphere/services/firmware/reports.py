@@ -60,15 +60,25 @@ def record_status(
         release = ports.releases.get(org_id, rollout.release_id)
         if report.running_version == release.version:
             state = ProgressState.HEALTHY
-    moved = ports.rollouts.move(
-        org_id,
-        rollout.rollout_id,
-        [report.device_id],
-        state,
-        now,
-        code=report.code,
-        detail=report.detail,
-    )
+
+    def apply() -> int:
+        return ports.rollouts.move(
+            org_id,
+            rollout.rollout_id,
+            [report.device_id],
+            state,
+            now,
+            code=report.code,
+            detail=report.detail,
+        )
+
+    moved = apply()
     if moved == 0:  # a no-op, or a device that is not part of the rollout (raises)
-        ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
+        progress = ports.rollouts.device(org_id, rollout.rollout_id, report.device_id)
+        if progress.state is ProgressState.PENDING and progress.wave <= rollout.wave:
+            # its offer is out (offers go before the mark) and its answer overtook the mark
+            ports.rollouts.move(
+                org_id, rollout.rollout_id, [report.device_id], ProgressState.OFFERED, now
+            )
+            moved = apply()
     return moved == 1
