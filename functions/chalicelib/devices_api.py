@@ -23,6 +23,7 @@ from iotsphere.domain.devices.messages import (
 from iotsphere.domain.identity.roles import Permission
 from iotsphere.services.devices import onboarding, registry
 from iotsphere.services.devices.csv_import import import_devices_csv
+from iotsphere.services.devices.errors import NameTakenError
 from iotsphere.services.devices.views import device_view
 
 api = Api(tag="devices", description="The registry: onboarding, search, credentials")
@@ -59,7 +60,10 @@ class DevicesImported(Message):
     problems=(409, 503),
 )
 def create_device(ctx: RequestContext, body: NewDevice) -> ProvisioningPackage:
-    (package,) = onboarding.onboard_devices(ctx.caller.org_id, [body], bootstrap.device_ports())
+    try:
+        (package,) = onboarding.onboard_devices(ctx.caller.org_id, [body], bootstrap.device_ports())
+    except NameTakenError as taken:  # one device: the name is the body's own field
+        raise NameTakenError("name", taken.name) from None
     return package
 
 

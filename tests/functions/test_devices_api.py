@@ -54,11 +54,23 @@ def test_a_device_that_breaks_a_rule_is_422_and_nothing_is_made(
     assert device_ports.broker.identities == {}
 
 
-def test_a_name_taken_in_the_organization_is_refused(client, device_ports):
+def test_a_name_taken_in_the_organization_is_a_conflict_at_the_name(client, device_ports):
     onboard(device_ports, "t1")
     response = call(client, "POST", "/v1/devices", body=T1)
-    assert response.status_code == 422
-    assert "a device named 't1' exists already" in problem(response)["detail"]
+    assert response.status_code == 409
+    assert problem(response)["detail"] == "name: a device named 't1' exists already"
+    assert [e["location"] for e in problem(response)["errors"]] == ["body.name"]
+    batch = call(client, "POST", "/v1/devices/batch", body={"devices": [T1]})
+    assert batch.status_code == 409
+    assert [e["location"] for e in problem(batch)["errors"]] == ["body.devices[0].name"]
+
+
+def test_renaming_to_a_taken_name_is_a_conflict(client, device_ports):
+    device_id = onboard(device_ports, "t1").device_id
+    onboard(device_ports, "taken")
+    response = call(client, "PATCH", f"/v1/devices/{device_id}", body={"name": "taken"})
+    assert response.status_code == 409
+    assert "a device named 'taken' exists already" in problem(response)["detail"]
 
 
 def test_the_same_name_in_another_organization_is_free(client, device_ports):
@@ -73,7 +85,7 @@ def test_many_devices_are_made_together_or_not_at_all(client, device_ports):
     assert len({p["password"] for p in made.json_body["items"]}) == 2
     again = {"devices": [{**T1, "name": "t3"}, {**T1, "name": "t2"}]}
     refused = call(client, "POST", "/v1/devices/batch", body=again)
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert "devices[1]" in problem(refused)["detail"]
     assert sorted(d.name for d in device_ports.devices.rows.values()) == ["t1", "t2"]
 
@@ -211,7 +223,6 @@ def test_a_device_changes_its_name_tags_groups_and_metadata(client, device_ports
         ({"status": "online"}, "body.status: Extra inputs are not permitted"),
         ({"device_type": "other"}, "body.device_type: Extra inputs are not permitted"),
         ({"credential_hash": ""}, "body.credential_hash: Extra inputs are not permitted"),
-        ({"name": "taken"}, "a device named 'taken' exists already"),
     ],
 )
 def test_a_change_that_breaks_a_rule_is_422(client, device_ports, change, message):

@@ -5,7 +5,7 @@ from iotsphere.domain.devices.credentials import verify_password
 from iotsphere.domain.devices.device import DeviceStatus
 from iotsphere.domain.devices.messages import NewDevice, StatusMessage
 from iotsphere.services.devices.connections import record_status
-from iotsphere.services.devices.errors import InvalidInputError, NotFoundError
+from iotsphere.services.devices.errors import InvalidInputError, NameTakenError, NotFoundError
 from iotsphere.services.devices.onboarding import (
     decommission_device,
     onboard_devices,
@@ -54,11 +54,14 @@ def test_an_unknown_type_or_taken_name_creates_nothing(ports):
     onboard(ports, name="taken")
     new = [
         NewDevice(name="fine", device_type="thermo"),
-        NewDevice(name="taken", device_type="thermo"),
         NewDevice(name="x", device_type="nope"),
     ]
-    with pytest.raises(InvalidInputError, match=r"devices\[1\]: name: a device named 'taken'"):
+    with pytest.raises(InvalidInputError, match=r"devices\[1\]: device_type: no device type"):
         onboard_devices(ORG, new, ports)
+    new.insert(1, NewDevice(name="taken", device_type="thermo"))
+    with pytest.raises(NameTakenError, match=r"devices\[1\].name: a device named 'taken'") as taken:
+        onboard_devices(ORG, new, ports)
+    assert taken.value.field == "devices[1].name"
     assert len(ports.devices.rows) == 1
     assert len(ports.broker.identities) == 1
 

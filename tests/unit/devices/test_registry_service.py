@@ -9,7 +9,12 @@ from iotsphere.domain.devices.messages import (
 from iotsphere.domain.devices.search import DeviceSearch
 from iotsphere.services.devices.configuration import update_desired
 from iotsphere.services.devices.csv_import import import_devices_csv
-from iotsphere.services.devices.errors import AlreadyExistsError, InvalidInputError, NotFoundError
+from iotsphere.services.devices.errors import (
+    AlreadyExistsError,
+    InvalidInputError,
+    NameTakenError,
+    NotFoundError,
+)
 from iotsphere.services.devices.registry import (
     create_device_type,
     get_device_type,
@@ -53,7 +58,7 @@ def test_a_bad_cursor_is_invalid_input(ports):
 def test_rename_to_a_taken_name_is_refused(ports):
     onboard(ports, name="a")
     b = onboard(ports, name="b").device_id
-    with pytest.raises(InvalidInputError, match="exists already"):
+    with pytest.raises(NameTakenError, match="exists already"):
         update_device(ORG, b, DeviceChanges(name="a"), ports)
     view = update_device(ORG, b, DeviceChanges(tags=["x"], metadata={"site": "B"}), ports)
     assert (view.name, view.tags, view.metadata) == ("b", ["x"], {"site": "B"})

@@ -25,6 +25,15 @@ class AlreadyExistsError(ConflictError):
         self.key = key
 
 
+class NameTakenError(ConflictError):
+    """Another device of the organization has this name (409); ``field`` is where it was given."""
+
+    def __init__(self, field: str, name: str) -> None:
+        super().__init__(f"{field}: a device named {name!r} exists already")
+        self.field = field
+        self.name = name
+
+
 class StaleVersionError(ConflictError):
     """The caller's expected version is not the current one (409; re-read and retry)."""
 

@@ -17,7 +17,7 @@ from iotsphere.domain.devices.device_type import DeviceType
 from iotsphere.domain.devices.messages import NewDevice, ProvisioningPackage, StatusMessage
 from iotsphere.domain.devices.shadow import Shadow, ShadowRevision
 from iotsphere.domain.devices.topics import DeviceTopics
-from iotsphere.services.devices.errors import InvalidInputError
+from iotsphere.services.devices.errors import InvalidInputError, NameTakenError
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.devices.registry import change_device
 
@@ -48,6 +48,10 @@ def onboard_devices(
     """Create devices with their default configuration and credentials; one package each."""
     if not new:
         return []
+    taken = ports.devices.names_taken(org_id, [d.name for d in new])
+    for index, device in enumerate(new):
+        if device.name in taken:
+            raise NameTakenError(f"devices[{index}].name", device.name)
     for index, problem in enumerate(check_new_devices(org_id, new, ports)):
         if problem:
             raise InvalidInputError(f"devices[{index}]", problem)

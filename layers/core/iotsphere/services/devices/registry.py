@@ -19,7 +19,12 @@ from iotsphere.domain.devices.messages import (
     NewDeviceType,
 )
 from iotsphere.domain.devices.search import MAX_PAGE_SIZE, DeviceSearch
-from iotsphere.services.devices.errors import ConflictError, InvalidInputError, NotFoundError
+from iotsphere.services.devices.errors import (
+    ConflictError,
+    InvalidInputError,
+    NameTakenError,
+    NotFoundError,
+)
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.devices.views import device_view
 
@@ -110,7 +115,7 @@ def update_device(
     fields = changes.model_dump(exclude={"version"}, exclude_none=True)
     renamed = "name" in fields and fields["name"] != get_device(org_id, device_id, ports).name
     if renamed and ports.devices.names_taken(org_id, [fields["name"]]):
-        raise InvalidInputError("name", f"a device named {fields['name']!r} exists already")
+        raise NameTakenError("name", fields["name"])
     return device_view(
         change_device(org_id, device_id, lambda d: d.model_copy(update=fields), ports)
     )
