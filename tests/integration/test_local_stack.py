@@ -158,3 +158,28 @@ def test_a_second_stack_on_the_same_ports_names_the_taken_port(stack: Stack, tmp
         other.start("mosquitto")
     assert other.down() == []
     assert stack.is_running("mosquitto")
+
+
+def test_the_firmware_bucket_answers_the_web_apps_preflight_and_no_one_elses(stack: Stack):
+    """The upload page PUTs an image to its presigned URL from the browser (LocalStack's S3)."""
+    import urllib.error
+    import urllib.request
+
+    web = stack.config.services.web.port
+    url = f"{stack.settings.aws_endpoint_url}/iotsphere-firmware/firmware/probe.bin"
+
+    def preflight(origin: str) -> tuple[int, str]:
+        request = urllib.request.Request(url, method="OPTIONS")  # noqa: S310 (LocalStack)
+        request.add_header("Origin", origin)
+        request.add_header("Access-Control-Request-Method", "PUT")
+        request.add_header("Access-Control-Request-Headers", "content-type")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (local)
+                return answer.status, answer.headers.get("Access-Control-Allow-Origin", "")
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.headers.get("Access-Control-Allow-Origin", "")
+
+    assert preflight(f"http://127.0.0.1:{web}") == (200, f"http://127.0.0.1:{web}")
+    status, allowed = preflight("http://evil.example")
+    assert status >= 400
+    assert allowed == ""

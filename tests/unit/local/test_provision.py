@@ -94,3 +94,23 @@ def test_a_changed_receive_count_is_applied_to_the_existing_queue(aws, functions
     )
     provision_queues(sqs, changed, functions_dir)
     assert int(json.loads(attributes(sqs, "telemetry")["RedrivePolicy"])["maxReceiveCount"]) == 5
+
+
+def test_buckets_the_web_app_uploads_to_accept_puts_from_its_origin_only(aws):
+    """The firmware upload page PUTs the image to its presigned URL from the browser: the bucket
+    must answer the preflight for the web app's origin, and for no other."""
+    from iotsphere.local.provision_aws import provision_bucket_cors
+
+    config = CONFIG.model_copy(
+        update={"browser_uploads": ["firmware"], "services": CONFIG.services}
+    )
+    s3 = aws("s3")
+    provision_buckets(s3, config)
+    assert provision_bucket_cors(s3, config) == ["bucket firmware: PUT from the web app"]
+    (rule,) = s3.get_bucket_cors(Bucket="firmware")["CORSRules"]
+    web = config.services.web.port
+    assert sorted(rule["AllowedOrigins"]) == [f"http://127.0.0.1:{web}", f"http://localhost:{web}"]
+    assert rule["AllowedMethods"] == ["PUT"]
+    assert provision_bucket_cors(s3, config) == ["bucket firmware: PUT from the web app"]
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.get_bucket_cors(Bucket="reports")

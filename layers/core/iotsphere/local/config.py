@@ -122,6 +122,7 @@ class StackConfig(_Strict):
     queues: dict[str, QueueSpec] = {}
     buckets: list[str] = []
     bucket_notifications: list[BucketNotification] = []
+    browser_uploads: list[str] = []  # buckets the web app PUTs to through presigned URLs
     functions: dict[str, FunctionSpec] = {}
     schedules: dict[str, str] = {}
     bridge: BridgeSpec = BridgeSpec()

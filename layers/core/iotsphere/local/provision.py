@@ -25,6 +25,7 @@ from iotsphere.local.config import StackConfig
 from iotsphere.local.errors import ProvisioningError
 from iotsphere.local.provision_aws import (
     aws,
+    provision_bucket_cors,
     provision_bucket_notifications,
     provision_buckets,
     provision_queues,
@@ -102,6 +103,7 @@ def provision(
         "localstack": lambda: [
             *provision_queues(aws("sqs", config), config, functions_dir),
             *provision_buckets(aws("s3", config), config),
+            *provision_bucket_cors(aws("s3", config), config),
             *provision_bucket_notifications(aws("s3", config), aws("sqs", config), config),
         ],
         "influxdb": lambda: provision_influx(config),

@@ -87,6 +87,22 @@ def provision_buckets(s3: Any, config: StackConfig) -> list[str]:
     return [f"bucket {bucket}" for bucket in config.buckets]
 
 
+def provision_bucket_cors(s3: Any, config: StackConfig) -> list[str]:
+    """Buckets the web app uploads to (a presigned PUT from the browser) answer the preflight for
+    the web app's own origin; every other origin is refused as before."""
+    web = config.services.web.port
+    rule = {
+        "AllowedOrigins": [f"http://127.0.0.1:{web}", f"http://localhost:{web}"],
+        "AllowedMethods": ["PUT"],
+        "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 600,
+    }
+    for bucket in config.browser_uploads:
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [rule]})
+    return [f"bucket {bucket}: PUT from the web app" for bucket in config.browser_uploads]
+
+
 def provision_bucket_notifications(s3: Any, sqs: Any, config: StackConfig) -> list[str]:
     """Each bucket's object-created events to its queue; one configuration per bucket, replaced
     whole, so running it again changes nothing."""
