@@ -1,4 +1,16 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { Router } from '@angular/router';
 
 import { ApiClient, call } from '../../core/api/api-client';
@@ -8,6 +20,7 @@ import { NotificationService } from '../../core/errors/notification.service';
 import { EventBus } from '../../core/events/event-bus';
 import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
+import { pollWhileOnScreen } from '../../shared/poll';
 import { problemText } from '../../shared/problem-fields';
 import { StatusBadgeComponent } from '../../shared/status-badge.component';
 import { type TimeRangeValue, rangeFromParam, rangeToParam } from '../../shared/time-range';
@@ -84,6 +97,9 @@ export class DeviceDetailComponent {
       const id = this.id();
       untracked(() => void this.fetch(id));
     });
+    // Latest values follow the data as the chart does: read again every 2 s while on screen.
+    const stop = pollWhileOnScreen(inject(ElementRef), 2000, () => this.refreshLatest());
+    inject(DestroyRef).onDestroy(stop);
   }
 
   protected setMetric(metric: string): void {
@@ -160,6 +176,20 @@ export class DeviceDetailComponent {
       await this.fetchLatest(device);
     } catch (error) {
       this.load.set({ state: 'failed', error });
+    }
+  }
+
+  private async refreshLatest(): Promise<void> {
+    const load = this.load();
+    const names = this.metrics();
+    if (load.state !== 'ready' || !names.length) return;
+    try {
+      const page = await call(
+        this.client.api.GET('/v1/telemetry/latest', { params: { query: { device_id: [load.device.id], metric: [...names] } } }),
+      );
+      this.latest.set(page.values);
+    } catch {
+      // keep what is shown; the next read tries again
     }
   }
 
