@@ -13,6 +13,7 @@ from iotsphere import bootstrap
 from iotsphere.domain.devices.csv_import import ImportReport
 from iotsphere.domain.devices.messages import (
     DeviceChanges,
+    DeviceCounts,
     DevicePage,
     DeviceView,
     Message,
@@ -21,7 +22,7 @@ from iotsphere.domain.devices.messages import (
     ProvisioningPackage,
 )
 from iotsphere.domain.identity.roles import Permission
-from iotsphere.services.devices import onboarding, registry
+from iotsphere.services.devices import counts, onboarding, registry
 from iotsphere.services.devices.csv_import import import_devices_csv
 from iotsphere.services.devices.errors import NameTakenError
 from iotsphere.services.devices.views import device_view
@@ -128,6 +129,17 @@ def search_devices(ctx: RequestContext, query: DeviceSearchQuery) -> DevicePage:
     return registry.search_devices(
         ctx.caller.org_id, query.search(), query.cursor, bootstrap.device_ports()
     )
+
+
+@api.route(
+    "GET",
+    "/devices/counts",
+    summary="How many of the organization's devices are in each status, and never seen",
+    permission=Permission.READ,
+    response=DeviceCounts,
+)
+def count_devices(ctx: RequestContext) -> DeviceCounts:
+    return counts.count_devices(ctx.caller.org_id, bootstrap.device_ports())
 
 
 @api.route(

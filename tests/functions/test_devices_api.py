@@ -179,6 +179,32 @@ def test_decommissioned_devices_are_hidden_unless_asked_for(client, device_ports
     assert sorted(names(everything)) == ["gone", "kept"]
 
 
+def test_counts_are_the_callers_organizations_devices_by_status(client, device_ports):
+    gone = onboard(device_ports, "gone").device_id
+    onboard(device_ports, "new")
+    onboard(device_ports, "theirs", org=OTHER_ORG)
+    assert call(client, "POST", f"/v1/devices/{gone}/decommission").status_code == 200
+    response = call(client, "GET", "/v1/devices/counts", role="viewer")
+    assert response.status_code == 200, response.body
+    assert response.json_body == {
+        "version": 1,
+        "provisioned": 1,
+        "verified": 0,
+        "online": 0,
+        "offline": 0,
+        "decommissioned": 1,
+        "never_seen": 1,
+        "total": 2,
+    }
+
+
+def test_counts_take_no_parameters_and_need_a_credential(client, device_ports):
+    unknown = call(client, "GET", "/v1/devices/counts", role="viewer", status="online")
+    assert unknown.status_code == 400
+    assert "this route takes no parameters" in problem(unknown)["detail"]
+    assert call(client, "GET", "/v1/devices/counts", role="").status_code == 401
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

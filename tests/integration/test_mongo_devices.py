@@ -89,6 +89,28 @@ def test_save_is_conditional_on_the_revision(database, org):
         devices.save(saved.model_copy(update={"name": "b"}))
 
 
+def test_counts_by_status_and_never_seen_stay_in_their_organization(database, org):
+    devices = MongoDeviceRepository(database[COLLECTION])
+    seen = {"first_seen": T0, "last_seen": T0}
+    devices.add([
+        make_device(org, "new"),
+        make_device(org, "on1", status=DeviceStatus.ONLINE, **seen),
+        make_device(org, "on2", status=DeviceStatus.ONLINE, **seen),
+        make_device(org, "ok", status=DeviceStatus.VERIFIED),
+        make_device(org, "gone", status=DeviceStatus.DECOMMISSIONED),
+        make_device(f"{org}x", "theirs", status=DeviceStatus.ONLINE, **seen),
+    ])  # fmt: skip
+    assert devices.count_by_status(org) == {
+        DeviceStatus.PROVISIONED: 1,
+        DeviceStatus.ONLINE: 2,
+        DeviceStatus.VERIFIED: 1,
+        DeviceStatus.DECOMMISSIONED: 1,
+    }
+    assert devices.count_never_seen(org) == 2
+    assert devices.count_by_status(f"{org}y") == {}
+    assert devices.count_never_seen(f"{org}y") == 0
+
+
 @pytest.mark.parametrize(
     ("search", "expected"),
     [

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from iotsphere.domain.devices.commands import Command, CommandState
-from iotsphere.domain.devices.device import Device
+from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.device_type import DeviceType
 from iotsphere.domain.devices.messages import BrokerEndpoint
 from iotsphere.domain.devices.search import DeviceSearch
@@ -57,6 +58,15 @@ class FakeDevices:
 
     def names_taken(self, org_id: str, names: Sequence[str]) -> set[str]:
         return {d.name for d in self.rows.values() if d.org_id == org_id and d.name in names}
+
+    def count_by_status(self, org_id: str) -> dict[DeviceStatus, int]:
+        return dict(Counter(d.status for d in self.rows.values() if d.org_id == org_id))
+
+    def count_never_seen(self, org_id: str) -> int:
+        return sum(
+            d.org_id == org_id and d.status is not DeviceStatus.DECOMMISSIONED and not d.first_seen
+            for d in self.rows.values()
+        )
 
     def remove(self, org_id: str, device_ids: Sequence[str]) -> None:
         for device_id in device_ids:

@@ -122,6 +122,24 @@ class MongoDeviceRepository:
             )
             return {d["name"] for d in cursor}
 
+    def count_by_status(self, org_id: str) -> dict[DeviceStatus, int]:
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"org_id": org_id}},
+            {"$group": {"_id": "$status", "n": {"$sum": 1}}},
+        ]
+        with mongo_errors("devices"):
+            rows = list(self._collection.aggregate(pipeline))
+        return {DeviceStatus(row["_id"]): int(row["n"]) for row in rows}
+
+    def count_never_seen(self, org_id: str) -> int:
+        where = {
+            "org_id": org_id,
+            "status": {"$ne": str(DeviceStatus.DECOMMISSIONED)},
+            "first_seen": None,
+        }
+        with mongo_errors("devices"):
+            return self._collection.count_documents(where)
+
     def remove(self, org_id: str, device_ids: Sequence[str]) -> None:
         with mongo_errors("devices"):
             self._collection.delete_many({"org_id": org_id, "_id": {"$in": list(device_ids)}})

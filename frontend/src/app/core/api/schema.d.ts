@@ -719,6 +719,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/devices/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of the organization's devices are in each status, and never seen
+         * @description Requires the `read` permission.
+         */
+        get: operations["count_devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/devices/import": {
         parameters: {
             query?: never;
@@ -2837,6 +2857,38 @@ export interface components {
              * @default null
              */
             tags?: string[] | null;
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version?: 1;
+        };
+        /**
+         * DeviceCounts
+         * @description An organization's devices by status; decommissioned ones count in their status and total.
+         */
+        DeviceCounts: {
+            /** Decommissioned */
+            decommissioned: number;
+            /**
+             * Never Seen
+             * @description devices not decommissioned that never connected
+             */
+            never_seen: number;
+            /** Offline */
+            offline: number;
+            /** Online */
+            online: number;
+            /** Provisioned */
+            provisioned: number;
+            /**
+             * Total
+             * @description every device, decommissioned ones included
+             */
+            total: number;
+            /** Verified */
+            verified: number;
             /**
              * Version
              * @default 1
@@ -9112,6 +9164,62 @@ export interface operations {
             };
             /** @description Service unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    count_devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceCounts"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -307,3 +307,15 @@ class ShadowRevisionView(Message):
 class DevicePage(Message):
     items: list[DeviceView]
     next_cursor: str | None = None
+
+
+class DeviceCounts(Message):
+    """An organization's devices by status; decommissioned ones count in their status and total."""
+
+    provisioned: int
+    verified: int
+    online: int
+    offline: int
+    decommissioned: int
+    never_seen: int = Field(description="devices not decommissioned that never connected")
+    total: int = Field(description="every device, decommissioned ones included")

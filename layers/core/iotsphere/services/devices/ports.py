@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from iotsphere.domain.devices.commands import Command, CommandState
-from iotsphere.domain.devices.device import Device
+from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.device_type import DeviceType
 from iotsphere.domain.devices.messages import BrokerEndpoint
 from iotsphere.domain.devices.search import DeviceSearch
@@ -39,6 +39,12 @@ class DeviceRepository(Protocol):
         """Up to ``search.limit`` matches sorted by ``search.sort_key``, after the given key."""
 
     def names_taken(self, org_id: str, names: Sequence[str]) -> set[str]: ...
+
+    def count_by_status(self, org_id: str) -> dict[DeviceStatus, int]:
+        """How many devices of the organization are in each status; absent statuses have none."""
+
+    def count_never_seen(self, org_id: str) -> int:
+        """Devices of the organization, decommissioned ones aside, without a ``first_seen``."""
 
     def remove(self, org_id: str, device_ids: Sequence[str]) -> None: ...
 
