@@ -37,7 +37,6 @@ from iotsphere.simulator.device_agents import AgentOptions
 from iotsphere.simulator.provisioning import firmware_public_key
 from tests.bench.bench_telemetry import machine
 from tests.e2e.api.client import ApiClient
-from tests.e2e.api.conftest import new_organization
 from tests.e2e.firmware.harness import (
     START_VERSION,
     decommission,
@@ -48,6 +47,7 @@ from tests.e2e.firmware.harness import (
     running_agents,
     start_rollout,
 )
+from tests.e2e.organizations import new_organization
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,6 @@
-"""The whole pipeline for end-to-end tests: the test stack plus the runner and the bridge."""
+"""The whole pipeline for end-to-end tests: the test stack plus the runner and the bridge, the API
+served by ``iotsphere api``, and two organizations (``org_a``, ``org_b``) each with a signed-in
+admin, operator and viewer."""
 
 from __future__ import annotations
 
@@ -6,9 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from iotsphere.bootstrap import build_identity_ports, connect_mongo
 from iotsphere.local.secrets import SIMULATOR_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
+from iotsphere.services.identity.ports import IdentityPorts
+from tests.e2e.api.client import ApiClient, Organization
 from tests.e2e.fleet import Publisher
+from tests.e2e.organizations import new_organization
 
 PIPELINE = ("runner", "bridge")
 
@@ -27,3 +33,29 @@ def publisher(platform: Stack) -> Iterator[Publisher]:
     device_publisher = Publisher(platform.config.services.mosquitto.port, username, password)
     yield device_publisher
     device_publisher.close()
+
+
+@pytest.fixture(scope="session")
+def api(stack: Stack) -> Iterator[ApiClient]:
+    started = stack.start("api")
+    yield ApiClient(stack.specs["api"].url)
+    if started:
+        stack.stop("api")
+
+
+@pytest.fixture(scope="session")
+def identity(stack: Stack) -> Iterator[IdentityPorts]:
+    """The identity stores of the test stack, for set-up that no API route offers."""
+    database = connect_mongo(stack.settings)
+    yield build_identity_ports(stack.settings, database)
+    database.client.close()
+
+
+@pytest.fixture(scope="session")
+def org_a(identity: IdentityPorts, api: ApiClient) -> Organization:
+    return new_organization(identity, api, "Org A")
+
+
+@pytest.fixture(scope="session")
+def org_b(identity: IdentityPorts, api: ApiClient) -> Organization:
+    return new_organization(identity, api, "Org B")

@@ -18,7 +18,6 @@ from iotsphere.services.alerting.history import TelemetryHistory
 from iotsphere.services.alerting.ports import AlertingPorts
 from iotsphere.settings import Settings
 from tests.e2e.alerting.receivers import WebhookReceiver
-from tests.e2e.api.conftest import api, identity, org_a  # noqa: F401 (fixtures used here)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 
 from iotsphere.services.identity.ports import IdentityPorts
 from tests.e2e.api.client import ApiClient
-from tests.e2e.api.conftest import new_organization
+from tests.e2e.organizations import new_organization
 
 pytestmark = pytest.mark.e2e
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

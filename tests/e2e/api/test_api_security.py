@@ -11,7 +11,7 @@ import pytest
 
 from iotsphere.domain.identity.roles import Permission, Role, role_allows
 from tests.e2e.api.client import ApiClient, Organization
-from tests.e2e.api.conftest import PASSWORD, login
+from tests.e2e.organizations import PASSWORD, login
 
 pytestmark = pytest.mark.e2e
 

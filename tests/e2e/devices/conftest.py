@@ -24,10 +24,8 @@ from iotsphere.local.stack import Stack
 from iotsphere.services.devices.ports import DevicePorts
 from iotsphere.services.identity.ports import IdentityPorts
 from tests.e2e.api.client import ApiClient, Organization
-from tests.e2e.api.conftest import api, identity, new_organization
 from tests.e2e.devices.lifecycle import Device, Watcher, ok
-
-__all__ = ["api", "identity"]
+from tests.e2e.organizations import new_organization
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,7 @@ from iotsphere.services.firmware.ports import RolloutPorts
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.simulator.provisioning import firmware_public_key
 from tests.e2e.api.client import ApiClient, Organization
-from tests.e2e.api.conftest import api, identity, new_organization
-
-__all__ = ["api", "identity"]
+from tests.e2e.organizations import new_organization
 
 
 @pytest.fixture(scope="session")

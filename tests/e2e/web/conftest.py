@@ -15,7 +15,6 @@ from iotsphere.local.stack import Stack
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.services.identity.throttling import address_key
 from tests.e2e.api.client import ApiClient
-from tests.e2e.api.conftest import api, identity  # noqa: F401 -- the API tier's fixtures
 from tests.e2e.web.devices import Onboarded, onboard
 from tests.e2e.web.harness import (
     ROOT,
@@ -36,7 +35,7 @@ def node() -> str:
 @pytest.fixture(scope="session")
 def web(
     platform: Stack,
-    api: ApiClient,  # noqa: F811
+    api: ApiClient,
     node: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
@@ -48,7 +47,7 @@ def web(
 
 
 @pytest.fixture(scope="session")
-def web_org(identity: IdentityPorts, api: ApiClient) -> WebOrganization:  # noqa: F811
+def web_org(identity: IdentityPorts, api: ApiClient) -> WebOrganization:
     """The organization every flow signs in to unless the test gives other credentials."""
     return web_organization(identity, api, "Web e2e")
 
@@ -70,7 +69,7 @@ def flows(
     web: str,
     node: str,
     web_org: WebOrganization,
-    identity: IdentityPorts,  # noqa: F811
+    identity: IdentityPorts,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> FlowRunner:
     def fresh_login_attempts() -> None:

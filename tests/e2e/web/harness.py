@@ -23,7 +23,7 @@ from iotsphere.local.health import tcp_ready
 from iotsphere.local.processes import port_taken
 from iotsphere.services.identity.ports import IdentityPorts
 from tests.e2e.api.client import ApiClient, Organization
-from tests.e2e.api.conftest import PASSWORD, new_organization
+from tests.e2e.organizations import PASSWORD, new_organization
 from tests.e2e.web.devices import new_device_type
 
 ROOT = Path(__file__).resolve().parents[3]

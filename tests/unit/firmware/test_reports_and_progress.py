@@ -104,6 +104,6 @@ def test_an_answer_that_overtakes_the_offered_mark_still_counts(ports):
 
 def test_a_report_from_a_device_of_a_wave_not_offered_yet_changes_nothing(ports):
     start(ports)
-    later = [p for p in ports.rollouts.progress.values() if p.wave == 1][0].device_id
+    later = next(p for p in ports.rollouts.progress.values() if p.wave == 1).device_id
     settle(ports, [later], "healthy")
     assert ports.rollouts.device("acme", "ro-1", later).state is ProgressState.PENDING
