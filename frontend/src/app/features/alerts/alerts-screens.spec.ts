@@ -133,12 +133,16 @@ describe('rule editor', () => {
 });
 
 describe('fleet status screen', () => {
-  it('counts the fleet and lists the alarming device', async () => {
-    const device = (id: string, status: string, seen = true) => ({ id, name: `Pump ${id}`, status, device_type: 'pump', groups: [], tags: [], metadata: {}, connection_history: [], created_at: '2026-11-01T00:00:00Z', status_changed_at: '2026-11-01T00:00:00Z', first_seen: seen ? '2026-11-02T00:00:00Z' : null, last_seen: seen ? '2026-11-27T00:00:00Z' : null, firmware_version: null, serial: null });
+  const device = (id: string, status: string) => ({ id, name: `Pump ${id}`, status, device_type: 'pump', groups: [], tags: [], metadata: {}, connection_history: [], created_at: '2026-11-01T00:00:00Z', status_changed_at: '2026-11-01T00:00:00Z', first_seen: '2026-11-02T00:00:00Z', last_seen: '2026-11-27T00:00:00Z', firmware_version: null, serial: null });
+  const counts = { provisioned: 1, verified: 0, online: 1, offline: 1, decommissioned: 4, never_seen: 1, total: 7 };
+
+  it('counts the fleet from the counts and reads only the alarming device', async () => {
+    const seen: Request[] = [];
     await setUp('viewer', {
-      'GET /v1/devices': () => ({ items: [device('pump-1', 'online'), device('pump-2', 'offline'), device('pump-3', 'provisioned', false)], next_cursor: null }),
+      'GET /v1/devices/counts': () => counts,
+      'GET /v1/devices/pump-1': () => device('pump-1', 'online'),
       'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }),
-    });
+    }, seen);
     const fixture = TestBed.createComponent(FleetStatusComponent);
     await settle(fixture);
     const el = fixture.nativeElement as HTMLElement;
@@ -147,7 +151,22 @@ describe('fleet status screen', () => {
     expect(tiles).toContain('1 offline');
     expect(tiles).toContain('1 alarming');
     expect(tiles).toContain('1 never seen');
+    expect(tiles).toContain('3 devices');
     expect(text(el.querySelector('tbody') as HTMLElement)).toContain('Pump pump-1');
+    expect(seen.some((r) => new URL(r.url).pathname === '/v1/devices')).toBe(false);
+    fixture.destroy();
+  });
+
+  it('shows an alarming device it cannot read by its id', async () => {
+    await setUp('viewer', {
+      'GET /v1/devices/counts': () => counts,
+      'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }),
+    });
+    const fixture = TestBed.createComponent(FleetStatusComponent);
+    await settle(fixture);
+    const row = text((fixture.nativeElement as HTMLElement).querySelector('tbody') as HTMLElement);
+    expect(row).toContain('pump-1');
+    expect(row).toContain('major');
     fixture.destroy();
   });
 });

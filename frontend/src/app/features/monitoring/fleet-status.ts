@@ -2,10 +2,11 @@ import type { components } from '../../core/api/schema';
 import { type Alarm, type Severity, severityRank } from '../alerts/alarms';
 
 export type Device = components['schemas']['DeviceView'];
+export type DeviceCounts = components['schemas']['DeviceCounts'];
 
 export interface AlarmingDevice {
   readonly id: string;
-  /** The device's name, or its id when it is not among the devices read. */
+  /** The device's name, or its id when it was not read. */
   readonly name: string;
   readonly status: Device['status'] | null;
   readonly alarms: number;
@@ -29,13 +30,13 @@ export interface FleetStatus {
 }
 
 /**
- * Fleet status at a glance from the (non-decommissioned) devices and the open alarms: each device
- * counts once under online or offline, never-seen counts devices without a first connection
- * whatever their status, and alarming counts distinct devices with an open alarm, worst first.
+ * Fleet status at a glance from the organization's device counts and the open alarms: the
+ * decommissioned devices are left out, each live device counts once under online, offline or other,
+ * and alarming counts distinct devices with an open alarm, worst first. `devices` are the alarming
+ * devices read for their names and statuses; one not among them shows its id.
  */
-export function fleetStatus(devices: readonly Device[], openAlarms: readonly Alarm[]): FleetStatus {
-  const live = devices.filter((d) => d.status !== 'decommissioned');
-  const byId = new Map(live.map((d) => [d.id, d]));
+export function fleetStatus(counts: DeviceCounts, openAlarms: readonly Alarm[], devices: readonly Device[] = []): FleetStatus {
+  const byId = new Map(devices.map((d) => [d.id, d]));
   const groups = new Map<string, Alarm[]>();
   for (const alarm of openAlarms) {
     if (alarm.status === 'cleared') continue;
@@ -48,15 +49,14 @@ export function fleetStatus(devices: readonly Device[], openAlarms: readonly Ala
     return { id, name: device?.name ?? id, status: device?.status ?? null, alarms: alarms.length, worst, since, rules: [...new Set(alarms.map((a) => a.rule_id))].sort() };
   });
   alarmingDevices.sort((a, b) => severityRank(a.worst) - severityRank(b.worst) || Date.parse(a.since) - Date.parse(b.since) || a.id.localeCompare(b.id));
-  const online = live.filter((d) => d.status === 'online').length;
-  const offline = live.filter((d) => d.status === 'offline').length;
+  const total = counts.total - counts.decommissioned;
   return {
-    total: live.length,
-    online,
-    offline,
+    total,
+    online: counts.online,
+    offline: counts.offline,
     alarming: alarmingDevices.length,
-    neverSeen: live.filter((d) => !d.first_seen && !d.last_seen).length,
-    other: live.length - online - offline,
+    neverSeen: counts.never_seen,
+    other: total - counts.online - counts.offline,
     alarmingDevices,
   };
 }
