@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 
@@ -77,6 +78,26 @@ def test_alarms_are_filtered_by_status_severity_device_and_rule(client, fakes, q
     assert labels == expected
 
 
+def test_alarms_are_filtered_by_when_they_were_raised(client, fakes):
+    raised(fakes, "pump-1", 1)
+    middle = raised(fakes, "pump-2", 2)
+    raised(fakes, "pump-3", 3)
+    raised(fakes, "pump-9", 2, org=OTHER_ORG)
+    start = (from_ms(T0) + timedelta(minutes=2)).isoformat()
+    end = (from_ms(T0) + timedelta(minutes=3)).isoformat()
+    query = urlencode({"raised_after": start, "raised_before": end})
+    answer = send(client, "GET", f"/v1/alarms?{query}", role="viewer")
+    assert answer.status_code == 200, answer.body
+    assert [a["id"] for a in answer.json_body["items"]] == [middle]
+
+
+def test_a_raise_range_that_ends_before_it_starts_is_422_naming_the_parameter(client, fakes):
+    query = "raised_after=2026-11-27T10:00:00Z&raised_before=2026-11-27T09:00:00Z"
+    answer = send(client, "GET", f"/v1/alarms?{query}", role="viewer")
+    assert answer.status_code == 422, answer.body
+    assert "query.raised_after" in problem(answer)["detail"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -87,6 +108,9 @@ def test_alarms_are_filtered_by_status_severity_device_and_rule(client, fakes, q
         "device_id=a%20b",
         "org_id=org2",
         "cursor=%24where",
+        "raised_after=yesterday",
+        "raised_before=1795716000",
+        "raised_after=2026-11-27T10:00:00",
     ],
 )
 def test_a_malformed_alarm_query_is_400(client, fakes, query):

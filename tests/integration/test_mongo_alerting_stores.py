@@ -1,11 +1,12 @@
 """The alerting stores against the real MongoDB-wire server of the test stack."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pymongo import MongoClient
 
+from iotsphere.adapters.mongo_alerting_catalogs import MongoAlarmCatalog
 from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
 from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
 from iotsphere.adapters.mongo_alerting_silences import COLLECTION as SILENCES
@@ -22,6 +23,7 @@ from iotsphere.domain.alerting.evaluator import accept, new_state
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmStatus
+from iotsphere.services.alerting.admin_ports import AlarmFilters
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
 
 pytestmark = pytest.mark.integration
@@ -104,6 +106,26 @@ def test_alarms_are_saved_by_revision_and_scoped_by_organization(database):
     assert [a.status for a in store.open_or_flapping(owner)] == [AlarmStatus.ACKNOWLEDGED]
     assert owner in store.orgs_with_open_alarms()
     assert store.list_alarms(owner, status=AlarmStatus.ACKNOWLEDGED)[0].acknowledged_by == "ana"
+
+
+def test_alarms_are_found_by_when_they_were_raised_in_their_organization(database):
+    catalog, owner = MongoAlarmCatalog(database[ALARMS]), org()
+    ids = []
+    for minutes, owned_by in ((0, owner), (10, owner), (20, owner), (10, org())):
+        at = AT + timedelta(minutes=minutes)
+        alarm, _ = raise_alarm(None, rule(owned_by), f"d{minutes}", at, 90.0, now=at)
+        catalog.save([alarm])
+        ids.append(alarm.id)
+    local = timezone(timedelta(hours=2))
+    filters = AlarmFilters(
+        raised_after=(AT + timedelta(minutes=10)).astimezone(local),
+        raised_before=AT + timedelta(minutes=20),
+    )
+    assert [a.id for a in catalog.find_alarms(owner, filters, None, 10)] == [ids[1]]
+    since = AlarmFilters(raised_after=AT + timedelta(minutes=5))
+    assert [a.id for a in catalog.find_alarms(owner, since, None, 10)] == [ids[2], ids[1]]
+    until = AlarmFilters(raised_before=AT + timedelta(minutes=5))
+    assert [a.id for a in catalog.find_alarms(owner, until, None, 10)] == [ids[0]]
 
 
 def test_silences_overlapping_a_range(database):

@@ -44,6 +44,8 @@ class FakeAlarmCatalog(FakeAlarms):
                 and filters.severity in (None, a.severity)
                 and filters.device_id in (None, a.device_id)
                 and filters.rule_id in (None, a.rule_id)
+                and (filters.raised_after is None or a.raised_at >= filters.raised_after)
+                and (filters.raised_before is None or a.raised_at < filters.raised_before)
                 and (after is None or (a.last_at, a.id) < after)
             ),
             key=lambda a: (a.last_at, a.id),

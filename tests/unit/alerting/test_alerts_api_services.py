@@ -35,6 +35,7 @@ from iotsphere.services.alerting.listing import (
 )
 from iotsphere.services.alerting.rule_admin import delete_rule, get_rule, save_rule
 from iotsphere.services.alerting.silence_admin import create_silence, delete_silence
+from iotsphere.services.errors import InvalidQueryError
 from tests.fakes import FakePublisher
 from tests.unit.alerting.catalog_fakes import (
     FakeAlarmCatalog,
@@ -138,6 +139,30 @@ def test_alarm_pages_follow_each_other_without_gaps_or_repeats(alarms):
 )
 def test_alarms_are_filtered(alarms, query, expected):
     assert [a.id for a in list_alarms("orga", query, alarms).items] == expected
+
+
+def minute(n):
+    return datetime(2026, 11, 26, 18, n, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "expected"),
+    [
+        (minute(2), None, ["a3", "a2"]),
+        (None, minute(2), ["a1"]),
+        (minute(1), minute(3), ["a2", "a1"]),
+        (minute(2), minute(2), []),
+    ],
+)
+def test_alarms_are_filtered_by_when_they_were_raised(alarms, after, before, expected):
+    query = AlarmQuery(raised_after=after, raised_before=before)
+    assert [a.id for a in list_alarms("orga", query, alarms).items] == expected
+
+
+def test_a_raise_range_that_ends_before_it_starts_is_refused_naming_the_parameter(alarms):
+    query = AlarmQuery(raised_after=minute(3), raised_before=minute(1))
+    with pytest.raises(InvalidQueryError, match=r"query\.raised_after"):
+        list_alarms("orga", query, alarms)
 
 
 @pytest.mark.parametrize(

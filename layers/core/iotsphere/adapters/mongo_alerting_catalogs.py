@@ -4,12 +4,13 @@ paged finds, and the ports the API builds from one MongoDB database.
 Alarms are stored with their times as ISO text (``mongo_alerting_state``), so an alarm page is
 ordered by that text: the same as time order, except that within one second a time without a
 fraction (``…:00Z``) sorts after one with it. Pages still never skip or repeat an alarm, because
-the cursor compares the same text.
+the cursor compares the same text. A raise range compares the same way, its bounds written in UTC
+as alarms are: only an alarm raised within the bound's own second may fall on the wrong side.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -73,6 +74,13 @@ class MongoAlarmCatalog(MongoAlarmStore):
             value = getattr(filters, name)
             if value is not None:
                 where[name] = str(value)
+        raised = {
+            operator: _STORED_TIME.dump_python(at.astimezone(UTC), mode="json")
+            for operator, at in (("$gte", filters.raised_after), ("$lt", filters.raised_before))
+            if at is not None
+        }
+        if raised:
+            where["raised_at"] = raised
         if after is not None:
             last_at = _STORED_TIME.dump_python(after[0], mode="json")
             before = [{"last_at": {"$lt": last_at}}, {"last_at": last_at, "_id": {"$lt": after[1]}}]

@@ -1845,6 +1845,18 @@ export interface components {
              */
             limit?: number;
             /**
+             * Raised After
+             * @description raised at or after
+             * @default null
+             */
+            raised_after?: string | null;
+            /**
+             * Raised Before
+             * @description raised before
+             * @default null
+             */
+            raised_before?: string | null;
+            /**
              * Rule Id
              * @default null
              */
@@ -5700,6 +5712,10 @@ export interface operations {
                 device_id?: string | null;
                 /** @description items per page, at most 100 */
                 limit?: number;
+                /** @description raised at or after */
+                raised_after?: string | null;
+                /** @description raised before */
+                raised_before?: string | null;
                 rule_id?: string | null;
                 severity?: components["schemas"]["Severity"] | null;
                 /** @description open: active or acknowledged */

@@ -34,6 +34,8 @@ class AlarmFilters:
     severity: Severity | None = None
     device_id: str | None = None
     rule_id: str | None = None
+    raised_after: datetime | None = None  # raised at or after
+    raised_before: datetime | None = None
 
 
 AlarmPosition = tuple[datetime, str]  # last_at and id of the last alarm of a page

@@ -21,6 +21,7 @@ from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmStatus
 from iotsphere.domain.identity.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 from iotsphere.domain.telemetry import DEVICE_ID_PATTERN, METRIC_NAME_PATTERN
+from iotsphere.domain.timestamps import IsoDateTime
 from iotsphere.services.alerting.admin_ports import (
     AlarmCatalog,
     AlarmFilters,
@@ -30,6 +31,7 @@ from iotsphere.services.alerting.admin_ports import (
 )
 from iotsphere.services.alerting.errors import InvalidCursorError
 from iotsphere.services.alerting.ports import SilenceStore
+from iotsphere.services.errors import InvalidQueryError
 
 PageSize = Annotated[
     int, Field(ge=1, le=MAX_PAGE_SIZE, description=f"items per page, at most {MAX_PAGE_SIZE}")
@@ -75,6 +77,8 @@ class AlarmQuery(BaseModel):
     severity: Severity | None = None
     device_id: str | None = Field(default=None, pattern=DEVICE_ID_PATTERN.pattern, max_length=128)
     rule_id: str | None = Field(default=None, pattern=ID_PATTERN.pattern)
+    raised_after: IsoDateTime | None = Field(default=None, description="raised at or after")
+    raised_before: IsoDateTime | None = Field(default=None, description="raised before")
     cursor: Cursor | None = None
     limit: PageSize = DEFAULT_PAGE_SIZE
 
@@ -94,11 +98,16 @@ def list_rules(org_id: str, query: RuleQuery, rules: RuleCatalog) -> Page[Rule]:
 
 
 def list_alarms(org_id: str, query: AlarmQuery, alarms: AlarmCatalog) -> Page[Alarm]:
+    since, until = query.raised_after, query.raised_before
+    if since is not None and until is not None and since > until:
+        raise InvalidQueryError("query.raised_after: must not be later than raised_before")
     filters = AlarmFilters(
         statuses=STATUSES[query.status],
         severity=query.severity,
         device_id=query.device_id,
         rule_id=query.rule_id,
+        raised_after=since,
+        raised_before=until,
     )
     after = read_alarm_cursor(query.cursor) if query.cursor else None
     found = alarms.find_alarms(org_id, filters, after, query.limit + 1)
