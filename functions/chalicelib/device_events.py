@@ -36,6 +36,8 @@ def handle_record(record: SQSRecord) -> None:
         outcome = rollouts.record_firmware_status(event)
     else:
         outcome = handle_device_event(event, bootstrap.device_ports())
+        if outcome.outcome == "handled" and rollouts.reoffer_on_birth(event):
+            logger.info("firmware offered again", extra={"topic": event.topic})
     log = logger.warning if outcome.outcome == "refused" else logger.info
     log(
         "device event " + outcome.outcome,

@@ -14,6 +14,7 @@ from iotsphere.services.devices.registry import create_device_type
 from tests.functions.conftest import auth
 from tests.unit.devices.builders import ORG, OTHER_ORG, THERMO, onboard
 from tests.unit.devices.fakes import fake_ports
+from tests.unit.firmware.fakes import FakeDirectory
 
 __all__ = ["ORG", "OTHER_ORG", "THERMO", "call", "device_ports", "onboard", "problem"]
 
@@ -25,6 +26,8 @@ def device_ports(monkeypatch):
     create_device_type(ORG, THERMO, ports)
     create_device_type(OTHER_ORG, THERMO, ports)
     monkeypatch.setattr(bootstrap, "device_ports", lambda: ports)
+    # a birth also looks for open firmware offers: none here (tests/functions/test_rollouts_*)
+    monkeypatch.setattr(bootstrap, "registry_targets", lambda: FakeDirectory({}))
     return ports
 
 

@@ -3,6 +3,7 @@ handler hands them over, on in-memory firmware ports."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -189,3 +190,37 @@ def test_a_fresh_offer_for_a_cancelled_rollout_is_refused(ports):
     outcome = rollouts.record_firmware_status(DeviceEvent.model_validate(load_event(RENEWAL)))
     assert (outcome.outcome, ports.offers.sent) == ("refused", [])
     assert "cancelled" in outcome.reason
+
+
+def birth(device_id: str, state: str = "online", retained: bool = False) -> DeviceEvent:
+    status = {"version": 1, "state": state, "session": "s-2", "reason": ""}
+    return DeviceEvent(
+        topic=f"devices/{device_id}/status",
+        received_ms=int((NOW + timedelta(hours=1)).timestamp() * 1000),
+        payload=json.dumps(status),
+        retained=retained,
+    )
+
+
+def test_a_device_coming_back_gets_its_lost_offer_again_valid_from_its_birth(ports):
+    start(ports, percents=[100])
+    ports.offers.sent.clear()
+    assert rollouts.reoffer_on_birth(birth("pump-000")) == [ROLLOUT]
+    [(org_id, device_id, offer)] = ports.offers.sent
+    assert (org_id, device_id, offer.rollout_id) == ("acme", "pump-000", ROLLOUT)
+    assert offer.url_expires_at == NOW + timedelta(hours=1) + ports.url_ttl
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        birth("pump-000", state="offline"),  # a last will
+        birth("pump-000", retained=True),  # an old birth the broker replays
+        birth("stranger"),  # not in the registry
+    ],
+)
+def test_no_offer_goes_out_for_a_will_a_replayed_birth_or_an_unknown_device(ports, event):
+    start(ports, percents=[100])
+    ports.offers.sent.clear()
+    assert rollouts.reoffer_on_birth(event) == []
+    assert ports.offers.sent == []

@@ -141,6 +141,22 @@ def test_device_progress_only_moves_forward_and_counts_per_wave(rollouts):
     assert (failed.state, failed.code, failed.detail) == (P.FAILED, RefusalCode.HASH_MISMATCH, "x")
 
 
+def test_a_devices_open_offers_are_those_it_has_not_finished_in_its_organization(rollouts):
+    org = f"org{uuid.uuid4().hex[:8]}"
+    first, progress = a_rollout(org, ["d1", "d2"])
+    rollouts.create(first, progress)
+    second, progress = a_rollout(org, ["d1"])
+    rollouts.create(second, progress)
+    assert rollouts.open_offers(org, "d1") == []
+    rollouts.move(org, first.rollout_id, ["d1", "d2"], P.OFFERED, NOW)
+    rollouts.move(org, second.rollout_id, ["d1"], P.OFFERED, NOW)
+    rollouts.move(org, second.rollout_id, ["d1"], P.DOWNLOADING, NOW)
+    assert rollouts.open_offers(org, "d1") == sorted([first.rollout_id, second.rollout_id])
+    rollouts.move(org, first.rollout_id, ["d1"], P.HEALTHY, NOW)
+    assert rollouts.open_offers(org, "d1") == [second.rollout_id]
+    assert rollouts.open_offers(f"other{org}", "d1") == []
+
+
 def test_another_organization_cannot_read_or_move_a_rollout(rollouts):
     org = f"org{uuid.uuid4().hex[:8]}"
     rollout, progress = a_rollout(org, ["d1", "d2"])

@@ -171,6 +171,14 @@ class FakeRollouts:
             p for (rid, _), p in self.progress.items() if rid == rollout_id and p.org_id == org_id
         ]
 
+    def open_offers(self, org_id: str, device_id: str) -> list[str]:
+        open_states = (ProgressState.OFFERED, ProgressState.DOWNLOADING)
+        return sorted(
+            p.rollout_id
+            for p in self.progress.values()
+            if p.org_id == org_id and p.device_id == device_id and p.state in open_states
+        )
+
     def pending_devices(self, org_id: str, rollout_id: str, wave: int, limit: int) -> list[str]:
         return [
             p.device_id

@@ -13,7 +13,7 @@ from iotsphere.services.firmware.errors import (
     RolloutNotFoundError,
     RolloutStateError,
 )
-from iotsphere.services.firmware.offers import renew_offer
+from iotsphere.services.firmware.offers import renew_offer, reoffer_to_returning_device
 from iotsphere.services.firmware.ports import RolloutPorts
 from iotsphere.services.firmware.reports import record_status
 from iotsphere.services.firmware.rollouts import (
@@ -242,3 +242,31 @@ def test_a_report_from_a_device_outside_the_rollout_is_not_found(ports):
         record_status("acme", report("valve-1", "healthy"), ports, NOW)
     with pytest.raises(RolloutNotFoundError):
         record_status("acme", report("valve-1", "healthy", release_id="rel-other"), ports, NOW)
+
+
+def test_a_device_that_comes_back_gets_its_open_offer_again_with_a_fresh_url(ports):
+    """An offer can be lost (a device without a persistent session, a reflash): its birth is the
+    moment to offer again, or the device would stay 'offered' for good."""
+    start(ports)
+    waiting, done = offered_in_wave(ports, 0)
+    settle(ports, [done], "healthy")
+    ports.offers.sent.clear()
+    later = NOW + timedelta(hours=2)
+    assert reoffer_to_returning_device("acme", waiting, ports, later) == ["ro-1"]
+    ((_, offered_to, offer),) = ports.offers.sent
+    assert (offered_to, offer.url_expires_at) == (waiting, later + timedelta(minutes=15))
+    assert reoffer_to_returning_device("acme", done, ports, later) == []
+    pending = next(p.device_id for p in ports.rollouts.progress.values() if p.wave == 3)
+    assert reoffer_to_returning_device("acme", pending, ports, later) == []
+    assert reoffer_to_returning_device("globex", waiting, ports, later) == []
+
+
+def test_a_returning_device_gets_nothing_from_a_paused_or_cancelled_rollout(ports):
+    start(ports)
+    waiting = offered_in_wave(ports, 0)[0]
+    pause_rollout("acme", "ro-1", ports, NOW)
+    ports.offers.sent.clear()
+    assert reoffer_to_returning_device("acme", waiting, ports, NOW) == []
+    cancel_rollout("acme", "ro-1", ports, NOW)
+    assert reoffer_to_returning_device("acme", waiting, ports, NOW) == []
+    assert ports.offers.sent == []

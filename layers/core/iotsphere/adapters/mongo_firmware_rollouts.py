@@ -33,6 +33,7 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (ROLLOUTS, [("org_id", ASCENDING), ("created_at", DESCENDING)], False),
     (ROLLOUTS, [("state", ASCENDING)], False),
     (DEVICES, [("org_id", ASCENDING), ("rollout_id", ASCENDING), ("device_id", ASCENDING)], False),
+    (DEVICES, [("org_id", ASCENDING), ("device_id", ASCENDING), ("state", ASCENDING)], False),
     (
         DEVICES,
         [
@@ -138,6 +139,15 @@ class MongoRolloutStore:
             with contextlib.suppress(ValidationError):
                 readable.append(_rollout(document))
         return readable
+
+    def open_offers(self, org_id: str, device_id: str) -> list[str]:
+        where = {
+            "org_id": org_id,
+            "device_id": device_id,
+            "state": {"$in": [ProgressState.OFFERED.value, ProgressState.DOWNLOADING.value]},
+        }
+        found = self._read(lambda: list(self._devices.find(where, {"rollout_id": 1})))
+        return sorted(str(document["rollout_id"]) for document in found)
 
     def pending_devices(self, org_id: str, rollout_id: str, wave: int, limit: int) -> list[str]:
         where = {

@@ -10,7 +10,7 @@ from iotsphere.domain.firmware.offer import FirmwareOffer
 from iotsphere.domain.firmware.progress import ProgressState
 from iotsphere.domain.firmware.release import Release
 from iotsphere.domain.firmware.rollout import Rollout, RolloutState
-from iotsphere.services.firmware.errors import RolloutStateError
+from iotsphere.services.firmware.errors import FirmwareServiceError, RolloutStateError
 from iotsphere.services.firmware.ports import RolloutPorts
 
 OFFER_PAGE = 500
@@ -58,3 +58,23 @@ def renew_offer(
     offer = new_offer(rollout, release, ports, now)
     ports.offers.offer(org_id, device_id, offer)
     return offer
+
+
+def reoffer_to_returning_device(
+    org_id: str, device_id: str, ports: RolloutPorts, now: datetime
+) -> list[str]:
+    """A device that connects again gets each open offer of a running rollout once more, with a
+    fresh URL: an offer it never received (no persistent session, a reflashed device) would
+    otherwise leave it 'offered' for good. The agent ignores an offer it already acts on. Returns
+    the rollouts offered again; a paused or cancelled rollout, or an expired release, offers
+    nothing."""
+    offered = []
+    for rollout_id in ports.rollouts.open_offers(org_id, device_id):
+        if ports.rollouts.get(org_id, rollout_id).state is not RolloutState.RUNNING:
+            continue
+        try:
+            renew_offer(org_id, rollout_id, device_id, ports, now)
+        except FirmwareServiceError:
+            continue
+        offered.append(rollout_id)
+    return offered

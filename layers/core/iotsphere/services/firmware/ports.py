@@ -107,6 +107,10 @@ class RolloutStore(Protocol):
     def pending_devices(self, org_id: str, rollout_id: str, wave: int, limit: int) -> list[str]:
         """Ids of devices of that wave not offered yet."""
 
+    def open_offers(self, org_id: str, device_id: str) -> list[str]:
+        """Ids of the rollouts that offered this device an image it has not finished with
+        (offered or downloading)."""
+
     def move(
         self,
         org_id: str,
