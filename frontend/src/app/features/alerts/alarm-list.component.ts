@@ -9,6 +9,8 @@ import type { Column } from '../../shared/data-table/table-state';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
+import { type TimeRangeValue, rangeFromParam, rangeToParam, resolveRange } from '../../shared/time-range';
+import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
 import { ToneBadgeComponent } from '../../shared/tone-badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
 import { DeviceNamesService } from './device-names.service';
@@ -17,13 +19,16 @@ import { type Alarm, SEVERITIES, type Severity, alarmActions, formatNumber, seve
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
 type HistoryStatus = 'cleared' | 'any';
 
+const HISTORY_RANGE = '30d';
+
 /**
- * Open alarms (refreshed every 5 s while on screen) or the history of cleared ones, filtered by
- * severity, device and rule on the server; an operator acknowledges and clears from the row.
+ * Open alarms (refreshed every 5 s while on screen) or the history of cleared ones raised in a time
+ * range (the last 30 days unless `?range=` says otherwise), filtered by severity, device and rule
+ * on the server; an operator acknowledges and clears from the row.
  */
 @Component({
   selector: 'app-alarm-list',
-  imports: [DataTableComponent, TableCellDirective, ToneBadgeComponent, EmptyStateComponent, ErrorStateComponent],
+  imports: [DataTableComponent, TableCellDirective, TimeRangePickerComponent, ToneBadgeComponent, EmptyStateComponent, ErrorStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -36,6 +41,7 @@ type HistoryStatus = 'cleared' | 'any';
             <option value="any" [selected]="historyStatus() === 'any'">Any</option>
           </select>
         </div>
+        <app-time-range-picker [value]="rangeValue()" (valueChange)="setRange($event)" />
       }
       <div>
         <label [for]="id + '-severity'">Severity</label>
@@ -71,7 +77,7 @@ type HistoryStatus = 'cleared' | 'any';
         @if (alarms().length === 0) {
           <app-empty-state
             [title]="mode() === 'open' ? 'No open alarms' : 'No alarms in the history'"
-            [detail]="filtered() ? 'Nothing matches these filters.' : mode() === 'open' ? 'Every rule is quiet.' : 'Cleared alarms are listed here.'"
+            [detail]="filtered() ? 'Nothing matches these filters.' : mode() === 'open' ? 'Every rule is quiet.' : 'Cleared alarms raised in this time range are listed here.'"
           />
         } @else {
           <app-data-table [caption]="mode() === 'open' ? 'Active alarms' : 'Alarm history'" filterLabel="Filter these alarms" [rows]="alarms()" [columns]="columns()" [trackBy]="trackById">
@@ -131,6 +137,8 @@ export class AlarmListComponent {
   readonly rule = input<string | undefined>();
   /** The history's status filter (`?status=any`; cleared ones by default). */
   readonly status = input<string | undefined>();
+  /** The history's raise range (`?range=7d` or `<start>_<end>`; the last 30 days by default). */
+  readonly range = input<string | undefined>();
 
   protected readonly id = `alarms-${Math.random().toString(36).slice(2, 8)}`;
   protected readonly severities = SEVERITIES;
@@ -140,6 +148,7 @@ export class AlarmListComponent {
   protected readonly busy = signal<string | null>(null);
   protected readonly updatedAt = signal('');
   protected readonly historyStatus = computed<HistoryStatus>(() => (this.status() === 'any' ? 'any' : 'cleared'));
+  protected readonly rangeValue = computed(() => rangeFromParam(this.range(), HISTORY_RANGE));
   protected readonly filtered = computed(() => Boolean(this.severity() || this.device() || this.rule()));
   protected readonly trackById = (a: Alarm) => a.id;
   protected readonly tone = severityTone;
@@ -158,7 +167,7 @@ export class AlarmListComponent {
 
   constructor() {
     effect((onCleanup) => {
-      const args = [this.mode(), this.severity(), this.device(), this.rule(), this.historyStatus()] as const;
+      const args = [this.mode(), this.severity(), this.device(), this.rule(), this.historyStatus(), this.rangeValue()] as const;
       untracked(() => void this.fetch(null));
       if (args[0] !== 'open') return;
       onCleanup(pollWhileOnScreen(this.host, 5_000, () => this.fetch(null, true)));
@@ -197,6 +206,11 @@ export class AlarmListComponent {
     void this.router.navigate([], { queryParams: { status: status === 'any' ? 'any' : null }, queryParamsHandling: 'merge', replaceUrl: true });
   }
 
+  protected setRange(value: TimeRangeValue): void {
+    const param = rangeToParam(value);
+    void this.router.navigate([], { queryParams: { range: param === HISTORY_RANGE ? null : param }, queryParamsHandling: 'merge', replaceUrl: true });
+  }
+
   protected openTab(url: string): void {
     void this.tabs.open(url);
   }
@@ -223,6 +237,7 @@ export class AlarmListComponent {
 
   private async fetch(cursor: string | null, quiet = false): Promise<void> {
     if (!cursor && !quiet) this.load.set({ state: 'loading' });
+    const range = this.mode() === 'history' ? resolveRange(this.rangeValue()) : null;
     try {
       const page = await call(
         this.client.api.GET('/v1/alarms', {
@@ -232,6 +247,8 @@ export class AlarmListComponent {
               severity: (this.severity() as Severity) || undefined,
               device_id: this.device() || undefined,
               rule_id: this.rule() || undefined,
+              raised_after: range?.start.toISOString(),
+              raised_before: range?.end.toISOString(),
               limit: 100,
               cursor: cursor ?? undefined,
             },

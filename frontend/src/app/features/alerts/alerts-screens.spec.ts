@@ -89,6 +89,53 @@ describe('active alarms', () => {
   });
 });
 
+describe('alarm history', () => {
+  const DAY = 86_400_000;
+  const rangeOf = (request: Request) => {
+    const query = new URL(request.url).searchParams;
+    return [query.get('raised_after'), query.get('raised_before')].map((t) => Date.parse(t ?? ''));
+  };
+
+  it('asks for the alarms raised in the last 30 days unless the range says otherwise', async () => {
+    const seen: Request[] = [];
+    await setUp('viewer', { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) }, seen);
+    const fixture = TestBed.createComponent(AlarmListComponent);
+    fixture.componentRef.setInput('mode', 'history');
+    await settle(fixture);
+    const [after, before] = rangeOf(seen.filter((r) => r.url.includes('/v1/alarms')).at(-1) as Request);
+    expect(before - after).toBe(30 * DAY);
+    expect(Math.abs(before - Date.now())).toBeLessThan(60_000);
+    expect((fixture.nativeElement as HTMLElement).querySelector('fieldset.range select')).not.toBeNull();
+    fixture.destroy();
+  });
+
+  it('sends a custom range from the URL as it is', async () => {
+    const seen: Request[] = [];
+    await setUp('viewer', { 'GET /v1/alarms': () => ({ items: [], next_cursor: null }) }, seen);
+    const fixture = TestBed.createComponent(AlarmListComponent);
+    fixture.componentRef.setInput('mode', 'history');
+    fixture.componentRef.setInput('range', '2026-11-01T00:00:00.000Z_2026-11-02T00:00:00.000Z');
+    await settle(fixture);
+    const query = new URL((seen.filter((r) => r.url.includes('/v1/alarms')).at(-1) as Request).url).searchParams;
+    expect(query.get('raised_after')).toBe('2026-11-01T00:00:00.000Z');
+    expect(query.get('raised_before')).toBe('2026-11-02T00:00:00.000Z');
+    expect(text(fixture.nativeElement as HTMLElement)).toContain('No alarms in the history');
+    fixture.destroy();
+  });
+
+  it('leaves the open alarms without a range', async () => {
+    const seen: Request[] = [];
+    await setUp('viewer', { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) }, seen);
+    const fixture = TestBed.createComponent(AlarmListComponent);
+    fixture.componentRef.setInput('mode', 'open');
+    await settle(fixture);
+    const query = new URL((seen.filter((r) => r.url.includes('/v1/alarms')).at(-1) as Request).url).searchParams;
+    expect(query.has('raised_after')).toBe(false);
+    expect((fixture.nativeElement as HTMLElement).querySelector('fieldset.range')).toBeNull();
+    fixture.destroy();
+  });
+});
+
 describe('rule editor', () => {
   it('puts the API’s reason at the field it names', async () => {
     const seen: Request[] = [];

@@ -40,7 +40,7 @@ const VIEWS: readonly { readonly value: View; readonly label: string }[] = [
         <app-alarm-list mode="open" [severity]="severity()" [device]="device()" [rule]="rule()" />
       }
       @case ('history') {
-        <app-alarm-list mode="history" [severity]="severity()" [device]="device()" [rule]="rule()" [status]="status()" />
+        <app-alarm-list mode="history" [severity]="severity()" [device]="device()" [rule]="rule()" [status]="status()" [range]="range()" />
       }
       @case ('rules') {
         <app-rule-list />
@@ -66,6 +66,7 @@ export class AlertsComponent {
   readonly device = input<string | undefined>();
   readonly rule = input<string | undefined>();
   readonly status = input<string | undefined>();
+  readonly range = input<string | undefined>();
 
   protected readonly views = VIEWS;
   protected readonly current = computed<View>(() => VIEWS.find((v) => v.value === this.view())?.value ?? 'active');
