@@ -9,9 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.http import Api, RequestContext
 from chalicelib.subscriptions_api import notification_problems, ports
-from iotsphere.domain.identity.paging import Page
 from iotsphere.domain.identity.roles import Permission
-from iotsphere.domain.notifications.inbox import InboxItem
+from iotsphere.domain.notifications.inbox import InboxItem, InboxPage
 from iotsphere.services.notifications import reading
 
 api = Api(tag="inbox", description="Your in-app notifications")
@@ -32,14 +31,13 @@ class InboxItemPath(BaseModel):
 @api.route(
     "GET",
     "/inbox",
-    summary="Your in-app notifications, newest transition first",
+    summary="Your in-app notifications, newest transition first, and how many are unread",
     permission=Permission.READ,
     query=InboxQuery,
-    response=Page[InboxItem],
+    response=InboxPage,
 )
-def list_inbox(ctx: RequestContext, query: InboxQuery) -> Page[InboxItem]:
-    items = reading.list_inbox(ctx.caller, ports().inbox, query.unread_only, query.limit)
-    return Page(items=items)
+def list_inbox(ctx: RequestContext, query: InboxQuery) -> InboxPage:
+    return reading.inbox_page(ctx.caller, ports().inbox, query.unread_only, query.limit)
 
 
 @api.route(

@@ -158,15 +158,31 @@ def test_the_inbox_shows_the_callers_feed_and_marks_read(client, fakes):
     send_notifications(message(org_id=ORG), fakes.ports(), datetime.now(tz=UTC))
     feed = client.http.get("/v1/inbox?unread_only=true", headers=auth("viewer")).json_body
     (item,) = feed["items"]
-    assert client.http.get("/v1/inbox", headers=auth("operator")).json_body["items"] == []
+    assert feed["unread"] == 1
+    theirs = client.http.get("/v1/inbox", headers=auth("operator")).json_body
+    assert (theirs["items"], theirs["unread"]) == ([], 0)
     other = client.http.post(f"/v1/inbox/{item['id']}/read", headers=auth("operator"))
     assert other.status_code == 404
     read = client.http.post(f"/v1/inbox/{item['id']}/read", headers=auth("viewer"))
     assert read.status_code == 200
     assert read.json_body["read_at"] is not None
     unread = client.http.get("/v1/inbox?unread_only=true", headers=auth("viewer")).json_body
-    assert unread["items"] == []
+    assert (unread["items"], unread["unread"]) == ([], 0)
+    everything = client.http.get("/v1/inbox?limit=1", headers=auth("viewer")).json_body
+    assert (len(everything["items"]), everything["unread"]) == (1, 0)
     assert client.http.post("/v1/inbox/not-an-id/read", headers=auth("viewer")).status_code == 400
+
+
+def test_the_unread_count_leaves_out_another_organizations_items(client, fakes):
+    same_user = {"kind": "user", "id": "viewer-1"}
+    fakes.subscriptions.save(
+        subscription("abc999", org_id="org-elsewhere", channel={"type": "in_app"},
+                     subscriber=same_user)
+    )  # fmt: skip
+    send_notifications(message(org_id="org-elsewhere"), fakes.ports(), datetime.now(tz=UTC))
+    assert len(fakes.inbox.items) == 1
+    feed = client.http.get("/v1/inbox", headers=auth("viewer")).json_body
+    assert (feed["items"], feed["unread"]) == ([], 0)
 
 
 def test_an_operator_redrives_a_dead_delivery_once(client, fakes):

@@ -117,6 +117,8 @@ def test_the_inbox_keeps_one_item_per_transition_and_marks_read_once(database, o
     read = store.mark_read(org, "u1", items[1].id, NOW)
     assert store.mark_read(org, "u1", items[1].id, NOW + timedelta(hours=1)).read_at == read.read_at
     assert [i.item.idempotency_key for i in store.list_items(org, "u1", unread_only=True)] == ["b"]
+    assert store.count_unread(org, "u1") == 1
+    assert store.count_unread(org, "u2") == store.count_unread("another-org", "u1") == 0
     with pytest.raises(NotFoundError):
         store.mark_read(org, "u2", items[0].id, NOW)
     with pytest.raises(NotFoundError):

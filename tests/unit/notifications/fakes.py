@@ -118,6 +118,9 @@ class FakeInbox:
         ]
         return sorted(found, key=lambda i: i.created_at, reverse=True)[:limit]
 
+    def count_unread(self, org_id, user_id) -> int:
+        return len(self.list_items(org_id, user_id, unread_only=True, limit=len(self.items)))
+
     def mark_read(self, org_id, user_id, item_id, at: datetime) -> InboxItem:
         item = self.items.get(item_id)
         if item is None or (item.org_id, item.user_id) != (org_id, user_id):

@@ -12,6 +12,7 @@ from iotsphere.services.notifications.errors import (
     NotFoundError,
 )
 from iotsphere.services.notifications.reading import (
+    inbox_page,
     list_deliveries,
     list_inbox,
     mark_read,
@@ -63,6 +64,15 @@ def test_the_feed_is_the_users_own_and_items_are_marked_read_once(fakes):
     assert first.read_at == again.read_at == NOW + timedelta(hours=1)
     unread = list_inbox(caller(), fakes.inbox, unread_only=True)
     assert [item.item.idempotency_key for item in unread] == ["k1"]
+
+
+def test_the_feed_page_counts_the_users_unread_items_whatever_it_shows(fakes):
+    page = inbox_page(caller(), fakes.inbox, limit=1)
+    assert ([i.item.idempotency_key for i in page.items], page.unread) == (["k2"], 2)
+    mark_read(caller(), page.items[0].id, fakes.inbox, NOW)
+    assert inbox_page(caller(), fakes.inbox, unread_only=True).unread == 1
+    assert inbox_page(caller(subject="u2"), fakes.inbox).unread == 0
+    assert inbox_page(caller(org="orgb"), fakes.inbox).unread == 0
 
 
 def test_someone_elses_item_is_not_found(fakes):

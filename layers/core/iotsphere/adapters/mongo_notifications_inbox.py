@@ -56,6 +56,11 @@ class MongoInboxStore:
             cursor = self._collection.find(where).sort("created_at", DESCENDING).limit(limit)
             return [_item(document) for document in cursor]
 
+    def count_unread(self, org_id: str, user_id: str) -> int:
+        where = {"org_id": text(org_id), "user_id": text(user_id), "read_at": None}
+        with store_call("inbox read"):
+            return self._collection.count_documents(where)
+
     def mark_read(self, org_id: str, user_id: str, item_id: str, at: datetime) -> InboxItem:
         mine = {"_id": text(item_id), "org_id": text(org_id), "user_id": text(user_id)}
         with store_call("inbox write"):

@@ -988,7 +988,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your in-app notifications, newest transition first
+         * Your in-app notifications, newest transition first, and how many are unread
          * @description Requires the `read` permission.
          */
         get: operations["list_inbox"];
@@ -3593,6 +3593,30 @@ export interface components {
             /** Item Id */
             item_id: string;
         };
+        /**
+         * InboxPage
+         * @description Some of a user's feed, newest first, and how many of all their items are unread.
+         */
+        InboxPage: {
+            /** Items */
+            items: components["schemas"]["InboxItem"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Unread
+             * @description the caller's unread items, whichever items this page shows
+             */
+            unread: number;
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version?: 1;
+        };
         /** InboxQuery */
         InboxQuery: {
             /**
@@ -4112,22 +4136,6 @@ export interface components {
         Page_DeviceProgress_: {
             /** Items */
             items: components["schemas"]["DeviceProgress"][];
-            /**
-             * Next Cursor
-             * @default null
-             */
-            next_cursor?: string | null;
-            /**
-             * Version
-             * @default 1
-             * @constant
-             */
-            version?: 1;
-        };
-        /** Page[InboxItem] */
-        Page_InboxItem_: {
-            /** Items */
-            items: components["schemas"]["InboxItem"][];
             /**
              * Next Cursor
              * @default null
@@ -10259,7 +10267,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_InboxItem_"];
+                    "application/json": components["schemas"]["InboxPage"];
                 };
             };
             /** @description Bad request */

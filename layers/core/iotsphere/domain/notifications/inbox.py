@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.alerting.transitions import digest
 from iotsphere.domain.notifications.payloads import NotificationItem
@@ -23,6 +23,17 @@ class InboxItem(BaseModel):
     item: NotificationItem
     created_at: datetime
     read_at: datetime | None = None
+
+
+class InboxPage(BaseModel):
+    """Some of a user's feed, newest first, and how many of all their items are unread."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: Literal[1] = 1
+    items: list[InboxItem]
+    next_cursor: str | None = None
+    unread: int = Field(description="the caller's unread items, whichever items this page shows")
 
 
 def inbox_item_id(notification_id: str, idempotency_key: str) -> str:

@@ -68,6 +68,8 @@ class InboxStore(Protocol):
     ) -> list[InboxItem]:
         """Newest first."""
 
+    def count_unread(self, org_id: str, user_id: str) -> int: ...
+
     def mark_read(self, org_id: str, user_id: str, item_id: str, at: datetime) -> InboxItem:
         """Raise ``NotFoundError`` unless the user has this item; reading twice keeps the first
         time."""

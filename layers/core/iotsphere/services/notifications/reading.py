@@ -7,7 +7,7 @@ from datetime import datetime
 
 from iotsphere.domain.identity.principal import Principal
 from iotsphere.domain.notifications.deliveries import DeliveryStatus
-from iotsphere.domain.notifications.inbox import InboxItem
+from iotsphere.domain.notifications.inbox import InboxItem, InboxPage
 from iotsphere.domain.notifications.views import DeliveryView
 from iotsphere.services.notifications.ports import DeliveryStore, InboxStore
 
@@ -35,6 +35,14 @@ def list_inbox(
     caller: Principal, store: InboxStore, unread_only: bool = False, limit: int = 50
 ) -> list[InboxItem]:
     return store.list_items(caller.org_id, caller.subject_id, unread_only, limit)
+
+
+def inbox_page(
+    caller: Principal, store: InboxStore, unread_only: bool = False, limit: int = 50
+) -> InboxPage:
+    """The caller's newest items with the count of all their unread ones (for a badge)."""
+    items = list_inbox(caller, store, unread_only, limit)
+    return InboxPage(items=items, unread=store.count_unread(caller.org_id, caller.subject_id))
 
 
 def mark_read(caller: Principal, item_id: str, store: InboxStore, now: datetime) -> InboxItem:
