@@ -3,13 +3,10 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '
 import { ApiClient, call } from '../core/api/api-client';
 import { TabManager } from '../core/tabs/tab-manager.service';
 
-/** Most unread notifications counted (the inbox route's page limit). */
-const COUNTED = 200;
-
 /**
- * The signed-in user's unread in-app notifications, as a link to the inbox in the header: read at
- * start and every 30 s while the page is visible. Says nothing until the first answer, or when
- * the inbox cannot be read.
+ * The signed-in user's unread in-app notifications (the inbox answer's `unread`), as a link to the
+ * inbox in the header: read at start and every 30 s while the page is visible. Says nothing until
+ * the first answer, when nothing is unread, or when the inbox cannot be read.
  */
 @Component({
   selector: 'app-inbox-badge',
@@ -17,7 +14,7 @@ const COUNTED = 200;
   template: `
     @if (unread(); as n) {
       <a href="/alerts?view=inbox" class="inbox" (click)="$event.preventDefault(); open()" [attr.aria-label]="label(n)">
-        Inbox <span class="count" aria-hidden="true">{{ n >= counted ? counted + '+' : n }}</span>
+        Inbox <span class="count" aria-hidden="true">{{ n }}</span>
       </a>
     }
   `,
@@ -30,7 +27,6 @@ export class InboxBadgeComponent {
   private readonly client = inject(ApiClient);
   private readonly tabs = inject(TabManager);
   protected readonly unread = signal(0);
-  protected readonly counted = COUNTED;
 
   constructor() {
     void this.read();
@@ -41,7 +37,7 @@ export class InboxBadgeComponent {
   }
 
   protected label(n: number): string {
-    return `Inbox, ${n >= COUNTED ? `more than ${COUNTED - 1}` : n} unread`;
+    return `Inbox, ${n} unread`;
   }
 
   protected open(): void {
@@ -50,8 +46,8 @@ export class InboxBadgeComponent {
 
   private async read(): Promise<void> {
     try {
-      const page = await call(this.client.api.GET('/v1/inbox', { params: { query: { unread_only: true, limit: COUNTED } } }));
-      this.unread.set(page.items.length);
+      const page = await call(this.client.api.GET('/v1/inbox', { params: { query: { unread_only: true, limit: 1 } } }));
+      this.unread.set(page.unread);
     } catch {
       // the header stays as it was; the inbox screen shows the problem
     }
