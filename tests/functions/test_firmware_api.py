@@ -265,6 +265,24 @@ def test_rollouts_are_listed_by_state(client, ports):
     assert paused["items"] == []
 
 
+def test_rollouts_are_listed_by_release_and_never_another_organizations(client, ports):
+    first = started(client)
+    answer(send(client, "POST", f"/firmware/rollouts/{first}/cancel"), 200)
+    second = answer(start(client, release_id=NEWER.release_id), 201)["rollout_id"]
+    theirs(ports)
+    listed = {
+        release: [
+            r["rollout_id"]
+            for r in answer(
+                send(client, "GET", f"/firmware/rollouts?release_id={release}", "viewer"), 200
+            )["items"]
+        ]
+        for release in (MINE.release_id, NEWER.release_id, THEIRS.release_id)
+    }
+    assert listed == {MINE.release_id: [first], NEWER.release_id: [second], THEIRS.release_id: []}
+    answer(send(client, "GET", "/firmware/rollouts?release_id=rel-1", "viewer"), 400)
+
+
 # --- pause, resume, cancel -----------------------------------------------------------------------
 
 

@@ -119,6 +119,9 @@ def test_a_rollout_round_trips_and_saves_only_over_the_revision_it_read(rollouts
     assert rollouts.get(org, rollout.rollout_id) == paused
     assert rollouts.find(org) == [paused]
     assert rollouts.find(org, RolloutState.RUNNING) == []
+    assert rollouts.find(org, release_id="rel-1") == [paused]
+    assert rollouts.find(org, RolloutState.PAUSED, release_id="rel-2") == []
+    assert rollouts.find("someone-else", release_id="rel-1") == []
     assert rollout.rollout_id not in {r.rollout_id for r in rollouts.running()}
 
 

@@ -156,10 +156,18 @@ class FakeRollouts:
         self.rollouts[rollout.rollout_id] = rollout
 
     def find(
-        self, org_id: str, state: RolloutState | None = None, limit: int = 100
+        self,
+        org_id: str,
+        state: RolloutState | None = None,
+        release_id: str | None = None,
+        limit: int = 100,
     ) -> list[Rollout]:
         found = [
-            r for r in self.rollouts.values() if r.org_id == org_id and state in (None, r.state)
+            r
+            for r in self.rollouts.values()
+            if r.org_id == org_id
+            and state in (None, r.state)
+            and release_id in (None, r.release_id)
         ]
         return sorted(found, key=lambda r: r.created_at, reverse=True)[:limit]
 

@@ -17,7 +17,7 @@ from iotsphere.services.firmware.listing import (
 from iotsphere.services.firmware.rollouts import pause_rollout
 from tests.unit.firmware.factories import NOW, KeyPair, manifest
 from tests.unit.firmware.fakes import FakeReleases
-from tests.unit.firmware.scenario import start
+from tests.unit.firmware.scenario import RELEASE, start
 
 KEY = KeyPair()
 
@@ -83,6 +83,17 @@ def test_rollouts_filter_by_state_and_devices_page_by_id(ports):
     ] == ["pump-002"]
     offered = RolloutDeviceQuery(state=ProgressState.OFFERED)
     assert len(list_rollout_devices("acme", "ro-1", offered, ports.rollouts).items) == 1
+
+
+def test_rollouts_filter_by_release(ports):
+    start(ports, device_ids=["pump-000"])
+    # the scenario's release has a short id the HTTP pattern would refuse
+    by_release = RolloutQuery.model_construct(release_id=RELEASE.release_id)
+    mine = list_rollouts("acme", by_release, ports.rollouts)
+    assert [r.rollout_id for r in mine.items] == ["ro-1"]
+    other = RolloutQuery(release_id="rel-" + "0" * 24)
+    assert list_rollouts("acme", other, ports.rollouts).items == []
+    assert list_rollouts("globex", by_release, ports.rollouts).items == []
 
 
 def test_another_organizations_rollout_devices_are_not_found(ports):

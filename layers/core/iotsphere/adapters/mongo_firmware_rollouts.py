@@ -117,11 +117,17 @@ class MongoRolloutStore:
             raise RolloutStateError(f"rollout {rollout.rollout_id} changed meanwhile; try again")
 
     def find(
-        self, org_id: str, state: RolloutState | None = None, limit: int = 100
+        self,
+        org_id: str,
+        state: RolloutState | None = None,
+        release_id: str | None = None,
+        limit: int = 100,
     ) -> list[Rollout]:
         where: dict[str, Any] = {"org_id": org_id}
         if state is not None:
             where["state"] = state.value
+        if release_id is not None:
+            where["release_id"] = str(release_id)
         return self._read(
             lambda: [
                 _rollout(d)

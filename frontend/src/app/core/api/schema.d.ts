@@ -4758,6 +4758,12 @@ export interface components {
              * @default 50
              */
             limit?: number;
+            /**
+             * Release Id
+             * @description only rollouts of this release
+             * @default null
+             */
+            release_id?: string | null;
             /** @default null */
             state?: components["schemas"]["RolloutState"] | null;
         };
@@ -9530,6 +9536,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description items per page, at most 100 */
                 limit?: number;
+                /** @description only rollouts of this release */
+                release_id?: string | null;
                 state?: components["schemas"]["RolloutState"] | null;
             };
             header?: never;

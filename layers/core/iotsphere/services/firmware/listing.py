@@ -43,6 +43,9 @@ class RolloutQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     state: RolloutState | None = None
+    release_id: str | None = Field(
+        default=None, pattern=RELEASE_ID_PATTERN, description="only rollouts of this release"
+    )
     cursor: str | None = Field(
         default=None, pattern=ROLLOUT_ID_PATTERN, description="next_cursor of a page"
     )
@@ -80,7 +83,7 @@ def list_releases(org_id: str, query: ReleaseQuery, store: ReleaseStore) -> Page
 
 
 def list_rollouts(org_id: str, query: RolloutQuery, store: RolloutStore) -> Page[Rollout]:
-    found = store.find(org_id, query.state, limit=MAX_LISTED)
+    found = store.find(org_id, query.state, query.release_id, limit=MAX_LISTED)
     ordered = sorted(found, key=lambda r: (r.created_at, r.rollout_id), reverse=True)
     return _page(ordered, lambda r: r.rollout_id, query.cursor, query.limit)
 

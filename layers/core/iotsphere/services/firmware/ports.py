@@ -97,7 +97,11 @@ class RolloutStore(Protocol):
         ``RolloutStateError`` if it changed meanwhile."""
 
     def find(
-        self, org_id: str, state: RolloutState | None = None, limit: int = 100
+        self,
+        org_id: str,
+        state: RolloutState | None = None,
+        release_id: str | None = None,
+        limit: int = 100,
     ) -> list[Rollout]:
         """Newest first."""
 
