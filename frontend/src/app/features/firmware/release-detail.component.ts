@@ -19,8 +19,7 @@ export function prettyManifest(text: string): string {
 
 /**
  * One release: what was signed (family, version, size, SHA-256, key, expiry, the manifest as
- * devices receive it), and its rollouts among the newest 100 (the API filters rollouts by state
- * only).
+ * devices receive it), and its newest 100 rollouts (`GET /v1/firmware/rollouts?release_id=`).
  */
 @Component({
   selector: 'app-release-detail',
@@ -64,7 +63,7 @@ export function prettyManifest(text: string): string {
               }
             </ul>
           } @else {
-            <p class="muted">None among the newest rollouts.</p>
+            <p class="muted">No rollout of this release yet.</p>
           }
         </section>
       </div>
@@ -117,8 +116,8 @@ export class ReleaseDetailComponent {
       return;
     }
     try {
-      const page = await call(this.client.api.GET('/v1/firmware/rollouts', { params: { query: { limit: 100 } } }));
-      this.rollouts.set(page.items.filter((r) => r.release_id === id));
+      const page = await call(this.client.api.GET('/v1/firmware/rollouts', { params: { query: { release_id: id, limit: 100 } } }));
+      this.rollouts.set(page.items);
     } catch {
       this.rollouts.set([]);
     }
