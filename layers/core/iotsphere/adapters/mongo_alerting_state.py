@@ -11,7 +11,7 @@ from collections.abc import Collection as Ids
 from collections.abc import Sequence
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, PyMongoError
 
@@ -37,16 +37,22 @@ def _read(action: str, exc: PyMongoError) -> StoreUnavailableError:
 
 class MongoEvaluatorStateStore:
     """One document per organization and device, holding the states of every rule and metric
-    that watches it (``states.<digest of rule and metric>``, each with its own revision): a
-    batch of readings costs one document per device to read and to write, not one per rule.
+    that watches it (``states.<digest of rule and metric>``): a batch of readings costs one
+    document per device to read and to write, not one per rule.
 
-    A save names, per state, the revision it read (absent for a new one) in its filter, so a
-    state saved by someone else in between makes the whole device's update miss:
-    ``ConcurrentUpdateError``, and the caller starts again from what is stored.
+    Every write adds one to the document's ``revision``. A device this store has read is saved
+    as a whole replacement filtered on the revision it read, so any save of that device by
+    someone else in between makes it miss: ``ConcurrentUpdateError``, and the caller starts
+    again from what is stored. A whole document costs the MongoDB-wire server much less than an
+    update of many nested paths. Each state keeps its own revision too: a state not read through
+    this store (or read before a newer one) is saved by naming, per state, the revision it had.
     """
+
+    _REMEMBERED = 20_000  # documents read and not yet saved; beyond, forget them all
 
     def __init__(self, collection: Collection[dict[str, Any]]) -> None:
         self._collection = collection
+        self._seen: dict[str, tuple[int, dict[str, Any]]] = {}  # _id: (revision, states)
 
     def ensure_indexes(self) -> None:
         self._collection.create_index([("org_id", ASCENDING)])
@@ -55,10 +61,9 @@ class MongoEvaluatorStateStore:
         if not keys:
             return {}
         wanted = {_device_doc(org_id, device_id) for org_id, _, device_id, _ in keys}
-        try:
-            documents = list(self._collection.find({"_id": {"$in": sorted(wanted)}}))
-        except PyMongoError as exc:
-            raise _read("alert state read", exc) from exc
+        documents = self._find({"_id": {"$in": sorted(wanted)}})
+        for doc_id in wanted - {doc["_id"] for doc in documents}:
+            self._seen[doc_id] = (0, {})
         slots = {doc["_id"]: doc.get("states", {}) for doc in documents}
         found: dict[StateKey, EvaluatorState] = {}
         for key in keys:
@@ -72,7 +77,7 @@ class MongoEvaluatorStateStore:
         by_device: dict[str, list[EvaluatorState]] = {}
         for state in states:
             by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
-        operations = [_device_update(doc_id, group) for doc_id, group in by_device.items()]
+        operations = [self._write(doc_id, group) for doc_id, group in by_device.items()]
         if not operations:
             return
         try:
@@ -91,16 +96,42 @@ class MongoEvaluatorStateStore:
         """Every device document of the organization, filtered here: with the default lateness
         most states wait on readings, so an index would save the sweep (once a minute) little."""
         missing = set(missing_data_rule_ids)
-        try:
-            documents = list(self._collection.find({"org_id": org_id}))
-        except PyMongoError as exc:
-            raise _read("alert state read", exc) from exc
         states = (
             EvaluatorState.model_validate(saved)
-            for doc in documents
+            for doc in self._find({"org_id": org_id})
             for saved in doc.get("states", {}).values()
         )
         return [s for s in states if s.pending or s.rule_id in missing]
+
+    def _find(self, where: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            documents = list(self._collection.find(where))
+        except PyMongoError as exc:
+            raise _read("alert state read", exc) from exc
+        if len(self._seen) + len(documents) > self._REMEMBERED:
+            self._seen.clear()
+        for doc in documents:
+            if "revision" in doc:  # documents written before revisions get one on their update
+                self._seen[doc["_id"]] = (doc["revision"], doc.get("states", {}))
+        return documents
+
+    def _write(
+        self, doc_id: str, states: list[EvaluatorState]
+    ) -> ReplaceOne[dict[str, Any]] | UpdateOne:
+        revision, slots = self._seen.pop(doc_id, (-1, {}))
+        new = {_slot(s.rule_id, s.metric): s for s in states}
+        if revision < 0 or any(
+            slots.get(slot, {}).get("revision", 0) != state.revision for slot, state in new.items()
+        ):
+            return _device_update(doc_id, states)
+        document = {
+            "org_id": states[0].org_id,
+            "device_id": states[0].device_id,
+            "revision": revision + 1,
+            "states": slots | {slot: _dump(state) for slot, state in new.items()},
+        }
+        # none read (revision 0): an insert, which a document created meanwhile refuses
+        return ReplaceOne({"_id": doc_id, "revision": revision}, document, upsert=not revision)
 
 
 def _device_doc(org_id: str, device_id: str) -> str:
@@ -111,14 +142,22 @@ def _slot(rule_id: str, metric: str) -> str:
     return digest(rule_id, metric)
 
 
+def _dump(state: EvaluatorState) -> dict[str, Any]:
+    return {**state.model_dump(), "revision": state.revision + 1}
+
+
 def _device_update(doc_id: str, states: list[EvaluatorState]) -> UpdateOne:
     where: dict[str, Any] = {"_id": doc_id}
     fields: dict[str, Any] = {"org_id": states[0].org_id, "device_id": states[0].device_id}
     for state in states:
         path = f"states.{_slot(state.rule_id, state.metric)}"
         where[f"{path}.revision"] = state.revision if state.revision else {"$exists": False}
-        fields[path] = {**state.model_dump(), "revision": state.revision + 1}
-    return UpdateOne(where, {"$set": fields}, upsert=all(s.revision == 0 for s in states))
+        fields[path] = _dump(state)
+    return UpdateOne(
+        where,
+        {"$set": fields, "$inc": {"revision": 1}},
+        upsert=all(s.revision == 0 for s in states),
+    )
 
 
 class MongoAlarmStore:
