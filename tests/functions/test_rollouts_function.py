@@ -192,8 +192,10 @@ def test_a_fresh_offer_for_a_cancelled_rollout_is_refused(ports):
     assert "cancelled" in outcome.reason
 
 
-def birth(device_id: str, state: str = "online", retained: bool = False) -> DeviceEvent:
-    status = {"version": 1, "state": state, "session": "s-2", "reason": ""}
+def birth(
+    device_id: str, state: str = "online", retained: bool = False, running: str = "1.0.0"
+) -> DeviceEvent:
+    status = {"version": 1, "state": state, "session": "s-2", "firmware_version": running}
     return DeviceEvent(
         topic=f"devices/{device_id}/status",
         received_ms=int((NOW + timedelta(hours=1)).timestamp() * 1000),
@@ -217,6 +219,7 @@ def test_a_device_coming_back_gets_its_lost_offer_again_valid_from_its_birth(por
         birth("pump-000", state="offline"),  # a last will
         birth("pump-000", retained=True),  # an old birth the broker replays
         birth("stranger"),  # not in the registry
+        birth("pump-000", running=RELEASE.version),  # rebooted into it, reports still on the way
     ],
 )
 def test_no_offer_goes_out_for_a_will_a_replayed_birth_or_an_unknown_device(ports, event):

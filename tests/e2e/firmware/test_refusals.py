@@ -177,6 +177,11 @@ def test_every_refusal_is_reported_with_its_code_and_the_device_keeps_its_versio
         for listener in listeners:
             assert listener.arrived.wait(WAIT_S), "the platform's offer did not arrive"
             listener.close()
+        # The listeners took the genuine offers in the devices' names; a running rollout would
+        # offer them again at each agent's birth (a lost offer), so the agents below must see
+        # only the tampered ones: a paused rollout offers nothing new, and still records reports.
+        paused = org.operator.post(f"/v1/firmware/rollouts/{rollout['rollout_id']}/pause")
+        assert paused.status_code == 200, paused.text
         genuine = listeners[0].offer
         assert genuine is not None
         tamperer = Tamperer(firmware_stack, genuine, other)

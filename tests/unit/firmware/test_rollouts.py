@@ -259,6 +259,9 @@ def test_a_device_that_comes_back_gets_its_open_offer_again_with_a_fresh_url(por
     pending = next(p.device_id for p in ports.rollouts.progress.values() if p.wave == 3)
     assert reoffer_to_returning_device("acme", pending, ports, later) == []
     assert reoffer_to_returning_device("globex", waiting, ports, later) == []
+    # it rebooted into the release before its reports were recorded: nothing to offer
+    assert reoffer_to_returning_device("acme", waiting, ports, later, RELEASE.version) == []
+    assert reoffer_to_returning_device("acme", waiting, ports, later, "1.2.0") == ["ro-1"]
 
 
 def test_a_returning_device_gets_nothing_from_a_paused_or_cancelled_rollout(ports):

@@ -61,16 +61,24 @@ def renew_offer(
 
 
 def reoffer_to_returning_device(
-    org_id: str, device_id: str, ports: RolloutPorts, now: datetime
+    org_id: str,
+    device_id: str,
+    ports: RolloutPorts,
+    now: datetime,
+    running_version: str | None = None,
 ) -> list[str]:
     """A device that connects again gets each open offer of a running rollout once more, with a
     fresh URL: an offer it never received (no persistent session, a reflashed device) would
     otherwise leave it 'offered' for good. The agent ignores an offer it already acts on. Returns
-    the rollouts offered again; a paused or cancelled rollout, or an expired release, offers
+    the rollouts offered again; a paused or cancelled rollout, an expired release, or a release
+    the device already runs (it rebooted into it before its reports were recorded) offers
     nothing."""
     offered = []
     for rollout_id in ports.rollouts.open_offers(org_id, device_id):
-        if ports.rollouts.get(org_id, rollout_id).state is not RolloutState.RUNNING:
+        rollout = ports.rollouts.get(org_id, rollout_id)
+        if rollout.state is not RolloutState.RUNNING:
+            continue
+        if ports.releases.get(org_id, rollout.release_id).version == running_version:
             continue
         try:
             renew_offer(org_id, rollout_id, device_id, ports, now)

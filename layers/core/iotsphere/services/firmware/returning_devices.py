@@ -16,9 +16,10 @@ from iotsphere.services.firmware.offers import reoffer_to_returning_device
 from iotsphere.services.firmware.ports import DeviceDirectory, RolloutPorts
 
 
-def returning_device(event: DeviceEvent) -> str | None:
-    """The id of the device whose fresh birth this event is; None for anything else (a last will,
-    a birth the broker replays from its retained copy, another topic, a malformed status)."""
+def returning_device(event: DeviceEvent) -> tuple[str, str | None] | None:
+    """The device whose fresh birth this event is, with the firmware version it says it runs;
+    None for anything else (a last will, a birth the broker replays from its retained copy,
+    another topic, a malformed status)."""
     inbound = parse_inbound(event.topic)
     if inbound is None or inbound.kind != "status" or event.retained:
         return None
@@ -26,7 +27,7 @@ def returning_device(event: DeviceEvent) -> str | None:
         status = StatusMessage.model_validate_json(event.payload)
     except ValidationError:
         return None
-    return inbound.subject if status.state == "online" else None
+    return (inbound.subject, status.firmware_version) if status.state == "online" else None
 
 
 def reoffer_on_birth(
@@ -35,11 +36,12 @@ def reoffer_on_birth(
     """The rollouts whose offer went to the device again (see ``reoffer_to_returning_device``).
     ``ports`` is asked for only when a registered device came back, since most device events
     are not births."""
-    device_id = returning_device(event)
-    if device_id is None:
+    returning = returning_device(event)
+    if returning is None:
         return []
+    device_id, running_version = returning
     org_id = directory.organization_of(device_id)
     if org_id is None:
         return []
     received = datetime.fromtimestamp(event.received_ms / 1000, tz=UTC)
-    return reoffer_to_returning_device(org_id, device_id, ports(), received)
+    return reoffer_to_returning_device(org_id, device_id, ports(), received, running_version)
