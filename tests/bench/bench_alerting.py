@@ -32,12 +32,10 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import os
 import time
 import uuid
 from datetime import UTC, datetime
 from multiprocessing.sharedctypes import Synchronized
-from pathlib import Path
 from typing import Any
 
 from iotsphere.adapters.aws import aws_client, queue_url
@@ -73,11 +71,11 @@ from iotsphere.services.alerting.rule_admin import save_rule
 from iotsphere.simulator.payloads import encode, reading_document, telemetry_topic
 from tests.bench.alerting_fleet import TYPES as TYPE_IDS
 from tests.bench.alerting_fleet import AlertingFleet
+from tests.bench.bench_stack import bench_stack
 from tests.bench.bench_telemetry import machine
 from tests.bench.mqtt_load import Broker, WindowedPublisher
 from tests.bench.webhook_receiver import Arrival, WebhookReceiver
 
-ROOT = Path(__file__).resolve().parents[2]
 SETTLE_S = 15.0  # no new notification for this long after the last publish: done
 BATCH = 100  # readings per alerts message in the evaluator measurement
 WARM_TIMEOUT_S = 180
@@ -347,14 +345,7 @@ def main() -> int:
         args.duration,
         warmup_s=args.warmup,
     )
-    stack = Stack.from_file(ROOT / "tests" / "stack.yml", ROOT / ".iotsphere" / "bench")
-    os.environ.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
-    os.environ.setdefault("AWS_DEFAULT_REGION", stack.config.services.localstack.region)
-    started_here = [name for name in stack.specs if not stack.is_running(name)]
-    try:
-        stack.up(only_infra=True)
-        for name in ("runner", "bridge"):
-            stack.start(name)
+    with bench_stack(("runner", "bridge"), keep=args.keep) as stack:
         report = {
             "machine": machine(),
             "publish_to_webhook": run_alerting(stack, fleet),
@@ -363,10 +354,6 @@ def main() -> int:
         print(json.dumps(report, indent=2))
         result = report["publish_to_webhook"]
         return 0 if result["lost"] == 0 and result["bad_signatures"] == 0 else 1
-    finally:
-        if not args.keep:
-            for name in reversed(started_here):
-                stack.stop(name)
 
 
 if __name__ == "__main__":

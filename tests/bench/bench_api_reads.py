@@ -22,12 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -42,9 +40,9 @@ from iotsphere.domain.telemetry import Reading
 from iotsphere.local.stack import Stack
 from iotsphere.services.identity.organizations import create_organization
 from iotsphere.services.identity.throttling import address_key
+from tests.bench.bench_stack import bench_stack
 from tests.bench.bench_telemetry import machine
 
-ROOT = Path(__file__).resolve().parents[2]
 DEVICE_COUNT = 1000
 LATEST_DEVICES = 100
 DAY_STEP = timedelta(seconds=10)
@@ -217,20 +215,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="leave the bench stack running")
     args = parser.parse_args()
     iterations = 5 if args.smoke else args.iterations
-    stack = Stack.from_file(ROOT / "tests" / "stack.yml", ROOT / ".iotsphere" / "bench")
-    os.environ.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
-    os.environ.setdefault("AWS_DEFAULT_REGION", stack.config.services.localstack.region)
-    started_here = [name for name in stack.specs if not stack.is_running(name)]
-    try:
-        stack.up(only_infra=True)
-        stack.start("api")
+    with bench_stack(("api",), keep=args.keep) as stack:
         report = {"machine": machine(), "reads": measure(stack, iterations)}
         print(json.dumps(report, indent=2))
         return 0
-    finally:
-        if not args.keep:
-            for name in reversed(started_here):
-                stack.stop(name)
 
 
 if __name__ == "__main__":

@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -41,9 +39,9 @@ from iotsphere.local.stack import Stack
 from iotsphere.services.identity.organizations import create_organization
 from iotsphere.services.identity.throttling import address_key
 from tests.bench.bench_api_reads import percentile
+from tests.bench.bench_stack import bench_stack
 from tests.bench.bench_telemetry import machine
 
-ROOT = Path(__file__).resolve().parents[2]
 POLL_S = 0.1
 ONLINE_WITHIN_S = 120.0
 
@@ -200,24 +198,13 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=1, help="onboardings at once")
     parser.add_argument("--keep", action="store_true", help="leave the bench stack running")
     args = parser.parse_args()
-    stack = Stack.from_file(ROOT / "tests" / "stack.yml", ROOT / ".iotsphere" / "bench")
-    os.environ.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
-    os.environ.setdefault("AWS_DEFAULT_REGION", stack.config.services.localstack.region)
-    started_here = [name for name in stack.specs if not stack.is_running(name)]
-    try:
-        stack.up(only_infra=True)
-        for name in ("runner", "bridge", "api"):
-            stack.start(name)
+    with bench_stack(("runner", "bridge", "api"), keep=args.keep) as stack:
         report = {
             "machine": machine(),
             "onboarding": measure(stack, args.devices, max(1, args.concurrency)),
         }
         print(json.dumps(report, indent=2))
         return 0
-    finally:
-        if not args.keep:
-            for name in reversed(started_here):
-                stack.stop(name)
 
 
 if __name__ == "__main__":

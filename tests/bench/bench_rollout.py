@@ -22,7 +22,6 @@ import json
 import os
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from iotsphere.adapters.aws import aws_client, queue_url
@@ -35,6 +34,7 @@ from iotsphere.local.stack import Stack
 from iotsphere.services.firmware.rollouts import advance_rollout
 from iotsphere.simulator.device_agents import AgentOptions
 from iotsphere.simulator.provisioning import firmware_public_key
+from tests.bench.bench_stack import bench_stack
 from tests.bench.bench_telemetry import machine
 from tests.e2e.api.client import ApiClient
 from tests.e2e.firmware.harness import (
@@ -48,8 +48,6 @@ from tests.e2e.firmware.harness import (
     start_rollout,
 )
 from tests.e2e.organizations import new_organization
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def now() -> datetime:
@@ -143,20 +141,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after (s)")
     parser.add_argument("--keep", action="store_true", help="leave the bench stack running")
     args = parser.parse_args()
-    stack = Stack.from_file(ROOT / "tests" / "stack.yml", ROOT / ".iotsphere" / "bench")
-    os.environ.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
-    os.environ.setdefault("AWS_DEFAULT_REGION", stack.config.services.localstack.region)
-    started_here = [name for name in stack.specs if not stack.is_running(name)]
-    try:
-        stack.up(only_infra=True)
-        for name in PLATFORM:
-            stack.start(name)
+    with bench_stack(PLATFORM, keep=args.keep) as stack:
         print(json.dumps({"machine": machine(), "rollout": measure(stack, args)}, indent=2))
         return 0
-    finally:
-        if not args.keep:
-            for name in reversed(started_here):
-                stack.stop(name)
 
 
 if __name__ == "__main__":

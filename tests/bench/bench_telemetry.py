@@ -27,11 +27,11 @@ from typing import Any
 
 from iotsphere.local.secrets import BENCH_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
+from tests.bench.bench_stack import bench_stack
 from tests.bench.latency_probe import LatencyProbe
 from tests.bench.mqtt_load import Broker, publish_burst, subscribe_count
 from tests.e2e.fleet import influx, stored_count
 
-ROOT = Path(__file__).resolve().parents[2]
 POLL_S = 0.1  # the latency resolution: a reading is seen at most this long after it is stored
 
 
@@ -165,14 +165,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.rate, args.duration, args.devices, args.ceiling_messages = 500, 4, 10, 2000
-    stack = Stack.from_file(ROOT / "tests" / "stack.yml", ROOT / ".iotsphere" / "bench")
-    os.environ.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
-    os.environ.setdefault("AWS_DEFAULT_REGION", stack.config.services.localstack.region)
-    started_here = [name for name in stack.specs if not stack.is_running(name)]
-    try:
-        stack.up(only_infra=True)
-        for name in ("runner", "bridge"):
-            stack.start(name)
+    with bench_stack(("runner", "bridge"), keep=args.keep) as stack:
         report = {
             "machine": machine(),
             "mqtt_ceiling_msgs_per_s": round(mqtt_ceiling(stack, args.ceiling_messages), 1),
@@ -184,10 +177,6 @@ def main() -> int:
         print(json.dumps(report, indent=2))
         result = report["full_path"]
         return 0 if result["lost"] == 0 and result["not_acked"] == 0 else 1
-    finally:
-        if not args.keep:
-            for name in reversed(started_here):
-                stack.stop(name)
 
 
 if __name__ == "__main__":
