@@ -24,10 +24,14 @@ from iotsphere.services.devices.registry import change_device
 ONBOARDED_BY = "onboarding"
 
 
-def check_new_devices(org_id: str, new: Sequence[NewDevice], ports: DevicePorts) -> list[str]:
-    """Per device, what stops it from being created ("" when nothing does)."""
+def check_new_devices(
+    org_id: str, new: Sequence[NewDevice], ports: DevicePorts, taken: set[str] | None = None
+) -> list[str]:
+    """Per device, what stops it from being created ("" when nothing does). ``taken``: the
+    names already in use, when the caller has read them."""
     types = {t: ports.types.get(org_id, t) for t in {d.device_type for d in new}}
-    taken = ports.devices.names_taken(org_id, [d.name for d in new])
+    if taken is None:
+        taken = ports.devices.names_taken(org_id, [d.name for d in new])
     given = Counter(d.name for d in new)
     problems = []
     for device in new:
@@ -52,7 +56,7 @@ def onboard_devices(
     for index, device in enumerate(new):
         if device.name in taken:
             raise NameTakenError(f"devices[{index}].name", device.name)
-    for index, problem in enumerate(check_new_devices(org_id, new, ports)):
+    for index, problem in enumerate(check_new_devices(org_id, new, ports, taken)):
         if problem:
             raise InvalidInputError(f"devices[{index}]", problem)
     now = ports.clock()
