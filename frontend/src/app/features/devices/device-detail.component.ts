@@ -184,10 +184,7 @@ export class DeviceDetailComponent {
     const names = this.metrics();
     if (load.state !== 'ready' || !names.length) return;
     try {
-      const page = await call(
-        this.client.api.GET('/v1/telemetry/latest', { params: { query: { device_id: [load.device.id], metric: [...names] } } }),
-      );
-      this.latest.set(page.values);
+      this.latest.set(await this.readLatest(load.device.id, names));
     } catch {
       // keep what is shown; the next read tries again
     }
@@ -202,12 +199,16 @@ export class DeviceDetailComponent {
       const names = (type.metrics ?? []).map((m) => m.name).slice(0, 10);
       this.metrics.set(names);
       if (!names.length) return;
-      const page = await call(
-        this.client.api.GET('/v1/telemetry/latest', { params: { query: { device_id: [device.id], metric: names } } }),
-      );
-      this.latest.set(page.values);
+      this.latest.set(await this.readLatest(device.id, names));
     } catch {
       this.latest.set([]);
     }
+  }
+
+  private async readLatest(deviceId: string, metrics: readonly string[]): Promise<readonly LatestValue[]> {
+    const page = await call(
+      this.client.api.GET('/v1/telemetry/latest', { params: { query: { device_id: [deviceId], metric: [...metrics] } } }),
+    );
+    return page.values;
   }
 }
