@@ -64,10 +64,11 @@ class BandCondition(_Condition):
 
 
 class AggregateCondition(_Level):
-    """An aggregate of the window ``(t - window_s, t]`` compared like a threshold."""
+    """An aggregate of the window ``(t - window_s, t]`` compared like a threshold; ``spread`` is
+    max - min (a stuck sensor: spread below a small level for a while)."""
 
     type: Literal["aggregate"] = "aggregate"
-    function: Literal["mean", "min", "max", "percentile", "count"]
+    function: Literal["mean", "min", "max", "percentile", "count", "spread"]
     percentile: Annotated[float, Field(ge=0, le=100)] | None = None
     window_s: PositiveSeconds
     min_points: Annotated[int, Field(ge=1)] = 1

@@ -31,6 +31,14 @@ def robust_z(value: float, window: Sequence[float]) -> float:
     return math.copysign(math.inf, value - center)
 
 
+def spread(values: Sequence[float]) -> float | None:
+    """``max - min``: how far the values move. None for no values (no verdict); 0 for one value,
+    so a rule asking for a small spread must ask for enough points (``min_points``)."""
+    if not values:
+        return None
+    return max(values) - min(values)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Linear interpolation between closest ranks (numpy's default), ``q`` in [0, 100]."""
     ordered = sorted(values)

@@ -87,6 +87,15 @@ def _check_condition(condition: Condition, path: str, depth: int) -> None:
                 raise RuleValidationError(
                     f"{path}.percentile", "required with function percentile, and only with it"
                 )
+            if (
+                condition.function == "spread"
+                and condition.op == "below"
+                and condition.min_points < 2
+            ):
+                raise RuleValidationError(
+                    f"{path}.min_points",
+                    "a spread below a level needs at least 2 points: one point's spread is 0",
+                )
         case AnomalyCondition():
             if condition.clear is not None and condition.clear > condition.set:
                 raise RuleValidationError(

@@ -18,7 +18,7 @@ from iotsphere.domain.alerting.conditions import (
     RateCondition,
     ThresholdCondition,
 )
-from iotsphere.domain.alerting.detectors import percentile, robust_z
+from iotsphere.domain.alerting.detectors import percentile, robust_z, spread
 
 Point = tuple[int, float]  # (device timestamp in epoch ms, value)
 
@@ -47,7 +47,7 @@ def measure(leaf: LeafCondition, before: Sequence[Point], ts_ms: int, value: flo
             return None
 
 
-def _aggregate(leaf: AggregateCondition, values: list[float]) -> float:
+def _aggregate(leaf: AggregateCondition, values: list[float]) -> float | None:
     match leaf.function:
         case "mean":
             return fmean(values)
@@ -59,6 +59,8 @@ def _aggregate(leaf: AggregateCondition, values: list[float]) -> float:
             return float(len(values))
         case "percentile":
             return percentile(values, leaf.percentile or 0.0)
+        case "spread":
+            return spread(values)
 
 
 def set_holds(leaf: LeafCondition, signal: float) -> bool:
