@@ -15,7 +15,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from iotsphere.adapters.mosquitto_roles import Acl
+from iotsphere.adapters.private_file import write_private_file
 
 ITERATIONS = 10_000
 SALT_BYTES = 12
@@ -117,9 +117,4 @@ def read_state(file: Path) -> dict[str, Any] | None:
 
 def write_state(file: Path, state: dict[str, Any]) -> None:
     """Replace the file whole (mode 0600: it holds password hashes)."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    partial = file.with_suffix(".tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(state, out, indent=1, sort_keys=True)
-    os.replace(partial, file)
+    write_private_file(file, json.dumps(state, indent=1, sort_keys=True))

@@ -4,12 +4,12 @@ version and the results of the commands it ran (so a redelivered command never r
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from iotsphere.adapters.private_file import write_private_file
 from iotsphere.agent.errors import AgentMemoryError
 from iotsphere.domain.devices.messages import CommandResultMessage
 
@@ -64,12 +64,7 @@ class JsonFileMemory:
             raise AgentMemoryError(f"{self._file}: unreadable agent memory ({exc})") from exc
 
     def save(self, state: AgentState) -> None:
-        partial = self._file.with_suffix(".tmp")
         try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(state.model_dump_json())
-            os.replace(partial, self._file)
+            write_private_file(self._file, state.model_dump_json())
         except OSError as exc:
             raise AgentMemoryError(f"{self._file}: cannot save agent memory ({exc})") from exc

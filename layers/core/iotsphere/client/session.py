@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from iotsphere.adapters.private_file import write_private_file
 
 DEFAULT_FILE = Path.home() / ".config" / "iotsphere" / "session.json"
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -40,11 +41,7 @@ class SessionStore:
 
     def save(self, session: Session) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial = self.file.with_suffix(".tmp")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(session.__dict__, out)
-        os.replace(partial, self.file)
+        write_private_file(self.file, json.dumps(session.__dict__))
 
     def clear(self) -> None:
         self.file.unlink(missing_ok=True)

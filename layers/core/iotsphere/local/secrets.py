@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets as random_secrets
 from pathlib import Path
 
 from iotsphere.adapters.file_manifest_signer import FileManifestSigner, generate_key_file
+from iotsphere.adapters.private_file import write_private_file
 from iotsphere.domain.firmware.signatures import TrustedKey
 from iotsphere.local.errors import StackError
 
@@ -34,13 +34,7 @@ def _read(file: Path) -> dict[str, dict[str, str]]:
 
 
 def _write(file: Path, data: dict[str, dict[str, str]]) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    partial = file.with_suffix(".tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out, indent=2, sort_keys=True)
-    os.chmod(partial, 0o600)
-    os.replace(partial, file)
+    write_private_file(file, json.dumps(data, indent=2, sort_keys=True))
 
 
 def ensure_mqtt_passwords(home: Path, users: tuple[str, ...] = MQTT_USERS) -> dict[str, str]:

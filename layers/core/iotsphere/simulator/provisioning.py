@@ -11,7 +11,6 @@ sit beside the packages, so an update survives a restart of the simulator.
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from iotsphere.adapters.file_manifest_signer import FileManifestSigner
 from iotsphere.adapters.mongo_devices_ports import build_device_ports
 from iotsphere.adapters.mosquitto_control import BrokerLogin, MqttControlChannel
 from iotsphere.adapters.mosquitto_dynsec import DynsecBrokerIdentities
+from iotsphere.adapters.private_file import write_private_file
 from iotsphere.adapters.sqs_device_channel import SqsDeviceChannel
 from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.agent import JsonFileMemory
@@ -75,13 +75,7 @@ class PackageFolder:
 
     def save(self, package: ProvisioningPackage) -> None:
         """Owner-only, written whole (the password is in it)."""
-        self.packages.mkdir(parents=True, exist_ok=True)
-        file = self.packages / f"{package.device_id}.json"
-        partial = file.with_suffix(".tmp")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(package.model_dump_json())
-        os.replace(partial, file)
+        write_private_file(self.packages / f"{package.device_id}.json", package.model_dump_json())
 
     def memory(self, device_id: str) -> JsonFileMemory:
         return JsonFileMemory(self.memories / f"{device_id}.json")
