@@ -36,7 +36,7 @@ def handle_record(record: SQSRecord) -> None:
         outcome = rollouts.record_firmware_status(event)
     else:
         outcome = handle_device_event(event, bootstrap.device_ports())
-        if outcome.outcome == "handled" and rollouts.reoffer_on_birth(event):
+        if outcome.birth is not None and rollouts.reoffer_on_birth(outcome.birth):
             logger.info("firmware offered again", extra={"topic": event.topic})
     log = logger.warning if outcome.outcome == "refused" else logger.info
     log(

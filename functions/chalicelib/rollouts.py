@@ -19,6 +19,7 @@ from chalice.app import Blueprint, CloudWatchEvent
 from iotsphere import bootstrap
 from iotsphere.domain.devices.messages import DeviceEvent
 from iotsphere.domain.firmware.rollout import RolloutState
+from iotsphere.services.devices.device_events import DeviceBirth
 from iotsphere.services.firmware import returning_devices
 from iotsphere.services.firmware.rollouts import advance_rollouts
 from iotsphere.services.firmware.status_events import (
@@ -40,11 +41,9 @@ def record_firmware_status(event: DeviceEvent) -> StatusOutcome:
     return record_status_event(event, bootstrap.registry_targets(), bootstrap.rollout_ports())
 
 
-def reoffer_on_birth(event: DeviceEvent) -> list[str]:
+def reoffer_on_birth(birth: DeviceBirth) -> list[str]:
     """After a device's birth: its open offers of running rollouts, sent again."""
-    return returning_devices.reoffer_on_birth(
-        event, bootstrap.registry_targets(), bootstrap.rollout_ports
-    )
+    return returning_devices.reoffer_on_birth(birth, bootstrap.rollout_ports())
 
 
 @bp.schedule("rate(1 minute)")

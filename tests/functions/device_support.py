@@ -14,7 +14,7 @@ from iotsphere.services.devices.registry import create_device_type
 from tests.functions.conftest import auth
 from tests.unit.devices.builders import ORG, OTHER_ORG, THERMO, onboard
 from tests.unit.devices.fakes import fake_ports
-from tests.unit.firmware.fakes import FakeDirectory
+from tests.unit.firmware.scenario import fleet_ports
 
 __all__ = ["ORG", "OTHER_ORG", "THERMO", "call", "device_ports", "onboard", "problem"]
 
@@ -23,11 +23,12 @@ __all__ = ["ORG", "OTHER_ORG", "THERMO", "call", "device_ports", "onboard", "pro
 def device_ports(monkeypatch):
     """Fakes of every device port, with the ``thermo`` type in both organizations."""
     ports = fake_ports()
+    firmware = fleet_ports()  # no rollout started
     create_device_type(ORG, THERMO, ports)
     create_device_type(OTHER_ORG, THERMO, ports)
     monkeypatch.setattr(bootstrap, "device_ports", lambda: ports)
-    # a birth also looks for open firmware offers: none here (tests/functions/test_rollouts_*)
-    monkeypatch.setattr(bootstrap, "registry_targets", lambda: FakeDirectory({}))
+    # a birth also looks for open firmware offers: none here (test_device_events_function has one)
+    monkeypatch.setattr(bootstrap, "rollout_ports", lambda: firmware)
     return ports
 
 

@@ -1,9 +1,12 @@
 """handle_device_events on sample SQS batches, and the command expiry schedule."""
 
+from datetime import UTC, datetime
+
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from iotsphere import bootstrap
 from iotsphere.domain.devices.claim_sealing import public_key_of, unseal
 from iotsphere.domain.devices.commands import CommandState
 from iotsphere.domain.devices.device import DeviceStatus
@@ -14,9 +17,15 @@ from iotsphere.domain.devices.messages import (
     NewCommand,
     ProvisioningPackage,
 )
+from iotsphere.domain.firmware.release import Release
+from iotsphere.domain.firmware.rollout import RolloutTarget
+from iotsphere.domain.firmware.waves import WavePlan
 from iotsphere.services.devices.commands import send_command
+from iotsphere.services.firmware.rollouts import RolloutRequest, start_rollout
 from tests.functions.device_support import ORG, call, device_ports, onboard
 from tests.sample_events import load_event
+from tests.unit.firmware.factories import NOW, KeyPair, manifest
+from tests.unit.firmware.scenario import fleet_ports
 
 __all__ = ["device_ports"]
 
@@ -70,6 +79,31 @@ def test_the_schedule_expires_commands_whose_ttl_passed(client, device_ports, de
     assert response.payload == {"moved": 1}
     assert device_ports.commands.get(ORG, command.id).state is CommandState.EXPIRED
     assert device_ports.commands.get(ORG, kept.id).state is CommandState.CREATED
+
+
+def test_a_birth_offers_again_the_firmware_its_device_never_got(
+    client, device_ports, device, monkeypatch
+):
+    """The handler hands the recorded birth (organization, running version) to the firmware step;
+    the registry is not asked a second time (``registry_targets`` is no fake here)."""
+    firmware = fleet_ports()
+    firmware.targets.add(DEVICE, org_id=ORG)
+    made = manifest(release_id="rel-thermo", org_id=ORG)
+    firmware.releases.add(Release.of(made, KeyPair().sign(made)))
+    only_device = RolloutTarget(device_ids=[DEVICE])
+    request = RolloutRequest(
+        release_id="rel-thermo", target=only_device, plan=WavePlan(percents=[100])
+    )
+    start_rollout(ORG, request, "ro-1", firmware, NOW)
+    firmware.offers.sent.clear()
+    monkeypatch.setattr(bootstrap, "rollout_ports", lambda: firmware)
+    event = load_event("device_events_sqs-batch.json")
+    event["Records"] = event["Records"][:1]  # the birth, firmware 1.4.2
+    assert client.lambda_.invoke("handle_device_events", event).payload == {"batchItemFailures": []}
+    [(org_id, device_id, offer)] = firmware.offers.sent
+    assert (org_id, device_id, offer.rollout_id) == (ORG, DEVICE, "ro-1")
+    received = datetime.fromtimestamp(1795716001, tz=UTC)
+    assert offer.url_expires_at == received + firmware.url_ttl
 
 
 def claim_event(serial, key, nonce="n" * 16):

@@ -3,7 +3,6 @@ handler hands them over, on in-memory firmware ports."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from iotsphere.domain.firmware.progress import FirmwareStatusReport, ProgressSta
 from iotsphere.domain.firmware.release import Release
 from iotsphere.domain.firmware.rollout import HealthGate, RolloutState, RolloutTarget
 from iotsphere.domain.firmware.waves import WavePlan
+from iotsphere.services.devices.device_events import DeviceBirth
 from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.services.firmware.ports import RolloutPorts
 from iotsphere.services.firmware.reports import record_status
@@ -192,15 +192,10 @@ def test_a_fresh_offer_for_a_cancelled_rollout_is_refused(ports):
     assert "cancelled" in outcome.reason
 
 
-def birth(
-    device_id: str, state: str = "online", retained: bool = False, running: str = "1.0.0"
-) -> DeviceEvent:
-    status = {"version": 1, "state": state, "session": "s-2", "firmware_version": running}
-    return DeviceEvent(
-        topic=f"devices/{device_id}/status",
-        received_ms=int((NOW + timedelta(hours=1)).timestamp() * 1000),
-        payload=json.dumps(status),
-        retained=retained,
+def birth(device_id: str, running: str | None = "1.0.0", org_id: str = "acme") -> DeviceBirth:
+    """A birth as the device services hand it over once they recorded it."""
+    return DeviceBirth(
+        org_id=org_id, device_id=device_id, firmware_version=running, at=NOW + timedelta(hours=1)
     )
 
 
@@ -214,16 +209,15 @@ def test_a_device_coming_back_gets_its_lost_offer_again_valid_from_its_birth(por
 
 
 @pytest.mark.parametrize(
-    "event",
+    "returning",
     [
-        birth("pump-000", state="offline"),  # a last will
-        birth("pump-000", retained=True),  # an old birth the broker replays
-        birth("stranger"),  # not in the registry
         birth("pump-000", running=RELEASE.version),  # rebooted into it, reports still on the way
+        birth("pump-000", org_id="globex"),  # the same id in another organization
+        birth("stranger"),  # in no rollout
     ],
 )
-def test_no_offer_goes_out_for_a_will_a_replayed_birth_or_an_unknown_device(ports, event):
+def test_no_offer_goes_out_for_a_release_it_runs_or_a_device_outside_the_rollout(ports, returning):
     start(ports, percents=[100])
     ports.offers.sent.clear()
-    assert rollouts.reoffer_on_birth(event) == []
+    assert rollouts.reoffer_on_birth(returning) == []
     assert ports.offers.sent == []

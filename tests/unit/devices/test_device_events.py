@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -11,7 +12,7 @@ from iotsphere.domain.devices.messages import DeviceEvent, NewCommand
 from iotsphere.services.devices.claims import allow_serials
 from iotsphere.services.devices.commands import get_command, send_command
 from iotsphere.services.devices.configuration import get_shadow
-from iotsphere.services.devices.device_events import handle_device_event
+from iotsphere.services.devices.device_events import DeviceBirth, handle_device_event
 from iotsphere.services.devices.registry import get_device
 from tests.unit.devices.builders import ORG, onboard
 
@@ -166,3 +167,35 @@ def test_a_birth_sends_nothing_when_the_device_reported_what_is_desired(ports):
     )
     assert get_device(ORG, device_id, ports).status is DeviceStatus.ONLINE
     assert len(ports.channel.on(topics.desired_config(device_id))) == sent
+
+
+def test_a_fresh_birth_hands_over_who_came_back_and_what_it_runs(ports):
+    """The steps after a birth (firmware offered again) take it from the outcome: no second parse
+    of the status, no second registry read for the organization."""
+    device_id = onboard(ports).device_id
+    body = {"version": 1, "state": "online", "session": "s", "firmware_version": "1.4.2"}
+    outcome = handle_device_event(event(topics.status(device_id), body), ports)
+    assert outcome.outcome == "handled"
+    assert outcome.birth == DeviceBirth(
+        org_id=ORG,
+        device_id=device_id,
+        firmware_version="1.4.2",
+        at=datetime.fromtimestamp(RECEIVED_MS / 1000, tz=UTC),
+    )
+    unversioned = handle_device_event(birth(device_id, "s2"), ports).birth
+    assert unversioned is not None
+    assert unversioned.firmware_version is None
+
+
+def test_no_birth_is_handed_over_for_a_will_a_replay_a_stranger_or_another_message(ports):
+    device_id = onboard(ports).device_id
+    fresh = birth(device_id)
+    will = event(topics.status(device_id), {"version": 1, "state": "offline", "session": "s"})
+    report = event(topics.reported_config(device_id), {"reported_version": 1, "state": {"a": 1}})
+    for message in (
+        fresh.model_copy(update={"retained": True}),
+        birth("dnobody"),
+        will,
+        report,
+    ):
+        assert handle_device_event(message, ports).birth is None

@@ -31,11 +31,25 @@ from iotsphere.services.devices.errors import ClaimRefusedError, InvalidInputErr
 from iotsphere.services.devices.ports import DevicePorts
 
 
+class DeviceBirth(BaseModel):
+    """A registered device that came online, as its birth was recorded: what the steps after a
+    birth (firmware offered again) need, so none of them parses the status a second time or asks
+    the registry whose device it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    org_id: str
+    device_id: str
+    firmware_version: str | None  # as the birth reported it; None when it did not say
+    at: datetime  # when the bridge received it
+
+
 class EventOutcome(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     outcome: Literal["handled", "ignored", "refused"]
     reason: str = ""
+    birth: DeviceBirth | None = None  # a fresh birth that was handled
 
 
 def handle_device_event(event: DeviceEvent, ports: DevicePorts) -> EventOutcome:
@@ -61,8 +75,8 @@ def _dispatch(
     done: object
     if inbound.kind == "status":
         status = StatusMessage.model_validate_json(payload)
-        done = record_status(inbound.subject, status, received, ports)
-    elif inbound.kind == "reported":
+        return _record_status(inbound.subject, status, received, ports)
+    if inbound.kind == "reported":
         report = ReportedConfigMessage.model_validate_json(payload)
         done = record_report(inbound.subject, report, received, ports)
     elif inbound.kind == "command_result":
@@ -76,3 +90,20 @@ def _dispatch(
             return EventOutcome(outcome="refused", reason="serial differs from the topic")
         done = claim_device(claim, received, ports)
     return EventOutcome(outcome="handled") if done is not None else EventOutcome(outcome="ignored")
+
+
+def _record_status(
+    device_id: str, status: StatusMessage, received: datetime, ports: DevicePorts
+) -> EventOutcome:
+    device = record_status(device_id, status, received, ports)
+    if device is None:
+        return EventOutcome(outcome="ignored")
+    if status.state != "online":
+        return EventOutcome(outcome="handled")
+    birth = DeviceBirth(
+        org_id=device.org_id,
+        device_id=device.id,
+        firmware_version=status.firmware_version,
+        at=received,
+    )
+    return EventOutcome(outcome="handled", birth=birth)
