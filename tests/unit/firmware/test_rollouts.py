@@ -273,3 +273,35 @@ def test_a_returning_device_gets_nothing_from_a_paused_or_cancelled_rollout(port
     cancel_rollout("acme", "ro-1", ports, NOW)
     assert reoffer_to_returning_device("acme", waiting, ports, NOW) == []
     assert ports.offers.sent == []
+
+
+def test_offering_again_to_a_returning_device_reads_its_rollout_and_release_once(
+    ports, monkeypatch
+):
+    """A birth is frequent: each open offer costs one read of its rollout and one of its release
+    (``open_offers`` already says the device is offered or downloading)."""
+    start(ports)
+    waiting = offered_in_wave(ports, 0)[0]
+    reads: list[str] = []
+
+    def counted(name, read):
+        def wrapper(*args):
+            reads.append(name)
+            return read(*args)
+
+        return wrapper
+
+    monkeypatch.setattr(ports.rollouts, "get", counted("rollout", ports.rollouts.get))
+    monkeypatch.setattr(ports.rollouts, "device", counted("progress", ports.rollouts.device))
+    monkeypatch.setattr(ports.releases, "get", counted("release", ports.releases.get))
+    assert reoffer_to_returning_device("acme", waiting, ports, NOW, "1.2.0") == ["ro-1"]
+    assert sorted(reads) == ["release", "rollout"]
+
+
+def test_a_returning_device_gets_nothing_and_no_error_when_its_release_is_gone(ports):
+    start(ports)
+    waiting = offered_in_wave(ports, 0)[0]
+    ports.offers.sent.clear()
+    del ports.releases.releases[RELEASE.release_id]
+    assert reoffer_to_returning_device("acme", waiting, ports, NOW) == []
+    assert ports.offers.sent == []

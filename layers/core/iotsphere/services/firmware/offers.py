@@ -53,11 +53,7 @@ def renew_offer(
     if progress.state not in (ProgressState.OFFERED, ProgressState.DOWNLOADING):
         raise RolloutStateError(f"device {device_id} is {progress.state.value}: no offer to renew")
     release = ports.releases.get(org_id, rollout.release_id)
-    if release.expires_at <= now:
-        raise RolloutStateError(f"release {release.release_id} has expired")
-    offer = new_offer(rollout, release, ports, now)
-    ports.offers.offer(org_id, device_id, offer)
-    return offer
+    return _offer_again(rollout, release, device_id, ports, now)
 
 
 def reoffer_to_returning_device(
@@ -72,17 +68,29 @@ def reoffer_to_returning_device(
     otherwise leave it 'offered' for good. The agent ignores an offer it already acts on. Returns
     the rollouts offered again; a paused or cancelled rollout, an expired release, or a release
     the device already runs (it rebooted into it before its reports were recorded) offers
-    nothing."""
+    nothing. Each open offer costs one read of its rollout and one of its release: ``open_offers``
+    already found the device offered or downloading."""
     offered = []
     for rollout_id in ports.rollouts.open_offers(org_id, device_id):
         rollout = ports.rollouts.get(org_id, rollout_id)
         if rollout.state is not RolloutState.RUNNING:
             continue
-        if ports.releases.get(org_id, rollout.release_id).version == running_version:
-            continue
         try:
-            renew_offer(org_id, rollout_id, device_id, ports, now)
-        except FirmwareServiceError:
+            release = ports.releases.get(org_id, rollout.release_id)
+            if release.version == running_version:
+                continue
+            _offer_again(rollout, release, device_id, ports, now)
+        except FirmwareServiceError:  # the release expired, or is gone
             continue
         offered.append(rollout_id)
     return offered
+
+
+def _offer_again(
+    rollout: Rollout, release: Release, device_id: str, ports: RolloutPorts, now: datetime
+) -> FirmwareOffer:
+    if release.expires_at <= now:
+        raise RolloutStateError(f"release {release.release_id} has expired")
+    offer = new_offer(rollout, release, ports, now)
+    ports.offers.offer(rollout.org_id, device_id, offer)
+    return offer
