@@ -3,7 +3,7 @@
 
     python3.13 -m venv /tmp/aeon-venv && /tmp/aeon-venv/bin/pip install aeon   # only to load data
     PYTHONPATH=. .venv/bin/python -m tests.bench.eval_anomaly_ucr \
-        --aeon-python /tmp/aeon-venv/bin/python
+        --aeon-python /tmp/aeon-venv/bin/python [--method robust_z_diff] [--max-window 600]
 
 aeon is not a dependency of IoTSphere: its own interpreter exports each series to CSV
 (``timestamp,value``, one point per second from 2026-01-01, and the labels beside it), then this
@@ -160,12 +160,15 @@ def score(series: Series, rule: dict[str, Any], workdir: Path) -> list[int]:
         return [int(row["alarm"]) for row in csv.DictReader(scored)]
 
 
-def anomaly_rule(window: int, set_level: float, clear: float | None) -> dict[str, Any]:
+def anomaly_rule(
+    window: int, set_level: float, clear: float | None, method: str = "robust_z"
+) -> dict[str, Any]:
     return {
         "metric": "value",
         "severity": "minor",
         "condition": {
             "type": "anomaly",
+            "method": method,
             "window_s": window,
             "min_points": min(window, 100),
             "set": set_level,
@@ -182,12 +185,25 @@ def main() -> int:
     parser.add_argument("--csv", type=Path, nargs="*", default=[], help="TimeEval CSV files")
     parser.add_argument("--rule", type=Path, help="one rule JSON instead of the grid")
     parser.add_argument("--tolerance", type=int, default=100, help="points after an event")
+    parser.add_argument(
+        "--method", choices=["robust_z", "robust_z_diff"], default="robust_z", help="of the grid"
+    )
+    parser.add_argument(
+        "--max-window",
+        type=int,
+        default=3600,
+        help="only grid rows with a window this long or less",
+    )
     args = parser.parse_args()
     series = load_from_aeon(args.aeon_python) + [load_timeeval(p) for p in args.csv]
     rules = (
         [("rule", json.loads(args.rule.read_text()))]
         if args.rule
-        else [(f"w{w} set{s} clear{c or s}", anomaly_rule(w, s, c)) for w, s, c in GRID]
+        else [
+            (f"w{w} set{s} clear{c or s}", anomaly_rule(w, s, c, args.method))
+            for w, s, c in GRID
+            if w <= args.max_window
+        ]
     )
     results = []
     with tempfile.TemporaryDirectory() as tmp:

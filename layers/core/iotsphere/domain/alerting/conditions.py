@@ -83,13 +83,17 @@ class RateCondition(_Level):
 
 
 class AnomalyCondition(_Condition):
-    """Robust z-score of the value against the window before it (median and MAD).
+    """Robust z-score (median and MAD) of the value against the window before it (``robust_z``),
+    or of the change from the previous reading against the window's changes (``robust_z_diff``).
 
-    Raises when |z| > set, clears when |z| <= clear (docs/alerting.md explains the detector).
+    Raises when |z| > set, clears when |z| <= clear (docs/alerting.md explains the detectors).
     """
 
     type: Literal["anomaly"] = "anomaly"
-    method: Literal["robust_z"] = "robust_z"
+    method: Literal["robust_z", "robust_z_diff"] = Field(
+        default="robust_z",
+        description="robust_z: the level; robust_z_diff: the change from the previous reading",
+    )
     window_s: PositiveSeconds = 600
     min_points: Annotated[int, Field(ge=3)] = 20
     set: Annotated[float, Field(gt=0)] = 3.5

@@ -1,4 +1,5 @@
-"""The anomaly detector: a robust z-score of a value against the window before it.
+"""The anomaly detectors: a robust z-score of a value against the window before it, or of the
+value's change from the previous reading against the window's changes (``robust_z_of_change``).
 
 ``z = 0.6745 * (x - median) / MAD``, MAD being the median absolute deviation; for normal data
 0.6745 makes z comparable with the ordinary z-score, but one spike in the window moves neither the
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 from statistics import fmean, median
 
 MAD_TO_SIGMA = 0.6745
@@ -29,6 +31,14 @@ def robust_z(value: float, window: Sequence[float]) -> float:
     if value == center:
         return 0.0
     return math.copysign(math.inf, value - center)
+
+
+def robust_z_of_change(value: float, window: Sequence[float]) -> float:
+    """The change ``value - window[-1]`` scored against the changes between consecutive values of
+    the window (first differences): a jump or a burst of jitter that stays inside the usual range
+    of the level is still far outside the usual size of a change. ``window``: 2 values at least."""
+    changes = [after - before for before, after in pairwise(window)]
+    return robust_z(value - window[-1], changes)
 
 
 def spread(values: Sequence[float]) -> float | None:

@@ -18,7 +18,7 @@ from iotsphere.domain.alerting.conditions import (
     RateCondition,
     ThresholdCondition,
 )
-from iotsphere.domain.alerting.detectors import percentile, robust_z, spread
+from iotsphere.domain.alerting.detectors import percentile, robust_z, robust_z_of_change, spread
 
 Point = tuple[int, float]  # (device timestamp in epoch ms, value)
 
@@ -42,7 +42,10 @@ def measure(leaf: LeafCondition, before: Sequence[Point], ts_ms: int, value: flo
         case AnomalyCondition():
             if len(before) < leaf.min_points:
                 return None
-            return abs(robust_z(value, [v for _, v in before]))
+            window = [v for _, v in before]
+            if leaf.method == "robust_z_diff":
+                return abs(robust_z_of_change(value, window))
+            return abs(robust_z(value, window))
         case MissingDataCondition():
             return None
 
