@@ -18,7 +18,7 @@ from chalice.app import Blueprint, CloudWatchEvent
 
 from iotsphere import bootstrap
 from iotsphere.domain.devices.messages import DeviceEvent
-from iotsphere.domain.firmware.rollout import RolloutState
+from iotsphere.domain.firmware.rollout import Rollout
 from iotsphere.services.devices.device_events import DeviceBirth
 from iotsphere.services.firmware import returning_devices
 from iotsphere.services.firmware.rollouts import advance_rollouts
@@ -27,10 +27,11 @@ from iotsphere.services.firmware.status_events import (
     record_status_event,
     reporting_device,
 )
+from iotsphere.services.firmware.sweep_audit import stop_audit_entry
+from iotsphere.services.identity.audit import record_audit
 
 bp = Blueprint(__name__)
 logger = Logger(service="rollouts")
-STOPPED = frozenset({RolloutState.HALTED, RolloutState.CANCELLED})
 
 
 def is_firmware_status(topic: str) -> bool:
@@ -49,19 +50,29 @@ def reoffer_on_birth(birth: DeviceBirth) -> list[str]:
 @bp.schedule("rate(1 minute)")
 def advance_firmware_rollouts(event: CloudWatchEvent) -> dict[str, Any]:
     """Every running rollout once; one that fails is logged and tried again at the next tick."""
-    result = advance_rollouts(bootstrap.rollout_ports(), datetime.now(tz=UTC))
-    for rollout in result.advanced:
-        if rollout.state in STOPPED:
-            logger.warning(
-                "rollout stopped",
-                extra={
-                    "rollout_id": rollout.rollout_id,
-                    "state": rollout.state,
-                    "reason": rollout.reason,
-                },
-            )
+    now = datetime.now(tz=UTC)
+    result = advance_rollouts(bootstrap.rollout_ports(), now)
+    for rollout in result.stopped:
+        logger.warning(
+            "rollout stopped",
+            extra={
+                "rollout_id": rollout.rollout_id,
+                "state": rollout.state,
+                "reason": rollout.reason,
+            },
+        )
+        audit_stop(rollout, now)
     for rollout_id, reason in result.failed.items():
         logger.warning("rollout not advanced", extra={"rollout_id": rollout_id, "reason": reason})
     states = {r.rollout_id: {"state": r.state.value, "wave": r.wave} for r in result.advanced}
     logger.info("rollouts advanced", extra={"rollouts": states, "failed": list(result.failed)})
     return {"rollouts": states, "failed": result.failed}
+
+
+def audit_stop(rollout: Rollout, now: datetime) -> None:
+    """The organization's audit log gets what the sweep stopped; the rollout stays stopped when
+    the log cannot be written (the warning above has it)."""
+    try:
+        record_audit(stop_audit_entry(rollout, now), bootstrap.identity_ports())
+    except Exception:
+        logger.exception("audit entry not stored", extra={"rollout_id": rollout.rollout_id})

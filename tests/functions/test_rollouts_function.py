@@ -29,6 +29,7 @@ from tests.unit.firmware.fakes import (
     FakeRollouts,
     FakeTargets,
 )
+from tests.unit.identity.fakes import fake_ports as fake_identity_ports
 
 SWEEP = "rollouts_schedule-sweep.json"
 REPORT = "rollouts_firmware-status-event.json"
@@ -123,15 +124,62 @@ def test_the_sweep_halts_a_wave_that_breaches_its_gate_and_offers_nothing_more(c
     assert len(ports.offers.sent) == len(wave)
 
 
-def test_a_rollout_the_sweep_cannot_advance_does_not_stop_the_others(client, ports):
+def test_a_rollout_the_sweep_cannot_advance_does_not_stop_the_others(client, ports, monkeypatch):
     start(ports)
     start(ports, OTHER)
     settle(ports, first_wave(ports, OTHER), "healthy", OTHER)
-    broken = ports.rollouts.get("acme", ROLLOUT).model_copy(update={"release_id": "rel-gone"})
-    ports.rollouts.rollouts[ROLLOUT] = broken
+    counts = ports.rollouts.counts
+
+    def down_for_the_first(org_id, rollout_id):
+        if rollout_id == ROLLOUT:
+            raise StoreUnavailableError("MongoDB down")
+        return counts(org_id, rollout_id)
+
+    monkeypatch.setattr(ports.rollouts, "counts", down_for_the_first)
     result = sweep(client)
     assert result["rollouts"] == {OTHER: {"state": "running", "wave": 1}}
-    assert list(result["failed"]) == [ROLLOUT]
+    assert result["failed"] == {ROLLOUT: "MongoDB down"}
+
+
+def test_the_sweep_cancels_a_rollout_whose_release_is_gone_once_and_audits_it(
+    client, ports, monkeypatch
+):
+    """Instead of an error every minute for good: cancelled, the reason kept, the platform named
+    as the actor in the organization's audit log."""
+    identity = fake_identity_ports()
+    monkeypatch.setattr(bootstrap, "identity_ports", lambda: identity)
+    start(ports)
+    del ports.releases.releases[RELEASE.release_id]
+    result = sweep(client)
+    assert (result["rollouts"], result["failed"]) == (
+        {ROLLOUT: {"state": "cancelled", "wave": 0}},
+        {},
+    )
+    rollout = ports.rollouts.get("acme", ROLLOUT)
+    assert rollout.reason == f"release {RELEASE.release_id} no longer exists"
+    [entry] = identity.audit.entries
+    assert (entry.org_id, entry.actor_id, entry.action, entry.target_id) == (
+        "acme",
+        "system",
+        "firmware.cancel_rollout",
+        ROLLOUT,
+    )
+    assert entry.details["reason"] == rollout.reason
+    assert sweep(client) == {"rollouts": {}, "failed": {}}
+    assert len(identity.audit.entries) == 1
+
+
+def test_a_stopped_rollout_stays_stopped_when_its_audit_entry_cannot_be_stored(
+    client, ports, monkeypatch
+):
+    def no_audit():
+        raise StoreUnavailableError("MongoDB down")
+
+    monkeypatch.setattr(bootstrap, "identity_ports", no_audit)
+    start(ports)
+    settle(ports, first_wave(ports), "failed")
+    assert sweep(client)["rollouts"] == {ROLLOUT: {"state": "halted", "wave": 0}}
+    assert ports.rollouts.get("acme", ROLLOUT).state is RolloutState.HALTED
 
 
 def test_a_report_of_a_device_not_offered_yet_changes_nothing(ports):

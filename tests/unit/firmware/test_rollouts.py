@@ -6,6 +6,7 @@ from iotsphere.domain.firmware.progress import ProgressState
 from iotsphere.domain.firmware.refusals import RefusalCode
 from iotsphere.domain.firmware.rollout import RolloutState, RolloutTarget
 from iotsphere.domain.firmware.waves import WavePlan
+from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.services.firmware.errors import (
     InvalidRolloutRequestError,
     ReleaseNotFoundError,
@@ -25,6 +26,7 @@ from iotsphere.services.firmware.rollouts import (
     resume_rollout,
     start_rollout,
 )
+from iotsphere.services.firmware.sweep_audit import stop_audit_entry
 from tests.unit.firmware.factories import NOW
 from tests.unit.firmware.scenario import RELEASE, SOAK, offered_in_wave, report, settle, start
 
@@ -170,15 +172,79 @@ def test_the_sweep_advances_every_running_rollout(ports):
     assert ([r.wave for r in sweep.advanced], sweep.failed) == ([1], {})
 
 
-def test_one_rollout_failing_does_not_stop_the_sweep(ports):
+def test_one_rollout_failing_does_not_stop_the_sweep(ports, monkeypatch):
     start(ports)
-    second = ports.rollouts.rollouts["ro-1"].model_copy(
-        update={"rollout_id": "ro-2", "release_id": "rel-gone"}
-    )
+    second = ports.rollouts.rollouts["ro-1"].model_copy(update={"rollout_id": "ro-2"})
     ports.rollouts.rollouts["ro-2"] = second
+    counts = ports.rollouts.counts
+
+    def down_for_the_second(org_id, rollout_id):
+        if rollout_id == "ro-2":
+            raise StoreUnavailableError("MongoDB down")
+        return counts(org_id, rollout_id)
+
+    monkeypatch.setattr(ports.rollouts, "counts", down_for_the_second)
     sweep = advance_rollouts(ports, NOW + SOAK)
     assert [r.rollout_id for r in sweep.advanced] == ["ro-1"]
-    assert sweep.failed == {"ro-2": "rel-gone"}
+    assert sweep.failed == {"ro-2": "MongoDB down"}
+
+
+def test_a_running_rollout_whose_release_is_gone_is_cancelled_once_with_the_reason(ports):
+    """Nothing can be offered any more and no resume could mend it: the sweep ends the rollout
+    instead of failing on it every minute."""
+    start(ports)
+    del ports.releases.releases[RELEASE.release_id]
+    sweep = advance_rollouts(ports, NOW + SOAK)
+    [cancelled] = sweep.stopped
+    assert (cancelled.rollout_id, cancelled.state) == ("ro-1", RolloutState.CANCELLED)
+    assert cancelled.reason == f"release {RELEASE.release_id} no longer exists"
+    assert (ports.rollouts.get("acme", "ro-1"), sweep.failed) == (cancelled, {})
+    again = advance_rollouts(ports, NOW + 2 * SOAK)
+    assert (again.advanced, again.stopped, again.failed) == ([], [], {})
+
+
+def test_the_sweep_reports_as_stopped_only_what_it_stopped_itself(ports):
+    start(ports)
+    settle(ports, offered_in_wave(ports, 0), "failed")
+    sweep = advance_rollouts(ports, NOW + SOAK)
+    assert [(r.rollout_id, r.state) for r in sweep.stopped] == [("ro-1", RolloutState.HALTED)]
+    settle(ports, offered_in_wave(ports, 0), "healthy")
+    assert advance_rollouts(ports, NOW + SOAK).stopped == []  # halted already: not swept
+
+
+def test_a_rollout_an_operator_cancels_while_the_sweep_runs_is_not_the_sweeps_doing(
+    ports, monkeypatch
+):
+    start(ports)
+    listed = ports.rollouts.running()
+    cancel_rollout("acme", "ro-1", ports, NOW)
+    monkeypatch.setattr(ports.rollouts, "running", lambda limit=1000: listed)
+    sweep = advance_rollouts(ports, NOW + SOAK)
+    assert (sweep.advanced, sweep.stopped, sweep.failed) == ([], [], {})
+
+
+def test_a_rollout_the_sweep_stopped_is_audited_as_the_platforms_doing_with_its_reason(ports):
+    start(ports)
+    rollout = ports.rollouts.get("acme", "ro-1")
+    cancelled = rollout.cancel(NOW, "release rel-1 no longer exists")
+    entry = stop_audit_entry(cancelled, NOW + SOAK)
+    assert (entry.org_id, entry.at, entry.actor_kind, entry.actor_id) == (
+        "acme",
+        NOW + SOAK,
+        "system",
+        "system",
+    )
+    assert (entry.action, entry.target_type, entry.target_id) == (
+        "firmware.cancel_rollout",
+        "rollout_id",
+        "ro-1",
+    )
+    assert entry.details == {
+        "release_id": RELEASE.release_id,
+        "reason": "release rel-1 no longer exists",
+    }
+    halted = rollout.breach(NOW, "2 of 2 devices failed")
+    assert stop_audit_entry(halted, NOW).action == "firmware.halt_rollout"
 
 
 def test_a_write_that_raced_another_is_refused(ports):

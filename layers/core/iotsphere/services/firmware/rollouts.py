@@ -29,12 +29,14 @@ from iotsphere.domain.firmware.waves import WavePlan, assign_waves, wave_ends
 from iotsphere.services.errors import ServiceError, StoreUnavailableError
 from iotsphere.services.firmware.errors import (
     InvalidRolloutRequestError,
+    ReleaseNotFoundError,
     RolloutStateError,
 )
 from iotsphere.services.firmware.offers import offer_pending
 from iotsphere.services.firmware.ports import RolloutPorts
 
 MAX_TARGETS = 100_000
+STOPPED = frozenset({RolloutState.HALTED, RolloutState.CANCELLED})
 
 
 class RolloutRequest(BaseModel):
@@ -115,7 +117,18 @@ def advance_rollout(org_id: str, rollout_id: str, ports: RolloutPorts, now: date
     rollout = ports.rollouts.get(org_id, rollout_id)
     if rollout.state is not RolloutState.RUNNING:
         return rollout
-    release = ports.releases.get(org_id, rollout.release_id)
+    return _drive(rollout, ports, now)
+
+
+def _drive(rollout: Rollout, ports: RolloutPorts, now: datetime) -> Rollout:
+    """``advance_rollout`` of a running rollout as read. A rollout whose release no longer exists
+    (removed from the store by hand) can offer nothing, ever: it is cancelled, with that reason."""
+    try:
+        release = ports.releases.get(rollout.org_id, rollout.release_id)
+    except ReleaseNotFoundError:
+        cancelled = rollout.cancel(now, f"release {rollout.release_id} no longer exists")
+        ports.rollouts.save(cancelled, rollout.revision)
+        return cancelled
     if release.expires_at > now:
         offer_pending(rollout, release, ports, now)
     judged = _judge(rollout, release, ports, now)
@@ -132,19 +145,28 @@ class SweepResult:
     advanced: list[Rollout]
     failed: dict[str, str]  # rollout id -> why it could not be advanced this time
 
+    @property
+    def stopped(self) -> list[Rollout]:
+        """The rollouts this sweep halted (a breached gate, an expired release) or cancelled (a
+        release that is gone): the sweep drives only rollouts it read running, and a rollout
+        changed by someone else since fails its revision check and is left alone."""
+        return [r for r in self.advanced if r.state in STOPPED]
+
 
 def advance_rollouts(ports: RolloutPorts, now: datetime) -> SweepResult:
     """The scheduled sweep over every running rollout. One that raced another call is left to
     that call; one that fails does not stop the others (the next sweep tries it again)."""
     advanced: list[Rollout] = []
     failed: dict[str, str] = {}
-    for rollout in ports.rollouts.running():
+    for listed in ports.rollouts.running():
         try:
-            advanced.append(advance_rollout(rollout.org_id, rollout.rollout_id, ports, now))
+            rollout = ports.rollouts.get(listed.org_id, listed.rollout_id)
+            if rollout.state is RolloutState.RUNNING:  # else changed meanwhile: not this sweep's
+                advanced.append(_drive(rollout, ports, now))
         except RolloutStateError:
             continue
         except ServiceError as exc:
-            failed[rollout.rollout_id] = str(exc)
+            failed[listed.rollout_id] = str(exc)
     return SweepResult(advanced=advanced, failed=failed)
 
 
