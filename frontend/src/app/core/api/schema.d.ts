@@ -1575,7 +1575,8 @@ export interface components {
         };
         /**
          * AggregateCondition
-         * @description An aggregate of the window ``(t - window_s, t]`` compared like a threshold.
+         * @description An aggregate of the window ``(t - window_s, t]`` compared like a threshold; ``spread`` is
+         *     max - min (a stuck sensor: spread below a small level for a while).
          */
         AggregateCondition: {
             /**
@@ -1592,7 +1593,7 @@ export interface components {
              * Function
              * @enum {string}
              */
-            function: "mean" | "min" | "max" | "percentile" | "count";
+            function: "mean" | "min" | "max" | "percentile" | "count" | "spread";
             /**
              * Min Points
              * @default 1
@@ -1967,9 +1968,10 @@ export interface components {
         };
         /**
          * AnomalyCondition
-         * @description Robust z-score of the value against the window before it (median and MAD).
+         * @description Robust z-score (median and MAD) of the value against the window before it (``robust_z``),
+         *     or of the change from the previous reading against the window's changes (``robust_z_diff``).
          *
-         *     Raises when |z| > set, clears when |z| <= clear (docs/alerting.md explains the detector).
+         *     Raises when |z| > set, clears when |z| <= clear (docs/alerting.md explains the detectors).
          */
         AnomalyCondition: {
             /**
@@ -1984,10 +1986,11 @@ export interface components {
             duration_s?: number;
             /**
              * Method
+             * @description robust_z: the level; robust_z_diff: the change from the previous reading
              * @default robust_z
-             * @constant
+             * @enum {string}
              */
-            method?: "robust_z";
+            method?: "robust_z" | "robust_z_diff";
             /**
              * Min Points
              * @default 20

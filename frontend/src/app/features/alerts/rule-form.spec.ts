@@ -1,5 +1,5 @@
 import { ApiError } from '../../core/api/problem';
-import { emptyRuleForm, fieldOfLocation, formFromRule, ruleFieldErrors, ruleFromForm, type Rule, type RuleForm } from './rule-form';
+import { AGGREGATE_FUNCTIONS, emptyRuleForm, fieldOfLocation, formFromRule, ruleFieldErrors, ruleFromForm, type Rule, type RuleForm } from './rule-form';
 
 const form = (patch: Partial<RuleForm>): RuleForm => ({ ...emptyRuleForm(), id: 'hot', name: 'Hot', ...patch });
 
@@ -67,6 +67,15 @@ describe('rule form to rule JSON', () => {
       name: 'P95', enabled: false, scope: { kind: 'tag', value: 'roof' }, metric: 'vibration', severity: 'minor', lateness_s: 30,
       condition: { type: 'aggregate', function: 'percentile', window_s: 600, op: 'above', set: 4.5, percentile: 95, min_points: 30 },
     });
+  });
+
+  it('offers the spread aggregate (max - min, a stuck sensor) and reads a saved one back', () => {
+    expect(AGGREGATE_FUNCTIONS).toContain('spread');
+    const saved = {
+      id: 'stuck', org_id: 'o', name: 'Stuck', scope: { kind: 'all' }, metric: 't', severity: 'minor', lateness_s: 60,
+      condition: { type: 'aggregate', function: 'spread', window_s: 3600, op: 'below', set: 0.01, clear: null, duration_s: 0, min_points: 2 },
+    } as Rule;
+    expect(rule(formFromRule(saved)).condition).toEqual({ type: 'aggregate', function: 'spread', window_s: 3600, op: 'below', set: 0.01, min_points: 2 });
   });
 
   it('keeps flap suppression and escalation of a saved rule', () => {

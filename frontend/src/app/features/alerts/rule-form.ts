@@ -26,7 +26,8 @@ export const CONDITION_KINDS: readonly { readonly value: ConditionKind; readonly
   { value: 'json', label: 'Other (band, anomaly, composite) as JSON' },
 ];
 
-export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count', 'percentile'] as const;
+/** Aggregates a rule compares over its window; `spread` is max - min (a stuck sensor spreads little). */
+export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count', 'percentile', 'spread'] as const;
 
 /** The editor's fields, numbers as the text typed (blank: not given). */
 export interface RuleForm {
