@@ -1,40 +1,13 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 
-import { FETCH } from '../core/api/api-client';
-import { AuthService } from '../core/auth/auth.service';
-import { APP_CONFIG } from '../core/config/app-config';
+import { json, problem, settle, signInToStubApi, urlsOf } from '../testing/stub-api';
 import { InboxBadgeComponent } from './inbox-badge.component';
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-
 async function badge(inbox: () => Response) {
-  const seen: URL[] = [];
-  sessionStorage.clear();
-  TestBed.configureTestingModule({
-    providers: [
-      provideRouter([]),
-      { provide: APP_CONFIG, useValue: { apiBaseUrl: 'http://api.test' } },
-      {
-        provide: FETCH,
-        useValue: async (request: Request) => {
-          const url = new URL(request.url);
-          seen.push(url);
-          if (url.pathname === '/v1/auth/login') return json({ access_token: 'a', refresh_token: 'r', expires_in: 900, refresh_expires_in: 900 });
-          if (url.pathname === '/v1/me') return json({ id: 'u', org_id: 'o', email: 'e@x', display_name: 'E', role: 'viewer', created_at: '2026-01-01T00:00:00Z', preferences: {} });
-          return inbox();
-        },
-      },
-    ],
-  });
-  await TestBed.inject(AuthService).login('e@x', 'p');
+  const seen = await signInToStubApi('viewer', { 'GET /v1/inbox': inbox });
   const fixture = TestBed.createComponent(InboxBadgeComponent);
-  for (let i = 0; i < 3; i++) {
-    await fixture.whenStable();
-    await new Promise((resolve) => setTimeout(resolve));
-    fixture.detectChanges();
-  }
-  return { fixture, el: fixture.nativeElement as HTMLElement, inboxReads: seen.filter((u) => u.pathname === '/v1/inbox') };
+  await settle(fixture, 3);
+  return { fixture, el: fixture.nativeElement as HTMLElement, inboxReads: urlsOf(seen, '/v1/inbox') };
 }
 
 describe('inbox badge', () => {
@@ -51,7 +24,7 @@ describe('inbox badge', () => {
     expect(none.el.querySelector('a')).toBeNull();
     none.fixture.destroy();
     TestBed.resetTestingModule();
-    const failing = await badge(() => json({ type: 'about:blank', title: 'Unavailable', status: 503 }, 503));
+    const failing = await badge(() => problem(503));
     expect(failing.el.querySelector('a')).toBeNull();
     failing.fixture.destroy();
   });

@@ -1,17 +1,9 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 
-import { FETCH } from '../../core/api/api-client';
-import { AuthService } from '../../core/auth/auth.service';
-import { APP_CONFIG } from '../../core/config/app-config';
+import { buttons, problem, settle, signInToStubApi, text } from '../../testing/stub-api';
 import { FleetStatusComponent } from '../monitoring/fleet-status.component';
 import { AlarmListComponent } from './alarm-list.component';
 import { RuleEditorComponent } from './rule-editor.component';
-
-type Handler = (request: Request) => unknown;
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
 
 const ALARM = {
   id: 'a'.repeat(32), org_id: 'o', rule_id: 'too-hot', device_id: 'pump-1', metric: 'temperature', severity: 'major', status: 'active',
@@ -22,46 +14,11 @@ const RULE = {
   condition: { type: 'threshold', op: 'above', set: 80, clear: 75, duration_s: 0 }, lateness_s: 60,
 };
 
-async function setUp(role: string, routes: Record<string, Handler>, seen: Request[] = []) {
-  sessionStorage.clear();
-  TestBed.configureTestingModule({
-    providers: [
-      provideRouter([]),
-      { provide: APP_CONFIG, useValue: { apiBaseUrl: 'http://api.test' } },
-      {
-        provide: FETCH,
-        useValue: async (request: Request) => {
-          seen.push(request.clone());
-          const url = new URL(request.url);
-          if (url.pathname === '/v1/auth/login') return json({ access_token: 'a', refresh_token: 'r', expires_in: 900, refresh_expires_in: 900 });
-          if (url.pathname === '/v1/me') return json({ id: 'u', org_id: 'o', email: 'e@x', display_name: 'E', role, created_at: '2026-01-01T00:00:00Z', preferences: {} });
-          const handler = routes[`${request.method} ${url.pathname}`];
-          if (!handler) return json({ type: 'about:blank', title: 'Not Found', status: 404, detail: url.pathname }, 404);
-          const answer = await handler(request);
-          return answer instanceof Response ? answer : json(answer);
-        },
-      },
-    ],
-  });
-  await TestBed.inject(AuthService).login('e@x', 'p');
-}
-
-async function settle(fixture: { whenStable: () => Promise<unknown>; detectChanges: () => void }) {
-  for (let i = 0; i < 5; i++) {
-    await fixture.whenStable();
-    await new Promise((resolve) => setTimeout(resolve));
-    fixture.detectChanges();
-  }
-}
-
-const text = (el: HTMLElement) => el.textContent?.replace(/\s+/g, ' ') ?? '';
-const buttons = (el: HTMLElement) => [...el.querySelectorAll('button')].map((b) => b.textContent?.trim());
-
 describe('active alarms', () => {
   const routes = { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) };
 
   it('shows a viewer the alarm with its badges and no action', async () => {
-    await setUp('viewer', routes);
+    await signInToStubApi('viewer', routes);
     const fixture = TestBed.createComponent(AlarmListComponent);
     fixture.componentRef.setInput('mode', 'open');
     await settle(fixture);
@@ -75,8 +32,7 @@ describe('active alarms', () => {
   });
 
   it('lets an operator acknowledge from the row', async () => {
-    const seen: Request[] = [];
-    await setUp('operator', { ...routes, [`POST /v1/alarms/${ALARM.id}/ack`]: () => ({ ...ALARM, status: 'acknowledged', acknowledged: true }) }, seen);
+    const seen = await signInToStubApi('operator', { ...routes, [`POST /v1/alarms/${ALARM.id}/ack`]: () => ({ ...ALARM, status: 'acknowledged', acknowledged: true }) });
     const fixture = TestBed.createComponent(AlarmListComponent);
     fixture.componentRef.setInput('mode', 'open');
     await settle(fixture);
@@ -97,8 +53,7 @@ describe('alarm history', () => {
   };
 
   it('asks for the alarms raised in the last 30 days unless the range says otherwise', async () => {
-    const seen: Request[] = [];
-    await setUp('viewer', { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) }, seen);
+    const seen = await signInToStubApi('viewer', { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) });
     const fixture = TestBed.createComponent(AlarmListComponent);
     fixture.componentRef.setInput('mode', 'history');
     await settle(fixture);
@@ -110,8 +65,7 @@ describe('alarm history', () => {
   });
 
   it('sends a custom range from the URL as it is', async () => {
-    const seen: Request[] = [];
-    await setUp('viewer', { 'GET /v1/alarms': () => ({ items: [], next_cursor: null }) }, seen);
+    const seen = await signInToStubApi('viewer', { 'GET /v1/alarms': () => ({ items: [], next_cursor: null }) });
     const fixture = TestBed.createComponent(AlarmListComponent);
     fixture.componentRef.setInput('mode', 'history');
     fixture.componentRef.setInput('range', '2026-11-01T00:00:00.000Z_2026-11-02T00:00:00.000Z');
@@ -124,8 +78,7 @@ describe('alarm history', () => {
   });
 
   it('leaves the open alarms without a range', async () => {
-    const seen: Request[] = [];
-    await setUp('viewer', { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) }, seen);
+    const seen = await signInToStubApi('viewer', { 'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }) });
     const fixture = TestBed.createComponent(AlarmListComponent);
     fixture.componentRef.setInput('mode', 'open');
     await settle(fixture);
@@ -138,16 +91,10 @@ describe('alarm history', () => {
 
 describe('rule editor', () => {
   it('puts the API’s reason at the field it names', async () => {
-    const seen: Request[] = [];
-    await setUp(
-      'operator',
-      {
-        'GET /v1/rules/too-hot': () => RULE,
-        'PUT /v1/rules/too-hot': () =>
-          json({ type: 'about:blank', title: 'Unprocessable', status: 422, detail: 'x', errors: [{ location: 'body.condition.clear', message: 'condition.clear: 85.0 is above the set level 80.0' }] }, 422),
-      },
-      seen,
-    );
+    const seen = await signInToStubApi('operator', {
+      'GET /v1/rules/too-hot': () => RULE,
+      'PUT /v1/rules/too-hot': () => problem(422, 'x', { errors: [{ location: 'body.condition.clear', message: 'condition.clear: 85.0 is above the set level 80.0' }] }),
+    });
     const fixture = TestBed.createComponent(RuleEditorComponent);
     fixture.componentRef.setInput('id', 'too-hot');
     await settle(fixture);
@@ -166,7 +113,7 @@ describe('rule editor', () => {
   });
 
   it('shows a viewer the rule read only, without save or backtest', async () => {
-    await setUp('viewer', { 'GET /v1/rules/too-hot': () => RULE });
+    await signInToStubApi('viewer', { 'GET /v1/rules/too-hot': () => RULE });
     const fixture = TestBed.createComponent(RuleEditorComponent);
     fixture.componentRef.setInput('id', 'too-hot');
     await settle(fixture);
@@ -184,12 +131,11 @@ describe('fleet status screen', () => {
   const counts = { provisioned: 1, verified: 0, online: 1, offline: 1, decommissioned: 4, never_seen: 1, total: 7 };
 
   it('counts the fleet from the counts and reads only the alarming device', async () => {
-    const seen: Request[] = [];
-    await setUp('viewer', {
+    const seen = await signInToStubApi('viewer', {
       'GET /v1/devices/counts': () => counts,
       'GET /v1/devices/pump-1': () => device('pump-1', 'online'),
       'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }),
-    }, seen);
+    });
     const fixture = TestBed.createComponent(FleetStatusComponent);
     await settle(fixture);
     const el = fixture.nativeElement as HTMLElement;
@@ -205,7 +151,7 @@ describe('fleet status screen', () => {
   });
 
   it('shows an alarming device it cannot read by its id', async () => {
-    await setUp('viewer', {
+    await signInToStubApi('viewer', {
       'GET /v1/devices/counts': () => counts,
       'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }),
     });

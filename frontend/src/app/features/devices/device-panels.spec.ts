@@ -1,56 +1,13 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 
-import { FETCH } from '../../core/api/api-client';
-import { AuthService } from '../../core/auth/auth.service';
-import { APP_CONFIG } from '../../core/config/app-config';
+import { buttons, clickButton, json, problem, settle, signInToStubApi, text } from '../../testing/stub-api';
 import { DeviceCommandsComponent } from './device-commands.component';
 import { DeviceConfigComponent } from './device-config.component';
 import { OnboardingComponent } from './onboarding.component';
 
-type Handler = (request: Request) => unknown;
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
-
 const SHADOW = { device_id: 'd1', desired: { interval_s: 30, mode: 'eco' }, desired_version: 3, reported: { interval_s: 60, mode: 'eco' }, reported_version: 7, delta: { interval_s: 30 } };
 const COMMAND = { id: 'c1', device_id: 'd1', name: 'reboot', parameters: {}, state: 'DELIVERED', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:01Z', expires_at: '2026-11-27T01:00:00Z' };
 const TYPES = { items: [{ id: 'boiler', name: 'Boiler', firmware_family: 'boiler-fw', created_at: '2026-01-01T00:00:00Z' }] };
-
-async function setUp(role: string, routes: Record<string, Handler>, seen: Request[] = []) {
-  sessionStorage.clear();
-  TestBed.configureTestingModule({
-    providers: [
-      provideRouter([]),
-      { provide: APP_CONFIG, useValue: { apiBaseUrl: 'http://api.test' } },
-      {
-        provide: FETCH,
-        useValue: async (request: Request) => {
-          seen.push(request.clone());
-          const url = new URL(request.url);
-          if (url.pathname === '/v1/auth/login') return json({ access_token: 'a', refresh_token: 'r', expires_in: 900, refresh_expires_in: 900 });
-          if (url.pathname === '/v1/me') return json({ id: 'u', org_id: 'o', email: 'e@x', display_name: 'E', role, created_at: '2026-01-01T00:00:00Z', preferences: {} });
-          const handler = routes[`${request.method} ${url.pathname}`];
-          if (!handler) return json({ type: 'about:blank', title: 'Not Found', status: 404, detail: url.pathname }, 404);
-          const answer = await handler(request);
-          return answer instanceof Response ? answer : json(answer);
-        },
-      },
-    ],
-  });
-  await TestBed.inject(AuthService).login('e@x', 'p');
-}
-
-async function settle(fixture: { whenStable: () => Promise<unknown>; detectChanges: () => void }) {
-  for (let i = 0; i < 5; i++) {
-    await fixture.whenStable();
-    await new Promise((resolve) => setTimeout(resolve));
-    fixture.detectChanges();
-  }
-}
-
-const text = (el: HTMLElement) => el.textContent?.replace(/\s+/g, ' ') ?? '';
-const buttons = (el: HTMLElement) => [...el.querySelectorAll('button')].map((b) => b.textContent?.trim());
 
 describe('device configuration panel', () => {
   const routes = {
@@ -59,7 +16,7 @@ describe('device configuration panel', () => {
   };
 
   it('shows a viewer desired, reported and the delta, and no editor', async () => {
-    await setUp('viewer', routes);
+    await signInToStubApi('viewer', routes);
     const fixture = TestBed.createComponent(DeviceConfigComponent);
     fixture.componentRef.setInput('deviceId', 'd1');
     await settle(fixture);
@@ -72,16 +29,10 @@ describe('device configuration panel', () => {
   });
 
   it('sends an operator’s edit as a merge patch on the version shown, and explains a 409', async () => {
-    const seen: Request[] = [];
-    await setUp(
-      'operator',
-      {
-        ...routes,
-        'PATCH /v1/devices/d1/config/desired': () =>
-          json({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'desired configuration is at version 4, not 3' }, 409),
-      },
-      seen,
-    );
+    const seen = await signInToStubApi('operator', {
+      ...routes,
+      'PATCH /v1/devices/d1/config/desired': () => problem(409, 'desired configuration is at version 4, not 3'),
+    });
     const fixture = TestBed.createComponent(DeviceConfigComponent);
     fixture.componentRef.setInput('deviceId', 'd1');
     await settle(fixture);
@@ -90,7 +41,7 @@ describe('device configuration panel', () => {
     box.value = '{"interval_s": 45}';
     box.dispatchEvent(new Event('input'));
     fixture.detectChanges();
-    (buttons(el).indexOf('Save desired') >= 0 ? [...el.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Save desired') : null)?.click();
+    clickButton(el, 'Save desired');
     await settle(fixture);
     const patch = seen.find((r) => r.method === 'PATCH');
     expect(await patch?.json()).toEqual({ patch: { interval_s: 45, mode: null }, expected_version: 3 });
@@ -102,7 +53,7 @@ describe('device configuration panel', () => {
 
 describe('device commands panel', () => {
   it('lists commands with their state for a viewer, without the send form', async () => {
-    await setUp('viewer', { 'GET /v1/devices/d1/commands': () => ({ items: [COMMAND] }) });
+    await signInToStubApi('viewer', { 'GET /v1/devices/d1/commands': () => ({ items: [COMMAND] }) });
     const fixture = TestBed.createComponent(DeviceCommandsComponent);
     fixture.componentRef.setInput('deviceId', 'd1');
     await settle(fixture);
@@ -114,15 +65,10 @@ describe('device commands panel', () => {
   });
 
   it('sends an operator’s command with its idempotency key and lists it first', async () => {
-    const seen: Request[] = [];
-    await setUp(
-      'operator',
-      {
-        'GET /v1/devices/d1/commands': () => ({ items: [] }),
-        'POST /v1/devices/d1/commands': () => json({ ...COMMAND, id: 'c2', state: 'SENT' }, 201),
-      },
-      seen,
-    );
+    const seen = await signInToStubApi('operator', {
+      'GET /v1/devices/d1/commands': () => ({ items: [] }),
+      'POST /v1/devices/d1/commands': () => json({ ...COMMAND, id: 'c2', state: 'SENT' }, 201),
+    });
     const fixture = TestBed.createComponent(DeviceCommandsComponent);
     fixture.componentRef.setInput('deviceId', 'd1');
     await settle(fixture);
@@ -143,7 +89,7 @@ describe('device commands panel', () => {
 
 describe('onboarding wizard component', () => {
   it('shows a viewer no wizard', async () => {
-    await setUp('viewer', { 'GET /v1/device-types': () => TYPES });
+    await signInToStubApi('viewer', { 'GET /v1/device-types': () => TYPES });
     const fixture = TestBed.createComponent(OnboardingComponent);
     await settle(fixture);
     const el = fixture.nativeElement as HTMLElement;
@@ -152,14 +98,13 @@ describe('onboarding wizard component', () => {
   });
 
   it('walks an operator from the type to the package, shown once', async () => {
-    const seen: Request[] = [];
     const pkg = { device_id: 'd0123', org_id: 'o', broker: { host: 'h', port: 1883 }, client_id: 'd0123', username: 'd0123', password: 's3cret', topics: { telemetry: 't', config_desired: 'a', config_reported: 'b', commands: 'c', command_result: 'd', status: 'e' }, birth: { state: 'online', session: 's' }, last_will: { state: 'offline', session: 's' } };
-    await setUp('operator', { 'GET /v1/device-types': () => TYPES, 'POST /v1/devices': () => json(pkg, 201) }, seen);
+    const seen = await signInToStubApi('operator', { 'GET /v1/device-types': () => TYPES, 'POST /v1/devices': () => json(pkg, 201) });
     const fixture = TestBed.createComponent(OnboardingComponent);
     await settle(fixture);
     const el = fixture.nativeElement as HTMLElement;
     const click = async (label: string) => {
-      [...el.querySelectorAll('button')].find((b) => b.textContent?.trim() === label)?.click();
+      clickButton(el, label);
       await settle(fixture);
     };
     await click('Next'); // the only type is chosen already

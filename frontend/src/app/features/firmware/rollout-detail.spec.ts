@@ -1,12 +1,8 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 
-import { FETCH } from '../../core/api/api-client';
-import { AuthService } from '../../core/auth/auth.service';
-import { APP_CONFIG } from '../../core/config/app-config';
+import type { Role } from '../../core/auth/roles';
+import { settle, signInToStubApi } from '../../testing/stub-api';
 import { RolloutDetailComponent } from './rollout-detail.component';
-
-const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } });
 
 const ROLLOUT = {
   rollout_id: 'ro-0123456789abcdef01234567',
@@ -31,32 +27,14 @@ const WAVES = [
 ];
 const DEVICES = [{ org_id: 'o', rollout_id: ROLLOUT.rollout_id, device_id: 'd0001', wave: 1, state: 'failed', code: 'hash_mismatch', detail: 'sha differs', updated_at: '2026-11-27T00:01:00Z' }];
 
-async function render(role: string) {
-  sessionStorage.clear();
-  TestBed.configureTestingModule({
-    providers: [
-      provideRouter([]),
-      { provide: APP_CONFIG, useValue: { apiBaseUrl: 'http://api.test' } },
-      {
-        provide: FETCH,
-        useValue: async (request: Request) => {
-          const path = new URL(request.url).pathname;
-          if (path === '/v1/auth/login') return json({ access_token: 'a', refresh_token: 'r', expires_in: 900, refresh_expires_in: 900 });
-          if (path === '/v1/me') return json({ id: 'u', org_id: 'o', email: 'e@x', display_name: 'E', role, created_at: '2026-01-01T00:00:00Z', preferences: {} });
-          if (path.endsWith('/devices')) return json({ items: DEVICES, next_cursor: null });
-          return json({ rollout: ROLLOUT, waves: WAVES });
-        },
-      },
-    ],
+async function render(role: Role) {
+  await signInToStubApi(role, {
+    [`GET /v1/firmware/rollouts/${ROLLOUT.rollout_id}`]: () => ({ rollout: ROLLOUT, waves: WAVES }),
+    [`GET /v1/firmware/rollouts/${ROLLOUT.rollout_id}/devices`]: () => ({ items: DEVICES, next_cursor: null }),
   });
-  await TestBed.inject(AuthService).login('e@x', 'p');
   const fixture = TestBed.createComponent(RolloutDetailComponent);
   fixture.componentRef.setInput('id', ROLLOUT.rollout_id);
-  for (let i = 0; i < 5; i++) {
-    await fixture.whenStable();
-    await new Promise((resolve) => setTimeout(resolve));
-    fixture.detectChanges();
-  }
+  await settle(fixture);
   return fixture;
 }
 
