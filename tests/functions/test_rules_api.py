@@ -57,6 +57,30 @@ def test_a_rule_is_created_under_the_callers_organization_and_read_back(client, 
     assert send(client, "GET", "/v1/rules/pump-hot", role="viewer").json_body == rule
 
 
+def test_a_composite_over_two_metrics_the_type_declares_is_saved_and_read_back(client, fakes):
+    fakes.types.add(
+        DeviceType(
+            id="press",
+            org_id=ORG,
+            name="Press",
+            firmware_family="presses",
+            metrics=[MetricSpec(name="temperature"), MetricSpec(name="vibration")],
+            created_at=AT,
+        )
+    )
+    shaking = {"type": "threshold", "metric": "vibration", "op": "above", "set": 5}
+    body = {
+        **RULE,
+        "scope": {"kind": "device_type", "value": "press"},
+        "condition": {"type": "composite", "op": "and", "conditions": [ABOVE, shaking]},
+    }
+    saved = send(client, "PUT", "/v1/rules/press-hot", body)
+    assert saved.status_code == 200, saved.body
+    leaves = saved.json_body["condition"]["conditions"]
+    assert [leaf["metric"] for leaf in leaves] == [None, "vibration"]
+    assert fakes.rules.get(ORG, "press-hot").metrics == ["temperature", "vibration"]
+
+
 def test_a_rule_is_replaced_by_a_second_put(client, fakes):
     send(client, "PUT", "/v1/rules/pump-hot", RULE)
     replaced = send(client, "PUT", "/v1/rules/pump-hot", {**RULE, "enabled": False, "flap": None})
@@ -101,6 +125,23 @@ def test_a_change_is_audited_with_the_rule(client, fakes, audit_log):
             {**RULE, "condition": {"type": "band", "op": "inside", "low": 8, "high": 2}},
             "body.condition.high",
             "",
+        ),
+        (
+            {
+                **RULE,
+                "condition": {
+                    "type": "composite",
+                    "op": "and",
+                    "conditions": [ABOVE, {**ABOVE, "metric": "vibration"}],
+                },
+            },
+            "body.condition.conditions.1.metric",
+            "has no metric 'vibration'",
+        ),
+        (
+            {**RULE, "condition": {**ABOVE, "metric": "vibration"}},
+            "body.condition.metric",
+            "a condition alone watches the rule's metric",
         ),
         ({**RULE, "flap": {"settle_s": 10**15}}, "body.flap.settle_s", "at most 1000000000"),
         ({**RULE, "severity": "apocalyptic"}, "body.severity", "Input should be"),

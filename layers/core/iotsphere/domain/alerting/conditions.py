@@ -3,7 +3,8 @@
 Every leaf condition turns the readings of one device metric into a *signal* (the value itself, an
 aggregate over a window, a rate of change, an anomaly score) and compares it with a **set** level
 (raise) and a **clear** level (clear): the gap between them is the hysteresis. ``duration_s`` asks
-the set comparison to hold that long before the alarm rises.
+the set comparison to hold that long before the alarm rises. A leaf watches the rule's metric, or,
+inside a composite, the metric it names ("temperature above 80 AND vibration above 5").
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from iotsphere.domain.telemetry import METRIC_NAME_PATTERN
 
 NonNegativeSeconds = Annotated[int, Field(ge=0)]
 PositiveSeconds = Annotated[int, Field(gt=0)]
@@ -20,7 +23,17 @@ class _Condition(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class _Level(_Condition):
+class _Watched(_Condition):
+    """A leaf that reads one metric: the rule's, unless it names another (inside a composite)."""
+
+    metric: str | None = Field(
+        default=None,
+        pattern=METRIC_NAME_PATTERN.pattern,
+        description="inside a composite: the metric this condition watches (default: the rule's)",
+    )
+
+
+class _Level(_Watched):
     """Compare a signal with ``set`` (raise) and ``clear`` (clear; ``set`` when omitted)."""
 
     op: Literal["above", "below"]
@@ -39,7 +52,7 @@ class ThresholdCondition(_Level):
     type: Literal["threshold"] = "threshold"
 
 
-class BandCondition(_Condition):
+class BandCondition(_Watched):
     """The value against a band ``[low, high]``.
 
     ``inside`` raises when low <= value <= high and clears outside ``[clear_low, clear_high]``
@@ -82,7 +95,7 @@ class RateCondition(_Level):
     window_s: PositiveSeconds
 
 
-class AnomalyCondition(_Condition):
+class AnomalyCondition(_Watched):
     """Robust z-score (median and MAD) of the value against the window before it (``robust_z``),
     or of the change from the previous reading against the window's changes (``robust_z_diff``).
 
@@ -113,7 +126,8 @@ class MissingDataCondition(_Condition):
 
 
 class CompositeCondition(_Condition):
-    """AND / OR of conditions on the same metric; each keeps its own hysteresis and duration."""
+    """AND / OR of conditions, each on the rule's metric or the one it names; each keeps its own
+    hysteresis and duration."""
 
     type: Literal["composite"] = "composite"
     op: Literal["and", "or"]
@@ -149,6 +163,25 @@ def leaves(condition: Condition) -> list[LeafCondition]:
     return [condition]
 
 
-def longest_window_s(condition: Condition) -> int:
-    """How much history the condition looks back at, in seconds."""
-    return max((getattr(leaf, "window_s", 0) for leaf in leaves(condition)), default=0)
+def leaf_metric(leaf: LeafCondition, rule_metric: str) -> str:
+    """The metric a leaf reads: the one it names, else the rule's."""
+    return getattr(leaf, "metric", None) or rule_metric
+
+
+def metrics_of(condition: Condition, rule_metric: str) -> list[str]:
+    """Every metric the condition reads, the rule's first, each once."""
+    found = [rule_metric]
+    for leaf in leaves(condition):
+        metric = leaf_metric(leaf, rule_metric)
+        if metric not in found:
+            found.append(metric)
+    return found
+
+
+def windows_by_metric(condition: Condition, rule_metric: str) -> dict[str, int]:
+    """Seconds of history each metric needs (its leaves' longest window; 0: none)."""
+    windows = dict.fromkeys(metrics_of(condition, rule_metric), 0)
+    for leaf in leaves(condition):
+        metric = leaf_metric(leaf, rule_metric)
+        windows[metric] = max(windows[metric], getattr(leaf, "window_s", 0))
+    return windows

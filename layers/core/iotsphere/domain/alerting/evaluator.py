@@ -13,18 +13,20 @@ Everything here is pure: functions take a state and return a new one with the ve
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from iotsphere.domain.alerting.conditions import (
     MissingDataCondition,
     leaves,
-    longest_window_s,
+    windows_by_metric,
 )
 from iotsphere.domain.alerting.evaluator_state import (
     MAX_HISTORY_POINTS,
     EvaluatorState,
     LatchState,
+    MetricHistory,
     Verdict,
+    Waiting,
 )
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.signals import Point
@@ -61,36 +63,57 @@ def adopt(state: EvaluatorState, rule: Rule) -> EvaluatorState:
     )
 
 
-def needs_history(rule: Rule) -> int:
-    """Seconds of history a fresh state should be primed with (0: none)."""
-    return longest_window_s(rule.condition)
+def needs_history(rule: Rule) -> dict[str, int]:
+    """Seconds of history a fresh state should be primed with, per metric the rule reads that
+    has a window (empty: none)."""
+    return {m: s for m, s in windows_by_metric(rule.condition, rule.metric).items() if s > 0}
 
 
-def prime(state: EvaluatorState, points: Iterable[Point]) -> EvaluatorState:
-    """A fresh state with history read from the store before its first reading."""
+def prime(
+    state: EvaluatorState,
+    points: Iterable[Point],
+    others: Mapping[str, Iterable[Point]] | None = None,
+) -> EvaluatorState:
+    """A fresh state with history read from the store before its first reading: ``points`` of
+    the rule's metric, ``others`` of the other metrics a composite reads."""
     primed = _copy(state)
     primed.history = sorted(set(points))[-MAX_HISTORY_POINTS:]
+    primed.other_history = [
+        MetricHistory(metric=metric, points=sorted(set(found))[-MAX_HISTORY_POINTS:])
+        for metric, found in (others or {}).items()
+        if metric != state.metric
+    ]
     return primed
 
 
 def accept(
-    state: EvaluatorState, rule: Rule, points: Iterable[Point], now_ms: int | None = None
+    state: EvaluatorState,
+    rule: Rule,
+    points: Iterable[Point],
+    now_ms: int | None = None,
+    others: Mapping[str, Iterable[Point]] | None = None,
 ) -> tuple[EvaluatorState, list[Verdict]]:
-    """Take readings in any order; evaluate those the watermark has passed.
+    """Take readings in any order; evaluate those the watermark has passed. ``points`` are of
+    the rule's metric, ``others`` of the other metrics a composite reads: one watermark orders
+    them all by device time.
 
     With the platform clock ``now_ms`` the watermark never passes ``now_ms - lateness``: one
     reading stamped minutes ahead by a wrong device clock waits, instead of making every honest
     reading after it look late.
     """
     state = _copy(state)
-    pending = dict(state.pending)
-    for ts_ms, value in points:
-        if state.watermark_ms is not None and ts_ms <= state.watermark_ms:
-            state.late_dropped += 1
-            continue
-        pending[ts_ms] = value
-        state.max_seen_ms = ts_ms if state.max_seen_ms is None else max(state.max_seen_ms, ts_ms)
-    state.pending = sorted(pending.items())
+    pending = {_waiting_key(waiting): waiting for waiting in state.pending}
+    streams: list[tuple[str | None, Iterable[Point]]] = [(None, points)]
+    streams += [(m, p) for m, p in (others or {}).items() if m != rule.metric]
+    for metric, stream in streams:
+        for ts_ms, value in stream:
+            if state.watermark_ms is not None and ts_ms <= state.watermark_ms:
+                state.late_dropped += 1
+                continue
+            pending[(ts_ms, metric)] = (ts_ms, value) if metric is None else (ts_ms, value, metric)
+            seen = state.max_seen_ms
+            state.max_seen_ms = ts_ms if seen is None else max(seen, ts_ms)
+    state.pending = sorted(pending.values())
     if state.max_seen_ms is None:
         return state, []
     until = state.max_seen_ms if now_ms is None else min(state.max_seen_ms, now_ms)
@@ -129,9 +152,18 @@ def _copy(state: EvaluatorState) -> EvaluatorState:
         update={
             "pending": list(state.pending),
             "history": list(state.history),
+            "other_history": [
+                kept.model_copy(update={"points": list(kept.points)})
+                for kept in state.other_history
+            ],
             "latches": list(state.latches),
         }
     )
+
+
+def _waiting_key(waiting: Waiting) -> tuple[int, str | None]:
+    """A waiting reading is replaced by a redelivery of the same time and metric."""
+    return (waiting[0], waiting[2] if len(waiting) == 3 else None)
 
 
 def _lateness_ms(rule: Rule) -> int:
@@ -143,9 +175,13 @@ def _release(
 ) -> tuple[EvaluatorState, list[Verdict]]:
     cut = bisect.bisect_right(state.pending, (until_ms, float("inf")))
     ready, state.pending = state.pending[:cut], state.pending[cut:]
+    at_time: dict[int, dict[str, float]] = {}
+    for waiting in ready:
+        metric = waiting[2] if len(waiting) == 3 else rule.metric
+        at_time.setdefault(waiting[0], {})[metric] = waiting[1]
     verdicts: list[Verdict] = []
-    for ts_ms, value in ready:
-        verdicts.extend(step(state, rule, ts_ms, value))
+    for ts_ms, values in at_time.items():
+        verdicts.extend(step(state, rule, ts_ms, values))
     if state.watermark_ms is None or until_ms > state.watermark_ms:
         state.watermark_ms = until_ms
     return state, verdicts

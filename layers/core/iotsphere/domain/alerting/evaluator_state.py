@@ -10,6 +10,10 @@ from iotsphere.domain.alerting.signals import Point
 
 MAX_HISTORY_POINTS = 5000
 
+# A reading waiting for the watermark: (ts_ms, value) of the rule's metric, or (ts_ms, value,
+# metric) of another metric a composite reads. Tuples of both shapes sort by time together.
+Waiting = tuple[int, float] | tuple[int, float, str]
+
 
 class LatchState(BaseModel):
     """One leaf's memory: raised or not, and since when its set comparison has held."""
@@ -20,7 +24,17 @@ class LatchState(BaseModel):
     since_ms: int | None = None
 
 
+class MetricHistory(BaseModel):
+    """The window of another metric a composite reads (the rule's own is ``history``)."""
+
+    metric: str
+    points: list[Point] = Field(default_factory=list)
+
+
 class EvaluatorState(BaseModel):
+    """``metric`` is the rule's; a composite reading other metrics keeps their waiting readings
+    in ``pending`` (third item: the metric) and their windows in ``other_history``."""
+
     org_id: str
     rule_id: str
     device_id: str
@@ -28,8 +42,9 @@ class EvaluatorState(BaseModel):
     revision: int = 0
     watermark_ms: int | None = None
     max_seen_ms: int | None = None
-    pending: list[Point] = Field(default_factory=list)
+    pending: list[Waiting] = Field(default_factory=list)
     history: list[Point] = Field(default_factory=list)
+    other_history: list[MetricHistory] = Field(default_factory=list)
     latches: list[LatchState] = Field(default_factory=list)
     active: bool = False
     last_ts_ms: int | None = None
@@ -43,7 +58,8 @@ class EvaluatorState(BaseModel):
 
 @dataclass(frozen=True)
 class Verdict:
-    """The rule's answer at one reading: ``changed`` marks a raise or a clear."""
+    """The rule's answer at one reading: ``changed`` marks a raise or a clear; ``value`` is the
+    reading's value of the rule's metric (None when it carried only other metrics)."""
 
     ts_ms: int
     value: float | None

@@ -17,6 +17,7 @@ from iotsphere.domain.alerting.conditions import (
     MissingDataCondition,
     RateCondition,
     ThresholdCondition,
+    leaf_metric,
 )
 from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.rules import Rule
@@ -40,12 +41,22 @@ def validate_rule(
         metrics = device_type_metrics.get(str(rule.scope.value))
         if metrics is None:
             raise RuleValidationError("scope.value", f"unknown device type {rule.scope.value!r}")
-        if rule.metric not in metrics:
-            raise RuleValidationError(
-                "metric",
-                f"device type {rule.scope.value!r} has no metric {rule.metric!r} "
-                f"(it has {', '.join(sorted(metrics))})",
-            )
+        for metric, path in [(rule.metric, "metric"), *_named_metrics(rule.condition, "condition")]:
+            if metric not in metrics:
+                raise RuleValidationError(
+                    path,
+                    f"device type {rule.scope.value!r} has no metric {metric!r} "
+                    f"(it has {', '.join(sorted(metrics))})",
+                )
+    if (
+        not isinstance(rule.condition, CompositeCondition)
+        and leaf_metric(rule.condition, rule.metric) != rule.metric
+    ):
+        raise RuleValidationError(
+            "condition.metric",
+            "a condition alone watches the rule's metric; name other metrics only on the "
+            "conditions of a composite",
+        )
     _check_condition(rule.condition, "condition", depth=1)
     _check_escalation(rule)
 
@@ -60,6 +71,18 @@ def parse_rule(
         raise RuleValidationError.first_of(exc) from exc
     validate_rule(rule, device_type_metrics)
     return rule
+
+
+def _named_metrics(condition: Condition, path: str) -> list[tuple[str, str]]:
+    """``(metric, field path)`` of every leaf that names its metric, depth first."""
+    if isinstance(condition, CompositeCondition):
+        return [
+            found
+            for index, child in enumerate(condition.conditions)
+            for found in _named_metrics(child, f"{path}.conditions.{index}")
+        ]
+    metric = getattr(condition, "metric", None)
+    return [] if metric is None else [(metric, f"{path}.metric")]
 
 
 def _check_condition(condition: Condition, path: str, depth: int) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from iotsphere.domain.alerting.conditions import Condition
+from iotsphere.domain.alerting.conditions import Condition, metrics_of
 from iotsphere.domain.telemetry import METRIC_NAME_PATTERN
 
 RULE_VERSION = 1
@@ -74,3 +74,9 @@ class Rule(BaseModel):
     lateness_s: Annotated[int, Field(ge=0, le=300)] = 60
     flap: FlapPolicy | None = FlapPolicy()
     escalation: list[EscalationStep] = Field(default_factory=list, max_length=5)
+
+    @property
+    def metrics(self) -> list[str]:
+        """Every metric the rule reads, its own first: more than one for a composite whose
+        leaves name other metrics."""
+        return metrics_of(self.condition, self.metric)

@@ -5,45 +5,69 @@ evaluator made)."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from iotsphere.domain.alerting.conditions import (
     CompositeCondition,
     Condition,
     LeafCondition,
     MissingDataCondition,
+    leaf_metric,
     leaves,
-    longest_window_s,
+    windows_by_metric,
 )
 from iotsphere.domain.alerting.evaluator_state import (
     MAX_HISTORY_POINTS,
     EvaluatorState,
     LatchState,
+    MetricHistory,
     Verdict,
 )
 from iotsphere.domain.alerting.rules import Rule
-from iotsphere.domain.alerting.signals import clear_holds, measure, set_holds
+from iotsphere.domain.alerting.signals import Point, clear_holds, measure, set_holds
 
 
-def step(state: EvaluatorState, rule: Rule, ts_ms: int, value: float) -> list[Verdict]:
+def step(
+    state: EvaluatorState, rule: Rule, ts_ms: int, values: Mapping[str, float]
+) -> list[Verdict]:
+    """One reading: ``values`` holds the metrics it carries among those the rule reads. A leaf
+    whose metric the reading lacks keeps its latch (nothing new was said about it); a leaf that
+    never had data is not true."""
     condition = rule.condition
+    value = values.get(rule.metric)
     if isinstance(condition, MissingDataCondition):
-        return _step_missing(state, condition, ts_ms, value)
+        return _step_missing(state, condition, ts_ms, values[rule.metric])
     actives: list[bool] = []
     signals: list[float | None] = []
     for index, leaf in enumerate(leaves(condition)):
-        cutoff = ts_ms - getattr(leaf, "window_s", 0) * 1000
-        start = bisect.bisect_right(state.history, (cutoff, float("inf")))
-        signal = measure(leaf, state.history[start:], ts_ms, value)
-        state.latches[index] = _latch(state.latches[index], leaf, signal, ts_ms)
+        metric = leaf_metric(leaf, rule.metric)
+        reading = values.get(metric)
+        signal = None
+        if reading is not None:
+            history = history_of(state, metric)
+            cutoff = ts_ms - getattr(leaf, "window_s", 0) * 1000
+            start = bisect.bisect_right(history, (cutoff, float("inf")))
+            signal = measure(leaf, history[start:], ts_ms, reading)
+            state.latches[index] = _latch(state.latches[index], leaf, signal, ts_ms)
         actives.append(state.latches[index].active)
         signals.append(signal)
     active, score = _combine(condition, iter(actives), signals)
     changed = active != state.active
     state.active = active
     state.last_ts_ms = ts_ms
-    _remember(state, rule, ts_ms, value)
+    _remember(state, rule, ts_ms, values)
     return [Verdict(ts_ms=ts_ms, value=value, score=score, active=active, changed=changed)]
+
+
+def history_of(state: EvaluatorState, metric: str) -> list[Point]:
+    """The kept window of a metric the rule reads (a new, empty one the first time)."""
+    if metric == state.metric:
+        return state.history
+    for kept in state.other_history:
+        if kept.metric == metric:
+            return kept.points
+    state.other_history.append(MetricHistory(metric=metric))
+    return state.other_history[-1].points
 
 
 def _step_missing(
@@ -102,11 +126,15 @@ def _holds(condition: Condition, actives: Iterator[bool]) -> bool:
     return next(actives)
 
 
-def _remember(state: EvaluatorState, rule: Rule, ts_ms: int, value: float) -> None:
-    window_ms = longest_window_s(rule.condition) * 1000
-    if window_ms == 0:
-        state.history = []
-        return
-    state.history.append((ts_ms, value))
-    start = bisect.bisect_right(state.history, (ts_ms - window_ms, float("inf")))
-    del state.history[: max(start, len(state.history) - MAX_HISTORY_POINTS)]
+def _remember(state: EvaluatorState, rule: Rule, ts_ms: int, values: Mapping[str, float]) -> None:
+    windows = windows_by_metric(rule.condition, rule.metric)
+    for metric, value in values.items():
+        window_ms = windows.get(metric, 0) * 1000
+        if window_ms == 0:
+            if metric == state.metric:
+                state.history = []
+            continue
+        history = history_of(state, metric)
+        history.append((ts_ms, value))
+        start = bisect.bisect_right(history, (ts_ms - window_ms, float("inf")))
+        del history[: max(start, len(history) - MAX_HISTORY_POINTS)]

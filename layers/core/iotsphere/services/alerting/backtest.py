@@ -22,6 +22,7 @@ from iotsphere.domain.alerting.evaluator_state import Verdict
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
+from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.transitions import from_ms, to_ms
 from iotsphere.domain.telemetry_query import EARLIEST, LATEST
 from iotsphere.services.alerting.errors import BacktestRangeError
@@ -90,13 +91,20 @@ def backtest_draft(
 def replay(
     rule: Rule, device_id: str, start: datetime, end: datetime, history: HistoryReader
 ) -> list[BacktestAlarm]:
-    """One device's history through the rule, in timestamp order (no lateness needed)."""
+    """One device's history of every metric the rule reads through the rule, in timestamp order
+    (no lateness needed)."""
     rule = rule.model_copy(update={"lateness_s": 0})
-    window = timedelta(seconds=needs_history(rule))
-    points = history.points(device_id, rule.metric, max(start - window, EARLIEST), end)
+    windows = needs_history(rule)
     start_ms = to_ms(start)
-    state = prime(new_state(rule, device_id), [p for p in points if p[0] < start_ms])
-    state, verdicts = accept(state, rule, [p for p in points if p[0] >= start_ms])
+    before: dict[str, list[Point]] = {}
+    during: dict[str, list[Point]] = {}
+    for metric in rule.metrics:
+        window = timedelta(seconds=windows.get(metric, 0))
+        points = history.points(device_id, metric, max(start - window, EARLIEST), end)
+        before[metric] = [p for p in points if p[0] < start_ms]
+        during[metric] = [p for p in points if p[0] >= start_ms]
+    state = prime(new_state(rule, device_id), before.pop(rule.metric), others=before)
+    state, verdicts = accept(state, rule, during.pop(rule.metric), others=during)
     _, raised = check_missing(state, rule, to_ms(end))
     return _episodes(device_id, verdicts + raised)
 

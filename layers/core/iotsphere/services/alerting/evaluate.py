@@ -41,7 +41,7 @@ class EvaluationResult:
     transitions: list[AlarmTransition]
 
 
-Work = tuple[Rule, DeviceProfile, list[Point]]
+Work = tuple[Rule, DeviceProfile, dict[str, list[Point]]]  # points of each metric the rule reads
 MAX_ATTEMPTS = 3
 
 
@@ -87,7 +87,8 @@ def _evaluate(batch: ReadingsBatch, ports: AlertingPorts, now: datetime) -> Eval
     decided: list[tuple[Rule, DeviceProfile, list[Verdict]]] = []
     for rule, profile, points in work:
         before = states[(rule.org_id, rule.id, profile.device_id, rule.metric)]
-        state, verdicts = accept(before, rule, points, now_ms=now_ms)
+        own = points.pop(rule.metric, [])
+        state, verdicts = accept(before, rule, own, now_ms=now_ms, others=points)
         late += state.late_dropped - before.late_dropped
         changes.states.append(state)
         if any(verdict.active or verdict.changed for verdict in verdicts):
@@ -115,8 +116,9 @@ def _work(
     profiles: dict[str, DeviceProfile],
     rules: RuleSource,
 ) -> list[Work]:
-    """Each rule that watches a known device, with that device's points of the rule's metric;
-    one rule index per organization in the batch."""
+    """Each rule that watches a known device, with that device's points of each metric the rule
+    reads (a reading may carry only some of them); one rule index per organization in the
+    batch."""
     work: list[Work] = []
     indexes: dict[str, RuleIndex] = {}
     for device_id, readings in by_device.items():
@@ -126,7 +128,8 @@ def _work(
         if profile.org_id not in indexes:
             indexes[profile.org_id] = RuleIndex(rules.enabled_rules(profile.org_id))
         for rule in indexes[profile.org_id].rules_for(profile):
-            points = numeric_points(readings, rule.metric)
+            by_metric = {metric: numeric_points(readings, metric) for metric in rule.metrics}
+            points = {metric: found for metric, found in by_metric.items() if found}
             if points:
                 work.append((rule, profile, points))
     return work
@@ -139,21 +142,25 @@ def _load_states(work: list[Work], ports: AlertingPorts) -> dict[StateKey, Evalu
     for key, (rule, profile, points) in zip(keys, work, strict=True):
         state = saved.get(key)
         if state is None:
-            state = _fresh(rule, profile.device_id, min(ts for ts, _ in points), ports.history)
+            first_ms = min(ts for found in points.values() for ts, _ in found)
+            state = _fresh(rule, profile.device_id, first_ms, ports.history)
         states[key] = adopt(state, rule)
     return states
 
 
 def _fresh(rule: Rule, device_id: str, first_ms: int, history: HistoryReader) -> EvaluatorState:
-    """A new state, primed with the window before its first reading when the rule needs one."""
+    """A new state, primed with the window before its first reading of each metric whose
+    leaves need one (one history read per such metric)."""
     state = new_state(rule, device_id)
-    window_s = needs_history(rule)
-    if window_s == 0:
+    windows = needs_history(rule)
+    if not windows:
         return state
     first = from_ms(first_ms)
-    return prime(
-        state, history.points(device_id, rule.metric, first - timedelta(seconds=window_s), first)
-    )
+    found = {
+        metric: history.points(device_id, metric, first - timedelta(seconds=window_s), first)
+        for metric, window_s in windows.items()
+    }
+    return prime(state, found.pop(rule.metric, []), others=found)
 
 
 def _load_alarms(watched: list[tuple[Rule, DeviceProfile]], store: AlarmStore) -> dict[str, Alarm]:

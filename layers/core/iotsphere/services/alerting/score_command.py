@@ -1,7 +1,8 @@
 """``iotsphere alerts score --rule rule.json --input in.csv [--output out.csv]``.
 
 The rule file holds a rule, or a draft of one: a missing id, organization, name or scope gets a
-placeholder, since scoring a series needs none of them.
+placeholder, since scoring a series needs none of them. The input is one series, so a composite
+whose conditions read other metrics is refused (exit 2, the metrics named): backtest it instead.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         rule = parse_rule({**DRAFT, **json.loads(args.rule.read_text(encoding="utf-8"))})
+        if len(rule.metrics) > 1:
+            raise ValueError(
+                f"the rule reads several metrics ({', '.join(rule.metrics)}); this command "
+                "reads one series (timestamp,value): score a rule over one metric"
+            )
         with args.input.open(encoding="utf-8", newline="") as source:
             cells, series = read_series(source)
     except (OSError, ValueError, RuleValidationError, SeriesFormatError) as exc:
