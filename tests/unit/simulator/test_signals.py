@@ -98,7 +98,8 @@ def test_the_drift_shows_through_the_noise_over_hours():
         return sum(values) / len(values)
 
     means = [mean_vibration(NOON + day * 24 * HOUR) for day in range(3)]
-    assert means[0] < means[1] <= means[2]
+    # Days 1 and 2 are both past the 6-hour ramp: fully worn, equal up to the noise.
+    assert means[0] < min(means[1], means[2])
 
 
 def test_device_types_add_their_own_fields():

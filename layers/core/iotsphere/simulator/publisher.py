@@ -19,8 +19,10 @@ from iotsphere.simulator.errors import PublisherError
 
 log = Logger(service="simulator", child=True)
 
-MAX_INFLIGHT = 1000
-MAX_PENDING = 50_000  # unacked messages held before publish waits (mids are 16-bit)
+# Unacknowledged messages held before ``publish`` waits for PUBACKs. The window is ours, not
+# paho's: paho, when it limits in-flight messages itself, walks its whole outgoing queue on every
+# PUBACK, which cost the simulator ~15 % of its CPU at 5,000 messages/s.
+MAX_PENDING = 2_000
 RECONNECT_EVERY_S = 1.0
 PROTOCOLS = {"3.1.1": mqtt.MQTTv311, "5": mqtt.MQTTv5}
 
@@ -48,7 +50,7 @@ class MqttPublisher:
             CallbackAPIVersion.VERSION2, client_id=client_id, protocol=PROTOCOLS[protocol]
         )
         self._client.username_pw_set(target.username, target.password)
-        self._client.max_inflight_messages_set(MAX_INFLIGHT)
+        self._client.max_inflight_messages_set(0)  # unlimited: MAX_PENDING bounds the window
         self._client.max_queued_messages_set(0)
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect

@@ -1,9 +1,9 @@
 """The physics: what a device's sensors read at a given time. Pure: no I/O, no hidden state.
 
 A reading is a deterministic trend (the device's own operating point, a daily cycle, wear drifting
-toward failure) plus Gaussian sensor noise cut at ``NOISE_CLIP`` sigma. The noise is drawn from a
-generator seeded by the device and the millisecond, so the same profile and time give the same
-values in every run.
+toward failure) plus Gaussian sensor noise cut at ``NOISE_CLIP`` sigma. The noise is a pure
+function of the device's noise seed and the millisecond (``seeded_noise``), so the same profile and
+time give the same values in every run.
 
 Planned sensor faults (``SensorFault``, from ``--fault-plan``) are part of the physics too: a
 function of the time alone, so a planned spike, drift, stuck sensor or dropout is the same in
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from iotsphere.simulator.device_types import DEVICE_TYPES, DeviceType
+from iotsphere.simulator.seeded_noise import standard_normals, uniform
 
 Metrics = dict[str, float | bool | str]
 
@@ -155,16 +156,15 @@ def sample_metrics(profile: DeviceProfile, at_ms: int) -> Metrics:
 def measure(profile: DeviceProfile, at_ms: int) -> Metrics:
     """What healthy sensors read at ``at_ms``: the trend and the noise, no planned fault."""
     at_s = at_ms / 1000
-    rng = random.Random(profile.noise_seed * 10**13 + at_ms)
+    trends = expected_metrics(profile, at_s)
+    normals = standard_normals(profile.noise_seed, at_ms, len(trends))
     metrics: Metrics = {}
-    for name, trend in expected_metrics(profile, at_s).items():
-        noise = min(max(rng.gauss(0, 1), -NOISE_CLIP), NOISE_CLIP) * noise_sigma(name, trend)
+    for (name, trend), normal in zip(trends.items(), normals, strict=True):
+        noise = min(max(normal, -NOISE_CLIP), NOISE_CLIP) * noise_sigma(name, trend)
         metrics[name] = round(trend + noise, DECIMALS[name])
     if profile.device_type.has_door:
         minute = int(at_s // 60)
-        metrics["door_open"] = random.Random(profile.noise_seed * 10**8 + minute).random() < (
-            DOOR_OPEN_SHARE
-        )
+        metrics["door_open"] = uniform(profile.noise_seed, -minute - 1) < DOOR_OPEN_SHARE
     if profile.device_type.has_mode:
         metrics["mode"] = "eco" if daily_cycle(profile, at_s) < -0.7 else "auto"
     return metrics
