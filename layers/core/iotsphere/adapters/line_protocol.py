@@ -19,6 +19,20 @@ def escape_tag(value: str) -> str:
     return value.translate(_TAG_ESCAPES)
 
 
+_FIELD_KEYS: dict[str, str] = {}
+_MAX_CACHED_KEYS = 10_000
+
+
+def field_key(name: str) -> str:
+    """The escaped field key; a fleet repeats a few names, so each is escaped once."""
+    escaped = _FIELD_KEYS.get(name)
+    if escaped is None:
+        escaped = name.translate(_FIELD_KEY_ESCAPES)
+        if len(_FIELD_KEYS) < _MAX_CACHED_KEYS:
+            _FIELD_KEYS[name] = escaped
+    return escaped
+
+
 def field_value(value: float | bool | str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -29,8 +43,7 @@ def field_value(value: float | bool | str) -> str:
 
 def to_line(reading: Reading) -> str:
     fields = ",".join(
-        f"{name.translate(_FIELD_KEY_ESCAPES)}={field_value(value)}"
-        for name, value in reading.metrics.items()
+        f"{field_key(name)}={field_value(value)}" for name, value in reading.metrics.items()
     )
     if reading.seq is not None:
         fields += f",seq={reading.seq}i"

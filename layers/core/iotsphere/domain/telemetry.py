@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -51,7 +52,7 @@ class Reading(BaseModel):
     metrics: dict[str, float | bool | str]
     seq: Annotated[int, Field(ge=0, lt=2**63)] | None = None
 
-    @property
+    @cached_property
     def epoch_ms(self) -> int:
         return (self.ts - EPOCH) // timedelta(milliseconds=1)
 
@@ -89,7 +90,15 @@ def parse_timestamp(raw: Any) -> datetime:
     return ts.replace(microsecond=ts.microsecond - ts.microsecond % 1000)
 
 
-def normalize_metric(name: Any, value: Any) -> float | bool | str:
+# A fleet sends the same few metric names millions of times: remember the ones already found
+# valid (bounded, so a device inventing names cannot grow it without end).
+_VALID_METRIC_NAMES: set[str] = set()
+_MAX_REMEMBERED_NAMES = 10_000
+
+
+def validate_metric_name(name: Any) -> str:
+    if isinstance(name, str) and name in _VALID_METRIC_NAMES:
+        return name
     if not isinstance(name, str) or not METRIC_NAME_PATTERN.fullmatch(name):
         raise InvalidReadingError(
             f"metric name {str(name)[:80]!r} must start with a letter and hold at most 64 "
@@ -97,6 +106,13 @@ def normalize_metric(name: Any, value: Any) -> float | bool | str:
         )
     if name in RESERVED_METRIC_NAMES:
         raise InvalidReadingError(f"metric name {name!r} is reserved")
+    if len(_VALID_METRIC_NAMES) < _MAX_REMEMBERED_NAMES:
+        _VALID_METRIC_NAMES.add(name)
+    return name
+
+
+def normalize_metric(name: Any, value: Any) -> float | bool | str:
+    validate_metric_name(name)
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
