@@ -149,6 +149,7 @@ def full_path(stack: Stack, rate: float, duration: float, devices: int) -> dict[
         "latency_p99_ms": probe.percentile(0.99),
         "latency_max_ms": round(max(probe.latencies_ms, default=0), 1),
         "latency_samples": len(probe.latencies_ms),
+        "seconds_over_1s": probe.slow_seconds(above_ms=1000),
     }
 
 

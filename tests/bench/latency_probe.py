@@ -24,6 +24,8 @@ class LatencyProbe:
     period_ms: float
     seen: dict[str, int] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    worst_by_second: dict[int, float] = field(default_factory=dict)
 
     def poll(self) -> int:
         """One look; returns how many readings became queryable since the last one."""
@@ -42,9 +44,22 @@ class LatencyProbe:
             for seq in range(self.seen.get(device, -1) + 1, newest + 1):
                 due = newest_ts - (newest - seq) * self.period_ms
                 self.latencies_ms.append(now_ms - due)
+                second = int(now_ms / 1000 - self.started)
+                self.worst_by_second[second] = max(
+                    self.worst_by_second.get(second, 0.0), now_ms - due
+                )
                 fresh += 1
             self.seen[device] = max(newest, self.seen.get(device, -1))
         return fresh
+
+    def slow_seconds(self, above_ms: float) -> list[tuple[int, float]]:
+        """The seconds of the run (from the probe's start) in which a reading became queryable
+        later than ``above_ms``, with the worst latency of each: when the tail happened."""
+        return [
+            (second, round(worst))
+            for second, worst in sorted(self.worst_by_second.items())
+            if worst > above_ms
+        ]
 
     def percentile(self, q: float) -> float:
         if not self.latencies_ms:
