@@ -1595,6 +1595,12 @@ export interface components {
              */
             function: "mean" | "min" | "max" | "percentile" | "count" | "spread";
             /**
+             * Metric
+             * @description inside a composite: the metric this condition watches (default: the rule's)
+             * @default null
+             */
+            metric?: string | null;
+            /**
              * Min Points
              * @default 1
              */
@@ -1992,6 +1998,12 @@ export interface components {
              */
             method?: "robust_z" | "robust_z_diff";
             /**
+             * Metric
+             * @description inside a composite: the metric this condition watches (default: the rule's)
+             * @default null
+             */
+            metric?: string | null;
+            /**
              * Min Points
              * @default 20
              */
@@ -2290,6 +2302,12 @@ export interface components {
             /** Low */
             low: number;
             /**
+             * Metric
+             * @description inside a composite: the metric this condition watches (default: the rule's)
+             * @default null
+             */
+            metric?: string | null;
+            /**
              * Op
              * @enum {string}
              */
@@ -2507,7 +2525,8 @@ export interface components {
         };
         /**
          * CompositeCondition
-         * @description AND / OR of conditions on the same metric; each keeps its own hysteresis and duration.
+         * @description AND / OR of conditions, each on the rule's metric or the one it names; each keeps its own
+         *     hysteresis and duration.
          */
         "CompositeCondition-Input": {
             /** Conditions */
@@ -2525,7 +2544,8 @@ export interface components {
         };
         /**
          * CompositeCondition
-         * @description AND / OR of conditions on the same metric; each keeps its own hysteresis and duration.
+         * @description AND / OR of conditions, each on the rule's metric or the one it names; each keeps its own
+         *     hysteresis and duration.
          */
         "CompositeCondition-Output": {
             /** Conditions */
@@ -4529,6 +4549,12 @@ export interface components {
              */
             duration_s?: number;
             /**
+             * Metric
+             * @description inside a composite: the metric this condition watches (default: the rule's)
+             * @default null
+             */
+            metric?: string | null;
+            /**
              * Op
              * @enum {string}
              */
@@ -5545,6 +5571,12 @@ export interface components {
              * @default 0
              */
             duration_s?: number;
+            /**
+             * Metric
+             * @description inside a composite: the metric this condition watches (default: the rule's)
+             * @default null
+             */
+            metric?: string | null;
             /**
              * Op
              * @enum {string}
