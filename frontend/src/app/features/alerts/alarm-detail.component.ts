@@ -6,7 +6,7 @@ import { AuthService } from '../../core/auth/auth.service';
 import { TabManager } from '../../core/tabs/tab-manager.service';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
 import { DeviceNamesService } from './device-names.service';
 import { type AlarmDetail, type AlarmTransition, alarmActions, describeTransition, formatNumber, severityTone, stateBadges } from './alarms';
@@ -17,7 +17,7 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
 /** One alarm: what and where, its state, who has it, its comments and its latest transitions; operators act on it. */
 @Component({
   selector: 'app-alarm-detail',
-  imports: [ErrorStateComponent, ToneBadgeComponent],
+  imports: [ErrorStateComponent, BadgeComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -33,9 +33,9 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
         @let can = allowed(alarm);
         <div class="head">
           <h1>Alarm {{ alarm.rule_id }} on {{ deviceName(alarm.device_id) }}</h1>
-          <app-tone-badge [label]="alarm.severity" [tone]="tone(alarm.severity)" />
+          <app-badge [label]="alarm.severity" [tone]="tone(alarm.severity)" />
           @for (b of badges(alarm); track b.label) {
-            <app-tone-badge [label]="b.label" [tone]="b.tone" />
+            <app-badge [label]="b.label" [tone]="b.tone" />
           }
         </div>
         @if (can.acknowledge || can.clear) {
@@ -109,7 +109,7 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
               @for (t of alarm.transitions; track t.key) {
                 <li>
                   <time [attr.datetime]="t.at">{{ when(t.at) }}</time>
-                  <app-tone-badge [label]="t.status" [tone]="t.status === 'active' ? 'danger' : t.status === 'acknowledged' ? 'warn' : 'ok'" />
+                  <app-badge [label]="t.status" [tone]="t.status === 'active' ? 'danger' : t.status === 'acknowledged' ? 'warn' : 'ok'" />
                   {{ describe(t) }}
                 </li>
               }

@@ -11,7 +11,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { type TimeRangeValue, rangeFromParam, rangeToParam, resolveRange } from '../../shared/time-range';
 import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
 import { DeviceNamesService } from './device-names.service';
 import { type Alarm, SEVERITIES, type Severity, alarmActions, formatNumber, severityRank, severityTone, since, stateBadges } from './alarms';
@@ -28,7 +28,7 @@ const HISTORY_RANGE = '30d';
  */
 @Component({
   selector: 'app-alarm-list',
-  imports: [DataTableComponent, TableCellDirective, TimeRangePickerComponent, ToneBadgeComponent, EmptyStateComponent, ErrorStateComponent],
+  imports: [DataTableComponent, TableCellDirective, TimeRangePickerComponent, BadgeComponent, EmptyStateComponent, ErrorStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -82,12 +82,12 @@ const HISTORY_RANGE = '30d';
         } @else {
           <app-data-table [caption]="mode() === 'open' ? 'Active alarms' : 'Alarm history'" filterLabel="Filter these alarms" [rows]="alarms()" [columns]="columns()" [trackBy]="trackById">
             <ng-template appCell="severity" let-row>
-              <app-tone-badge [label]="$any(row).severity" [tone]="tone($any(row).severity)" />
+              <app-badge [label]="$any(row).severity" [tone]="tone($any(row).severity)" />
             </ng-template>
             <ng-template appCell="state" let-row>
               <span class="badges">
                 @for (b of badges($any(row)); track b.label) {
-                  <app-tone-badge [label]="b.label" [tone]="b.tone" />
+                  <app-badge [label]="b.label" [tone]="b.tone" />
                 }
               </span>
             </ng-template>

@@ -1,6 +1,6 @@
 import type { components } from '../../core/api/schema';
 import { type Role, roleAllows } from '../../core/auth/roles';
-import type { Tone } from '../../shared/tone-badge.component';
+import type { Tone } from '../../shared/badge.component';
 
 export type Alarm = components['schemas']['Alarm'];
 export type AlarmDetail = components['schemas']['AlarmDetail'];

@@ -6,7 +6,7 @@ import { TabManager } from '../../core/tabs/tab-manager.service';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { describeTransition, severityTone } from './alarms';
 import { DeviceNamesService } from './device-names.service';
 
@@ -16,7 +16,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
 /** The signed-in user's in-app notifications, newest first, unread ones marked; refreshed every 10 s on screen. */
 @Component({
   selector: 'app-inbox',
-  imports: [EmptyStateComponent, ErrorStateComponent, ToneBadgeComponent],
+  imports: [EmptyStateComponent, ErrorStateComponent, BadgeComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -39,8 +39,8 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
             @for (n of items(); track n.id) {
               @let t = n.item.transition;
               <li class="card" style="margin: 0" [class.unread]="!n.read_at">
-                @if (!n.read_at) { <app-tone-badge label="new" tone="info" /> }
-                <app-tone-badge [label]="t.severity" [tone]="tone(t.severity)" />
+                @if (!n.read_at) { <app-badge label="new" tone="info" /> }
+                <app-badge [label]="t.severity" [tone]="tone(t.severity)" />
                 <strong>{{ n.item.rule_name }}</strong> on {{ names.nameOf(t.device_id) }} ({{ t.metric }}): {{ describe(t) }}
                 <time class="muted" [attr.datetime]="t.at"> · {{ when(t.at) }}</time>
                 <div class="row-actions" style="margin-top: 0.35rem">

@@ -7,7 +7,7 @@ import { DataTableComponent, TableCellDirective } from '../../shared/data-table/
 import type { Column } from '../../shared/data-table/table-state';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { severityRank, severityTone } from './alarms';
 import type { Rule } from './rule-form';
 
@@ -16,7 +16,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
 /** The organization's rules; each opens in the rule editor (its own tab). */
 @Component({
   selector: 'app-rule-list',
-  imports: [DataTableComponent, TableCellDirective, ToneBadgeComponent, EmptyStateComponent, ErrorStateComponent, IfRoleDirective],
+  imports: [DataTableComponent, TableCellDirective, BadgeComponent, EmptyStateComponent, ErrorStateComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -39,10 +39,10 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
               <a [href]="'/alerts/rules/' + $any(row).id" (click)="$event.preventDefault(); open($any(row).id)">{{ $any(row).name }}</a>
             </ng-template>
             <ng-template appCell="severity" let-row>
-              <app-tone-badge [label]="$any(row).severity" [tone]="tone($any(row).severity)" />
+              <app-badge [label]="$any(row).severity" [tone]="tone($any(row).severity)" />
             </ng-template>
             <ng-template appCell="enabled" let-row>
-              <app-tone-badge [label]="$any(row).enabled === false ? 'disabled' : 'enabled'" [tone]="$any(row).enabled === false ? 'muted' : 'ok'" />
+              <app-badge [label]="$any(row).enabled === false ? 'disabled' : 'enabled'" [tone]="$any(row).enabled === false ? 'muted' : 'ok'" />
             </ng-template>
           </app-data-table>
           @if (nextCursor()) {

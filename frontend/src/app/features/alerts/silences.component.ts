@@ -8,7 +8,7 @@ import { DataTableComponent, TableCellDirective } from '../../shared/data-table/
 import type { Column } from '../../shared/data-table/table-state';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { problemLine } from './problem-line';
 
 type Silence = components['schemas']['Silence'];
@@ -17,7 +17,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
 /** Silences and maintenance windows: alarms of a device, group or rule are recorded, nobody is notified. */
 @Component({
   selector: 'app-silences',
-  imports: [DataTableComponent, TableCellDirective, EmptyStateComponent, ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
+  imports: [DataTableComponent, TableCellDirective, EmptyStateComponent, ErrorStateComponent, BadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -37,7 +37,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
         } @else {
           <app-data-table caption="Silences" filterLabel="Filter silences" [rows]="items()" [columns]="columns()" [trackBy]="trackById">
             <ng-template appCell="state" let-row>
-              <app-tone-badge [label]="state($any(row))" [tone]="state($any(row)) === 'in force' ? 'warn' : 'muted'" />
+              <app-badge [label]="state($any(row))" [tone]="state($any(row)) === 'in force' ? 'warn' : 'muted'" />
             </ng-template>
             <ng-template appCell="actions" let-row>
               <button type="button" *appIfRole="'operator'" (click)="remove($any(row))" [attr.aria-label]="'End silence of ' + $any(row).kind + ' ' + $any(row).value">End now</button>

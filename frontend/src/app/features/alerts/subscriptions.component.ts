@@ -7,7 +7,7 @@ import { NotificationService } from '../../core/errors/notification.service';
 import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { SEVERITIES } from './alarms';
 import { problemLine } from './problem-line';
 import { type SubscriptionForm, type SubscriptionView, channelText, emptySubscriptionForm, filterText, specFromView, subscriptionSpec } from './subscription-form';
@@ -21,7 +21,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
  */
 @Component({
   selector: 'app-subscriptions',
-  imports: [EmptyStateComponent, ErrorStateComponent, ToneBadgeComponent, ConfirmDialogComponent, IfRoleDirective],
+  imports: [EmptyStateComponent, ErrorStateComponent, BadgeComponent, ConfirmDialogComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './alerts.css',
   template: `
@@ -40,7 +40,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
             @for (s of items(); track s.id) {
               <li class="card" style="margin: 0">
                 <strong>{{ s.name }}</strong>
-                <app-tone-badge [label]="s.enabled ? 'enabled' : 'disabled'" [tone]="s.enabled ? 'ok' : 'muted'" />
+                <app-badge [label]="s.enabled ? 'enabled' : 'disabled'" [tone]="s.enabled ? 'ok' : 'muted'" />
                 <span class="muted"> {{ s.subscriber.kind }} {{ s.subscriber.id }}</span>
                 <div>{{ channel(s.channel) }}</div>
                 <div class="muted">{{ filter(s.filter) }}

@@ -5,7 +5,7 @@ import { IfRoleDirective } from '../../core/auth/if-role.directive';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { problemFields, problemText } from '../../shared/problem-fields';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { type Command, type CommandDraft, type CommandErrors, anyLive, commandTone, newIdempotencyKey, toNewCommand } from './commands';
 import { when } from './devices';
 
@@ -18,7 +18,7 @@ const FIELD_OF: Record<string, keyof CommandDraft> = { name: 'name', parameters:
  */
 @Component({
   selector: 'app-device-commands',
-  imports: [ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
+  imports: [ErrorStateComponent, BadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-commands.component.html',
   styleUrls: ['../../shared/page.css', './devices-forms.css'],

@@ -6,7 +6,7 @@ import { IfRoleDirective } from '../../core/auth/if-role.directive';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { problemFields, problemStatus, problemText } from '../../shared/problem-fields';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { type JsonObject, configRows, mergePatch, parseDesired, show } from './config-delta';
 import { when } from './devices';
 
@@ -26,7 +26,7 @@ const STATE_TONE = { 'in-sync': 'ok', pending: 'warn', 'reported-only': 'muted' 
  */
 @Component({
   selector: 'app-device-config',
-  imports: [ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
+  imports: [ErrorStateComponent, BadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-config.component.html',
   styleUrls: ['../../shared/page.css', './devices-forms.css'],

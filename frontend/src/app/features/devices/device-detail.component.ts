@@ -18,11 +18,11 @@ import type { components } from '../../core/api/schema';
 import { IfRoleDirective } from '../../core/auth/if-role.directive';
 import { NotificationService } from '../../core/errors/notification.service';
 import { EventBus } from '../../core/events/event-bus';
+import { BadgeComponent } from '../../shared/badge.component';
 import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { problemText } from '../../shared/problem-fields';
-import { StatusBadgeComponent } from '../../shared/status-badge.component';
 import { type TimeRangeValue, rangeFromParam, rangeToParam } from '../../shared/time-range';
 import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
 import { DeviceCommandsComponent } from './device-commands.component';
@@ -53,7 +53,7 @@ type Load = { state: 'loading' } | { state: 'ready'; device: Device } | { state:
 @Component({
   selector: 'app-device-detail',
   imports: [
-    StatusBadgeComponent,
+    BadgeComponent,
     ErrorStateComponent,
     TimeRangePickerComponent,
     TelemetryChartComponent,

@@ -4,11 +4,11 @@ import { Router, RouterLink } from '@angular/router';
 import { ApiClient, call } from '../../core/api/api-client';
 import { AuthService } from '../../core/auth/auth.service';
 import { IfRoleDirective } from '../../core/auth/if-role.directive';
+import { BadgeComponent } from '../../shared/badge.component';
 import { DataTableComponent, TableCellDirective } from '../../shared/data-table/data-table.component';
 import type { Column } from '../../shared/data-table/table-state';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
-import { StatusBadgeComponent } from '../../shared/status-badge.component';
 import { DEVICE_STATUSES, type Device, type DeviceStatus, when } from './devices';
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
@@ -16,7 +16,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
 /** The fleet: searched by name prefix and status on the server, then sorted, filtered and paged here. */
 @Component({
   selector: 'app-device-list',
-  imports: [RouterLink, DataTableComponent, TableCellDirective, StatusBadgeComponent, EmptyStateComponent, ErrorStateComponent, IfRoleDirective],
+  imports: [RouterLink, DataTableComponent, TableCellDirective, BadgeComponent, EmptyStateComponent, ErrorStateComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-list.component.html',
   styles: `

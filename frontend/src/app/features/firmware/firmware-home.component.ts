@@ -8,7 +8,7 @@ import type { Column } from '../../shared/data-table/table-state';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { when } from '../devices/devices';
 import { ROLLOUT_STATES, type Release, type Rollout, type RolloutState, formatBytes, isLive, rolloutTone } from './firmware';
 
@@ -21,7 +21,7 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error
  */
 @Component({
   selector: 'app-firmware-home',
-  imports: [RouterLink, DataTableComponent, TableCellDirective, EmptyStateComponent, ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
+  imports: [RouterLink, DataTableComponent, TableCellDirective, EmptyStateComponent, ErrorStateComponent, BadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './firmware-home.component.html',
   styleUrls: ['../../shared/page.css', './firmware.css'],

@@ -1,5 +1,5 @@
 import type { components } from '../../core/api/schema';
-import type { Tone } from '../../shared/tone-badge.component';
+import type { Tone } from '../../shared/badge.component';
 
 export type Release = components['schemas']['Release'];
 export type Rollout = components['schemas']['Rollout'];

@@ -4,7 +4,7 @@ import { RouterLink } from '@angular/router';
 import { ApiClient, call } from '../../core/api/api-client';
 import { IfRoleDirective } from '../../core/auth/if-role.directive';
 import { ErrorStateComponent } from '../../shared/error-state.component';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { when } from '../devices/devices';
 import { type Release, type Rollout, formatBytes, rolloutTone } from './firmware';
 
@@ -23,7 +23,7 @@ export function prettyManifest(text: string): string {
  */
 @Component({
   selector: 'app-release-detail',
-  imports: [RouterLink, ErrorStateComponent, ToneBadgeComponent, IfRoleDirective],
+  imports: [RouterLink, ErrorStateComponent, BadgeComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (failed(); as error) {
@@ -31,8 +31,8 @@ export function prettyManifest(text: string): string {
     } @else if (release(); as r) {
       <div class="head">
         <h1>{{ r.firmware_family }} {{ r.version }}</h1>
-        @if (r.signed.signature) { <app-tone-badge label="signed" tone="ok" /> } @else { <app-tone-badge label="unsigned" tone="danger" /> }
-        @if (expired()) { <app-tone-badge label="expired" tone="danger" /> }
+        @if (r.signed.signature) { <app-badge label="signed" tone="ok" /> } @else { <app-badge label="unsigned" tone="danger" /> }
+        @if (expired()) { <app-badge label="expired" tone="danger" /> }
         <span class="spacer"></span>
         @if (!expired()) {
           <a *appIfRole="'operator'" class="button" routerLink="/firmware/rollouts/new" [queryParams]="{ release: r.release_id }">Start a rollout of this release</a>
@@ -59,7 +59,7 @@ export function prettyManifest(text: string): string {
           @if (rollouts().length) {
             <ul class="plain">
               @for (ro of rollouts(); track ro.rollout_id) {
-                <li><a [routerLink]="['/firmware/rollouts', ro.rollout_id]">{{ ro.rollout_id }}</a>&nbsp;<app-tone-badge [label]="ro.state ?? 'running'" [tone]="tone(ro.state ?? 'running')" />&nbsp;<small class="muted">{{ when(ro.created_at) }}</small></li>
+                <li><a [routerLink]="['/firmware/rollouts', ro.rollout_id]">{{ ro.rollout_id }}</a>&nbsp;<app-badge [label]="ro.state ?? 'running'" [tone]="tone(ro.state ?? 'running')" />&nbsp;<small class="muted">{{ when(ro.created_at) }}</small></li>
               }
             </ul>
           } @else {

@@ -8,7 +8,7 @@ import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { problemText } from '../../shared/problem-fields';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { when } from '../devices/devices';
 import {
   type DeviceProgress,
@@ -49,7 +49,7 @@ const QUESTIONS: Record<Action, { title: string; detail: string; action: string;
  */
 @Component({
   selector: 'app-rollout-detail',
-  imports: [RouterLink, ErrorStateComponent, ToneBadgeComponent, ConfirmDialogComponent, IfRoleDirective],
+  imports: [RouterLink, ErrorStateComponent, BadgeComponent, ConfirmDialogComponent, IfRoleDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rollout-detail.component.html',
   styleUrls: ['../../shared/page.css', './firmware.css'],

@@ -5,8 +5,7 @@ import { TabManager } from '../../core/tabs/tab-manager.service';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
-import { StatusBadgeComponent } from '../../shared/status-badge.component';
-import { ToneBadgeComponent } from '../../shared/tone-badge.component';
+import { BadgeComponent } from '../../shared/badge.component';
 import { type Alarm, severityTone, since } from '../alerts/alarms';
 import { type Device, type FleetStatus, fleetStatus } from './fleet-status';
 
@@ -22,7 +21,7 @@ const NAMED_DEVICES = 50;
  */
 @Component({
   selector: 'app-fleet-status',
-  imports: [EmptyStateComponent, ErrorStateComponent, StatusBadgeComponent, ToneBadgeComponent],
+  imports: [EmptyStateComponent, ErrorStateComponent, BadgeComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="head">
@@ -61,8 +60,8 @@ const NAMED_DEVICES = 50;
                 @for (d of s.alarmingDevices; track d.id) {
                   <tr>
                     <td><a [href]="'/devices/' + d.id" (click)="$event.preventDefault(); open('/devices/' + d.id)">{{ d.name }}</a>@if (d.name !== d.id) { <small class="muted"> {{ d.id }}</small> }</td>
-                    <td>@if (d.status) { <app-status-badge [status]="d.status" /> } @else { — }</td>
-                    <td><app-tone-badge [label]="d.worst" [tone]="tone(d.worst)" /></td>
+                    <td>@if (d.status) { <app-badge [label]="d.status" /> } @else { — }</td>
+                    <td><app-badge [label]="d.worst" [tone]="tone(d.worst)" /></td>
                     <td><a [href]="'/alerts?device=' + d.id" (click)="$event.preventDefault(); openAlarms(d.id)" [attr.aria-label]="d.alarms + ' open alarms of ' + d.name">{{ d.alarms }}</a></td>
                     <td><time [attr.datetime]="d.since" [title]="when(d.since)">{{ ago(d.since) }}</time></td>
                     <td>{{ d.rules.join(', ') }}</td>
