@@ -1,10 +1,14 @@
-// An alarm from a device fault, end to end in the browser: fleet status counts the device as
-// alarming and opens it as a tab; the operator acknowledges the alarm in Alerts and its history
-// says so; a viewer sees the alarm with none of the controls.
+// An alarm from a simulated device fault, watched in the browser: fleet status shows the device
+// online and nothing alarming, then the alarm rising (the simulator's fault plan), and opens the
+// device as a tab; the operator acknowledges the alarm in Alerts and its history says so; a viewer
+// sees the alarm with none of the controls.
 // Inputs: OPERATOR_EMAIL, OPERATOR_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD, DEVICE_ID, DEVICE_NAME, RULE_ID.
-// Facts: alarming (the fleet's alarming count), fleet_row (the device's row), acknowledged_badge,
-// history (the alarm's history lines), viewer_buttons (action buttons a viewer sees: none).
-// Screenshots: fleet-status-flow.png, alerts-acknowledged.png.
+// Signals: sends `watching` (fleet status on screen), waits for `online` (the device is online),
+// sends `seen_online` (the tiles count it) and `seen_alarm` (its row is alarming).
+// Facts: before ({ online, alarming } once the device was counted), alarming (the alarming count
+// once its row showed), fleet_row (the device's row), acknowledged_badge, history (the alarm's
+// history lines), viewer_buttons (action buttons a viewer sees: none).
+// Screenshots: fleet-status.png, alerts.png, alarm-detail.png.
 import { runFlow } from '../lib/flow.mjs';
 
 await runFlow('alarm-ack', async (flow) => {
@@ -15,14 +19,33 @@ await runFlow('alarm-ack', async (flow) => {
   const main = page.getByRole('main');
   const alarmLabel = `alarm ${ruleId} on ${deviceId}`;
 
-  await flow.step('fleet status counts the device as alarming and opens it as a tab', async () => {
+  const tile = async (label) => Number((await main.getByRole('link', { name: new RegExp(`${label}$`) }).locator('.n').textContent())?.trim());
+
+  await flow.step('fleet status is on screen before the device exists', async () => {
     await flow.login(flow.input('OPERATOR_EMAIL'), flow.input('OPERATOR_PASSWORD'));
     await page.goto(`${flow.base}/fleet`);
+    await main.getByRole('heading', { name: 'Alarming devices' }).waitFor();
+    flow.signal('watching');
+  });
+
+  await flow.step('the device is counted online and nothing is alarming', async () => {
+    await flow.waitFor('online', 120_000);
+    const deadline = Date.now() + 30_000; // fleet status reads every 5 s
+    while ((await tile('online')) < 1) {
+      if (Date.now() > deadline) throw new Error('fleet status never counted the device online');
+      await page.waitForTimeout(250);
+    }
+    flow.fact('before', { online: await tile('online'), alarming: await tile('alarming') });
+    flow.signal('seen_online');
+  });
+
+  await flow.step('the alarm rises on fleet status, which opens the device as a tab', async () => {
     const row = main.locator('tbody tr', { has: page.getByRole('link', { name, exact: true }) });
-    await row.waitFor();
-    flow.fact('alarming', Number((await main.getByRole('link', { name: /alarming$/ }).locator('.n').textContent())?.trim()));
+    await row.waitFor({ timeout: 90_000 }); // the fault starts 30 s into the simulator's run
+    flow.signal('seen_alarm');
+    flow.fact('alarming', await tile('alarming'));
     flow.fact('fleet_row', (await row.innerText()).replace(/\s+/g, ' ').trim());
-    await flow.shot('fleet-status-flow.png', { fullPage: true });
+    await flow.shot('fleet-status.png', { fullPage: true });
     await row.getByRole('link', { name, exact: true }).click();
     await page.waitForURL(new RegExp(`/devices/${deviceId}\\?`));
     await main.getByRole('heading', { name, level: 1 }).waitFor();
@@ -37,7 +60,7 @@ await runFlow('alarm-ack', async (flow) => {
     await row.getByText('acknowledged', { exact: true }).waitFor();
     await main.getByRole('button', { name: `Acknowledge ${alarmLabel}` }).waitFor({ state: 'detached' });
     flow.fact('acknowledged_badge', true);
-    await flow.shot('alerts-acknowledged.png', { fullPage: true });
+    await flow.shot('alerts.png', { fullPage: true });
   });
 
   await flow.step("the alarm's history names the acknowledgement", async () => {
@@ -46,6 +69,7 @@ await runFlow('alarm-ack', async (flow) => {
     const history = main.getByRole('region', { name: 'History' });
     await history.locator('li', { hasText: 'Acknowledged by' }).first().waitFor();
     flow.fact('history', (await history.locator('li').allInnerTexts()).map((line) => line.replace(/\s+/g, ' ').trim()));
+    await flow.shot('alarm-detail.png', { fullPage: true });
   });
 
   await flow.step('a viewer sees the alarm and none of its controls', async () => {
