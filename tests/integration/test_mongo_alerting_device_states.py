@@ -2,9 +2,11 @@
 together, and each state still keeps its own revision."""
 
 import pytest
+from pymongo import MongoClient, monitoring
 
 from iotsphere.adapters.mongo_alerting_state import STATES, MongoEvaluatorStateStore
 from iotsphere.domain.alerting.evaluator import accept, new_state
+from iotsphere.domain.alerting.transitions import digest
 from iotsphere.services.alerting.errors import ConcurrentUpdateError
 from tests.integration.test_mongo_alerting_stores import T0, database, org, rule
 
@@ -78,3 +80,92 @@ def test_a_new_device_created_by_someone_else_in_between_fails_the_save(database
     with pytest.raises(ConcurrentUpdateError):
         ours.save([fresh])
     assert ours.load([fresh.key])[fresh.key].revision == 1
+
+
+class StateReads(monitoring.CommandListener):
+    """Counts the ``find`` commands sent to the states collection."""
+
+    def __init__(self) -> None:
+        self.finds = 0
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find" and event.command.get("find") == STATES:
+            self.finds += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+@pytest.fixture
+def counted(settings):
+    """A store on its own client whose state reads are counted, and the counter."""
+    reads = StateReads()
+    client = MongoClient(
+        settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000, event_listeners=[reads]
+    )
+    yield MongoEvaluatorStateStore(client[settings.mongo_database][STATES]), reads
+    client.close()
+
+
+def test_a_warm_store_loads_what_it_saved_without_reading_mongodb(counted):
+    store, reads = counted
+    hot = rule(org(), "hot")
+    fresh, _ = accept(new_state(hot, "d1"), hot, [(T0, 90.0)])
+    assert store.load([fresh.key]) == {}
+    store.save([fresh])
+    reads.finds = 0
+    for n in range(1, 4):
+        loaded = store.load([fresh.key])[fresh.key]
+        assert loaded.revision == n
+        store.save([accept(loaded, hot, [(T0 + n * 1000, 90.0)])[0]])
+    assert reads.finds == 0
+
+
+def test_a_stale_cached_state_is_detected_and_reloaded(database):
+    """Two workers, each with its warm store: the one whose cached document is behind the
+    stored one loses its save, forgets the device and reads it again; no update is lost."""
+    ours, theirs, owner = (
+        MongoEvaluatorStateStore(database[STATES]),
+        MongoEvaluatorStateStore(database[STATES]),
+        org(),
+    )
+    hot = rule(owner, "hot", lateness_s=0)
+    first, _ = accept(new_state(hot, "d1"), hot, [(T0, 90.0)])
+    ours.load([first.key])
+    ours.save([first])  # ours now holds revision 1
+    newer = accept(theirs.load([first.key])[first.key], hot, [(T0 + 1000, 91.0)])[0]
+    theirs.save([newer])
+    stale = ours.load([first.key])[first.key]
+    assert stale.revision == 1  # from the cache: nothing was read
+    with pytest.raises(ConcurrentUpdateError):
+        ours.save([accept(stale, hot, [(T0 + 2000, 92.0)])[0]])
+    fresh = ours.load([first.key])[first.key]
+    assert (fresh.revision, fresh.last_ts_ms) == (2, T0 + 1000)
+    ours.save([accept(fresh, hot, [(T0 + 2000, 92.0)])[0]])
+    final = theirs.load([first.key])[first.key]  # theirs is stale now, and reads nothing either
+    assert final.revision == 2
+    with pytest.raises(ConcurrentUpdateError):
+        theirs.save([accept(final, hot, [(T0 + 3000, 93.0)])[0]])
+    assert theirs.load([first.key])[first.key].last_ts_ms == T0 + 2000
+
+
+def test_a_device_document_of_nested_states_is_still_read_and_then_replaced(database):
+    """Documents written before states were stored as JSON text (and the first ones, before
+    documents had a revision) stay readable and are replaced on their next save."""
+    store, owner = MongoEvaluatorStateStore(database[STATES]), org()
+    hot = rule(owner, "hot", lateness_s=0)
+    saved, _ = accept(new_state(hot, "d1"), hot, [(T0, 90.0)])
+    doc_id, slot = digest(owner, "d1"), digest(hot.id, hot.metric)
+    nested = {**saved.model_dump(), "revision": 4}
+    database[STATES].insert_one(
+        {"_id": doc_id, "org_id": owner, "device_id": "d1", "states": {slot: nested}}
+    )
+    loaded = store.load([saved.key])[saved.key]
+    assert loaded == saved.model_copy(update={"revision": 4})
+    store.save([accept(loaded, hot, [(T0 + 1000, 10.0)])[0]])
+    again = MongoEvaluatorStateStore(database[STATES]).load([saved.key])[saved.key]
+    assert (again.revision, again.last_ts_ms, again.active) == (5, T0 + 1000, False)
+    assert [s.rule_id for s in store.sweepable(owner, ["hot"])] == ["hot"]

@@ -11,11 +11,12 @@ from collections.abc import Collection as Ids
 from collections.abc import Sequence
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
+from pymongo import ASCENDING, DESCENDING, ReplaceOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from iotsphere.adapters.mongo_alerting_revisions import DUPLICATE_KEY, save_revisions
+from iotsphere.adapters.mongo_alerting_state_cache import StoredDevice, StoredDevices
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.transitions import AlarmStatus, digest
@@ -37,101 +38,120 @@ def _read(action: str, exc: PyMongoError) -> StoreUnavailableError:
 
 class MongoEvaluatorStateStore:
     """One document per organization and device, holding the states of every rule and metric
-    that watches it (``states.<digest of rule and metric>``): a batch of readings costs one
-    document per device to read and to write, not one per rule.
+    that watches it (``states.<digest of rule and metric>``, each state as JSON text, which costs
+    the MongoDB-wire server half of what nested fields do): a batch of readings costs one
+    document per device to write, not one per rule.
 
-    Every write adds one to the document's ``revision``. A device this store has read is saved
-    as a whole replacement filtered on the revision it read, so any save of that device by
-    someone else in between makes it miss: ``ConcurrentUpdateError``, and the caller starts
-    again from what is stored. A whole document costs the MongoDB-wire server much less than an
-    update of many nested paths. Each state keeps its own revision too: a state not read through
-    this store (or read before a newer one) is saved by naming, per state, the revision it had.
+    Every write adds one to the document's ``revision`` and replaces the whole document, filtered
+    on the revision it started from. The documents this store read or wrote are kept
+    (``StoredDevices``), so a warm worker reads nothing in steady state. A kept document another
+    writer has since saved makes the save miss: ``ConcurrentUpdateError``, the kept documents of
+    that save are dropped, and the caller's next load reads them again. Each state keeps its own
+    revision too, and a state older than the kept one fails its save the same way.
     """
 
-    _REMEMBERED = 20_000  # documents read and not yet saved; beyond, forget them all
-
-    def __init__(self, collection: Collection[dict[str, Any]]) -> None:
+    def __init__(
+        self, collection: Collection[dict[str, Any]], kept: StoredDevices | None = None
+    ) -> None:
         self._collection = collection
-        self._seen: dict[str, tuple[int, dict[str, Any]]] = {}  # _id: (revision, states)
+        self._kept = StoredDevices() if kept is None else kept
 
     def ensure_indexes(self) -> None:
         self._collection.create_index([("org_id", ASCENDING)])
 
     def load(self, keys: Ids[StateKey]) -> dict[StateKey, EvaluatorState]:
-        if not keys:
-            return {}
-        wanted = {_device_doc(org_id, device_id) for org_id, _, device_id, _ in keys}
-        documents = self._find({"_id": {"$in": sorted(wanted)}})
-        for doc_id in wanted - {doc["_id"] for doc in documents}:
-            self._seen[doc_id] = (0, {})
-        slots = {doc["_id"]: doc.get("states", {}) for doc in documents}
+        devices = self._devices(
+            {_device_doc(org_id, device_id) for org_id, _, device_id, _ in keys}
+        )
         found: dict[StateKey, EvaluatorState] = {}
         for key in keys:
             org_id, rule_id, device_id, metric = key
-            saved = slots.get(_device_doc(org_id, device_id), {}).get(_slot(rule_id, metric))
-            if saved is not None:
-                found[key] = EvaluatorState.model_validate(saved)
+            state = devices[_device_doc(org_id, device_id)].states.get(_slot(rule_id, metric))
+            if state is not None:
+                found[key] = state
         return found
 
     def save(self, states: Sequence[EvaluatorState]) -> None:
         by_device: dict[str, list[EvaluatorState]] = {}
         for state in states:
             by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
-        operations = [self._write(doc_id, group) for doc_id, group in by_device.items()]
-        if not operations:
+        if not by_device:
             return
-        try:
-            result = self._collection.bulk_write(operations, ordered=False)
-        except BulkWriteError as exc:
-            codes = {error.get("code") for error in exc.details.get("writeErrors", [])}
-            if codes == {DUPLICATE_KEY}:
-                raise ConcurrentUpdateError("alert states: saved by someone else") from exc
-            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
-        except PyMongoError as exc:
-            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
-        if result.matched_count + result.upserted_count < len(operations):
-            raise ConcurrentUpdateError("alert states: saved by someone else")
+        devices = self._devices(set(by_device))
+        saved: dict[str, StoredDevice] = {}
+        operations: list[ReplaceOne[dict[str, Any]]] = []
+        for doc_id, group in by_device.items():
+            stored = devices[doc_id]
+            if any(_revision(stored, state) != state.revision for state in group):
+                self._kept.drop(by_device)
+                raise ConcurrentUpdateError("alert states: a state older than the stored one")
+            new = stored.states | {
+                _slot(s.rule_id, s.metric): s.model_copy(update={"revision": s.revision + 1})
+                for s in group
+            }
+            saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new)
+            operations.append(_replacement(doc_id, group[0], stored.revision, new))
+        self._write(operations, by_device)
+        for doc_id, device in saved.items():
+            self._kept.put(doc_id, device)
 
     def sweepable(self, org_id: str, missing_data_rule_ids: Ids[str]) -> list[EvaluatorState]:
         """Every device document of the organization, filtered here: with the default lateness
         most states wait on readings, so an index would save the sweep (once a minute) little."""
         missing = set(missing_data_rule_ids)
         states = (
-            EvaluatorState.model_validate(saved)
-            for doc in self._find({"org_id": org_id})
-            for saved in doc.get("states", {}).values()
+            state
+            for device in self._find({"org_id": org_id}).values()
+            for state in device.states.values()
         )
         return [s for s in states if s.pending or s.rule_id in missing]
 
-    def _find(self, where: dict[str, Any]) -> list[dict[str, Any]]:
+    def _devices(self, doc_ids: set[str]) -> dict[str, StoredDevice]:
+        """The kept documents, and the others read in one query (revision 0: none stored)."""
+        devices: dict[str, StoredDevice] = {}
+        for doc_id in doc_ids:
+            kept = self._kept.get(doc_id)
+            if kept is not None:
+                devices[doc_id] = kept
+        missing = doc_ids - devices.keys()
+        if missing:
+            devices |= self._find({"_id": {"$in": sorted(missing)}})
+            for doc_id in missing - devices.keys():
+                devices[doc_id] = StoredDevice(revision=0, states={})
+                self._kept.put(doc_id, devices[doc_id])
+        return devices
+
+    def _find(self, where: dict[str, Any]) -> dict[str, StoredDevice]:
         try:
             documents = list(self._collection.find(where))
         except PyMongoError as exc:
             raise _read("alert state read", exc) from exc
-        if len(self._seen) + len(documents) > self._REMEMBERED:
-            self._seen.clear()
+        found: dict[str, StoredDevice] = {}
         for doc in documents:
-            if "revision" in doc:  # documents written before revisions get one on their update
-                self._seen[doc["_id"]] = (doc["revision"], doc.get("states", {}))
-        return documents
+            found[doc["_id"]] = StoredDevice(
+                revision=doc.get("revision", 0),
+                states={slot: _parse(saved) for slot, saved in doc.get("states", {}).items()},
+            )
+            self._kept.put(doc["_id"], found[doc["_id"]])
+        return found
 
-    def _write(
-        self, doc_id: str, states: list[EvaluatorState]
-    ) -> ReplaceOne[dict[str, Any]] | UpdateOne:
-        revision, slots = self._seen.pop(doc_id, (-1, {}))
-        new = {_slot(s.rule_id, s.metric): s for s in states}
-        if revision < 0 or any(
-            slots.get(slot, {}).get("revision", 0) != state.revision for slot, state in new.items()
-        ):
-            return _device_update(doc_id, states)
-        document = {
-            "org_id": states[0].org_id,
-            "device_id": states[0].device_id,
-            "revision": revision + 1,
-            "states": slots | {slot: _dump(state) for slot, state in new.items()},
-        }
-        # none read (revision 0): an insert, which a document created meanwhile refuses
-        return ReplaceOne({"_id": doc_id, "revision": revision}, document, upsert=not revision)
+    def _write(self, operations: list[ReplaceOne[dict[str, Any]]], doc_ids: Ids[str]) -> None:
+        """One bulk write; any miss forgets every kept document of it (some may be saved, some
+        not: the next load reads what is stored)."""
+        try:
+            result = self._collection.bulk_write(operations, ordered=False)
+        except BulkWriteError as exc:
+            self._kept.drop(doc_ids)
+            codes = {error.get("code") for error in exc.details.get("writeErrors", [])}
+            if codes == {DUPLICATE_KEY}:
+                raise ConcurrentUpdateError("alert states: saved by someone else") from exc
+            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
+        except PyMongoError as exc:
+            self._kept.drop(doc_ids)
+            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
+        if result.matched_count + result.upserted_count < len(operations):
+            self._kept.drop(doc_ids)
+            raise ConcurrentUpdateError("alert states: saved by someone else")
 
 
 def _device_doc(org_id: str, device_id: str) -> str:
@@ -142,22 +162,31 @@ def _slot(rule_id: str, metric: str) -> str:
     return digest(rule_id, metric)
 
 
-def _dump(state: EvaluatorState) -> dict[str, Any]:
-    return {**state.model_dump(), "revision": state.revision + 1}
+def _revision(device: StoredDevice, state: EvaluatorState) -> int:
+    stored = device.states.get(_slot(state.rule_id, state.metric))
+    return 0 if stored is None else stored.revision
 
 
-def _device_update(doc_id: str, states: list[EvaluatorState]) -> UpdateOne:
-    where: dict[str, Any] = {"_id": doc_id}
-    fields: dict[str, Any] = {"org_id": states[0].org_id, "device_id": states[0].device_id}
-    for state in states:
-        path = f"states.{_slot(state.rule_id, state.metric)}"
-        where[f"{path}.revision"] = state.revision if state.revision else {"$exists": False}
-        fields[path] = _dump(state)
-    return UpdateOne(
-        where,
-        {"$set": fields, "$inc": {"revision": 1}},
-        upsert=all(s.revision == 0 for s in states),
-    )
+def _parse(saved: str | dict[str, Any]) -> EvaluatorState:
+    """JSON text; a nested document as written before (replaced as text on its next save)."""
+    if isinstance(saved, str):
+        return EvaluatorState.model_validate_json(saved)
+    return EvaluatorState.model_validate(saved)
+
+
+def _replacement(
+    doc_id: str, first: EvaluatorState, revision: int, states: dict[str, EvaluatorState]
+) -> ReplaceOne[dict[str, Any]]:
+    document = {
+        "org_id": first.org_id,
+        "device_id": first.device_id,
+        "revision": revision + 1,
+        "states": {slot: state.model_dump_json() for slot, state in states.items()},
+    }
+    # revision 0, none stored: an insert, which a document created meanwhile refuses; or one
+    # stored before documents had revisions, replaced
+    where = {"_id": doc_id, "revision": revision or {"$exists": False}}
+    return ReplaceOne(where, document, upsert=not revision)
 
 
 class MongoAlarmStore:

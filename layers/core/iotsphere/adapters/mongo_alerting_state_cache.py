@@ -1,0 +1,63 @@
+"""The evaluator states' device documents as this process last read or wrote them.
+
+A warm worker evaluates the same devices every second; reading their documents back each time
+cost the MongoDB-wire server as much as writing them. What is kept here may be stale (another
+worker or the sweep saved the device since): that is safe, because a save names the revision it
+started from and misses when the stored one moved on; the store then drops the entry and the
+next load reads the device again.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState
+
+DEFAULT_MAX_POINTS = 1_000_000  # history and waiting points, ~100 MB of Python objects at most
+
+
+@dataclass(frozen=True)
+class StoredDevice:
+    """One device document: its revision (0: none stored yet) and its states by slot, each with
+    the revision it has in the store."""
+
+    revision: int
+    states: dict[str, EvaluatorState]
+    points: int = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        weight = 1 + sum(1 + len(s.history) + len(s.pending) for s in self.states.values())
+        object.__setattr__(self, "points", weight)
+
+
+class StoredDevices:
+    """Least recently used first out, once the kept states hold more than ``max_points``."""
+
+    def __init__(self, max_points: int = DEFAULT_MAX_POINTS) -> None:
+        self._max_points = max_points
+        self._devices: OrderedDict[str, StoredDevice] = OrderedDict()
+        self.points = 0
+
+    def get(self, doc_id: str) -> StoredDevice | None:
+        device = self._devices.get(doc_id)
+        if device is not None:
+            self._devices.move_to_end(doc_id)
+        return device
+
+    def put(self, doc_id: str, device: StoredDevice) -> None:
+        self.drop([doc_id])
+        if device.points > self._max_points:
+            return
+        self._devices[doc_id] = device
+        self.points += device.points
+        while self.points > self._max_points:
+            _, oldest = self._devices.popitem(last=False)
+            self.points -= oldest.points
+
+    def drop(self, doc_ids: Iterable[str]) -> None:
+        for doc_id in doc_ids:
+            gone = self._devices.pop(doc_id, None)
+            if gone is not None:
+                self.points -= gone.points
