@@ -11,6 +11,7 @@ import pytest
 
 from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.alerting.transitions import AlarmStatus, from_ms
+from iotsphere.services.errors import StoreUnavailableError
 from tests.functions.alert_fakes import OTHER_ORG, install_alert_fakes, locations, problem, send
 from tests.functions.conftest import ORG
 from tests.unit.alerting.rules import T0, make_rule
@@ -181,6 +182,22 @@ def test_of_two_concurrent_acknowledgements_one_wins_and_the_other_is_409(client
     problem(loser)
     assert fakes.alarms.saved[alarm_id].acknowledged_by == "admin-1"
     assert len(fakes.notifications.bodies) == 1
+
+
+def test_an_acknowledgement_the_queue_refuses_is_saved_with_its_notification_pending(
+    client, fakes, alarm_id
+):
+    def refuse(bodies):
+        raise StoreUnavailableError("SQS send failed")
+
+    fakes.notifications.publish = refuse
+    answer = send(client, "POST", f"/v1/alarms/{alarm_id}/ack")
+    assert answer.status_code == 200, answer.body
+    assert answer.json_body["acknowledged_by"] == "operator-1"
+    assert [t["kind"] for t in answer.json_body["outbox"]] == ["acknowledged"]
+    assert fakes.alarms.saved[alarm_id].outbox[0].key == answer.json_body["outbox"][0]["key"]
+    read = send(client, "GET", f"/v1/alarms/{alarm_id}", role="viewer")
+    assert [t["kind"] for t in read.json_body["outbox"]] == ["acknowledged"]
 
 
 def test_an_alarm_is_cleared_by_hand_once(client, fakes, alarm_id):

@@ -55,6 +55,11 @@ class Alarm(BaseModel):
         default=None, description="the newest raise or clear applied: older ones are replays"
     )
     escalation_level: int = 0
+    outbox: list[AlarmTransition] = Field(
+        default_factory=list,
+        description="transitions of people's actions saved with the alarm and not yet handed "
+        "to the notifier: the outbox sweep sends them",
+    )
     revision: int = 0
 
     @property
@@ -63,6 +68,20 @@ class Alarm(BaseModel):
 
 
 Result = tuple[Alarm, list[AlarmTransition]]
+
+
+def stage(alarm: Alarm, transitions: list[AlarmTransition]) -> Alarm:
+    """The alarm with these transitions pending in its outbox (a key already there once)."""
+    waiting = {t.key for t in alarm.outbox}
+    return alarm.model_copy(
+        update={"outbox": [*alarm.outbox, *(t for t in transitions if t.key not in waiting)]}
+    )
+
+
+def unstage(alarm: Alarm, sent: list[AlarmTransition]) -> Alarm:
+    """The alarm without the transitions just sent (any staged since stay)."""
+    keys = {t.key for t in sent}
+    return alarm.model_copy(update={"outbox": [t for t in alarm.outbox if t.key not in keys]})
 
 
 def alarm_id(org_id: str, rule_id: str, device_id: str, metric: str) -> str:

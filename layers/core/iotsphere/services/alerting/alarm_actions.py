@@ -1,6 +1,8 @@
 """What people do to alarms: acknowledge, clear by hand, assign, comment. Each is saved by
 revision first (two operators acknowledging at once: one wins, the other gets
-``ConcurrentUpdateError``), then recorded and notified like every transition."""
+``ConcurrentUpdateError``) together with its transition in the alarm's outbox, then recorded and
+notified like every transition, and the outbox emptied (``alarm_outbox`` sends what a process
+that died in between left pending)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from iotsphere.domain.alerting import alarm_handling as handling
-from iotsphere.domain.alerting.alarms import Alarm, Result, transition
+from iotsphere.domain.alerting.alarms import Alarm, Result, stage, transition, unstage
 from iotsphere.domain.alerting.errors import AlarmLifecycleError
 from iotsphere.domain.alerting.transitions import AlarmStatus, NotificationMessage, TransitionKind
-from iotsphere.services.alerting.errors import NotFoundError
+from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
 from iotsphere.services.alerting.ports import AlarmStore, RuleStore, TransitionLog
+from iotsphere.services.errors import StoreUnavailableError
 from iotsphere.services.ports import MessagePublisher
 
 
@@ -80,13 +83,31 @@ def _act(
 ) -> Alarm:
     alarm = _load(org_id, alarm_id, ports)
     changed, transitions = action(alarm)
-    ports.alarms.save([changed])
-    ports.transitions.record(transitions)
+    staged = stage(changed, transitions)
+    ports.alarms.save([staged])
+    saved = staged.model_copy(update={"revision": staged.revision + 1})
     try:
-        rule_name = ports.rules.get(org_id, alarm.rule_id).name
+        return deliver(saved, ports)
+    except StoreUnavailableError:
+        return saved  # the change is saved; the outbox sweep sends its transition
+
+
+def deliver(alarm: Alarm, ports: AlarmActionPorts) -> Alarm:
+    """Record and notify the alarm's pending transitions, then save it without them. Losing
+    that save to someone else's is fine: their save kept the outbox, which the sweep sends
+    again under the same keys (the notifier delivers a key once)."""
+    sent = list(alarm.outbox)
+    ports.transitions.record(sent)
+    try:
+        rule_name = ports.rules.get(alarm.org_id, alarm.rule_id).name
     except NotFoundError:
         rule_name = alarm.rule_id
     ports.notifications.publish(
-        [NotificationMessage.of(t, rule_name).model_dump_json() for t in transitions if t.notify]
+        [NotificationMessage.of(t, rule_name).model_dump_json() for t in sent if t.notify]
     )
-    return changed.model_copy(update={"revision": changed.revision + 1})
+    done = unstage(alarm, sent)
+    try:
+        ports.alarms.save([done])
+    except ConcurrentUpdateError:
+        return alarm
+    return done.model_copy(update={"revision": done.revision + 1})
