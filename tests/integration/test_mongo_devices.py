@@ -65,6 +65,18 @@ def test_devices_round_trip_and_stay_in_their_organization(database, org):
     assert devices.get(org, device.id) == device
 
 
+def test_many_devices_are_read_at_once_and_only_from_their_organization(database, org):
+    devices = MongoDeviceRepository(database[COLLECTION])
+    mine = [make_device(org, name) for name in ("a", "b", "c")]
+    theirs = make_device(uuid.uuid4().hex[:12], "a")
+    devices.add([*mine, theirs])
+    wanted = [mine[2].id, theirs.id, "dnothere", mine[0].id, mine[2].id]
+    assert sorted(devices.get_many(org, wanted), key=lambda d: d.id) == sorted(
+        [mine[0], mine[2]], key=lambda d: d.id
+    )
+    assert devices.get_many(org, []) == []
+
+
 def test_a_taken_name_inserts_none_of_the_batch(database, org):
     devices = MongoDeviceRepository(database[COLLECTION])
     devices.add([make_device(org, "a")])

@@ -49,8 +49,19 @@ def test_another_organizations_device_is_not_found(devices):
 
 
 def test_named_ids_split_into_owned_and_unknown_each_once(devices):
-    owned, unknown = owned_device_ids("org1", ["p-002", "x-001", "p-002", "nope"], devices)
-    assert (owned, unknown) == (["p-002"], ["x-001", "nope"])
+    owned, unknown = owned_device_ids("org1", ["p-003", "p-002", "x-001", "p-002", "nope"], devices)
+    assert (owned, unknown) == (["p-003", "p-002"], ["x-001", "nope"])
+
+
+def test_named_ids_cost_one_registry_read_whatever_their_number(devices, monkeypatch):
+    """The Data API's "latest of 100 devices" asks the registry once, not once per device."""
+    asked = []
+    get_many = devices.get_many
+    monkeypatch.setattr(devices, "get", lambda *args: pytest.fail("one device at a time"))
+    monkeypatch.setattr(devices, "get_many", lambda *args: asked.append(args) or get_many(*args))
+    owned, _ = owned_device_ids("org1", [f"p-00{i}" for i in range(1, 10)], devices)
+    assert owned == ["p-001", "p-002", "p-003", "p-004"]  # decommissioned ones are still theirs
+    assert len(asked) == 1
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,10 @@ class FakeDevices:
         device = self.rows.get(device_id)
         return device if device is not None and device.org_id == org_id else None
 
+    def get_many(self, org_id: str, device_ids: Sequence[str]) -> list[Device]:
+        found = (self.rows.get(device_id) for device_id in dict.fromkeys(device_ids))
+        return [d for d in found if d is not None and d.org_id == org_id]
+
     def locate(self, device_id: str) -> Device | None:
         return self.rows.get(device_id)
 

@@ -90,6 +90,13 @@ class MongoDeviceRepository:
             document = self._collection.find_one({"_id": device_id, "org_id": org_id})
         return None if document is None else from_document(document)
 
+    def get_many(self, org_id: str, device_ids: Sequence[str]) -> list[Device]:
+        if not device_ids:
+            return []
+        where = {"_id": {"$in": list(dict.fromkeys(device_ids))}, "org_id": org_id}
+        with mongo_errors("devices"):
+            return [from_document(d) for d in self._collection.find(where)]
+
     def locate(self, device_id: str) -> Device | None:
         with mongo_errors("devices"):
             document = self._collection.find_one({"_id": device_id})

@@ -25,6 +25,8 @@ class DeviceDirectory(Protocol):
 
     def get(self, org_id: str, device_id: str) -> Device | None: ...
 
+    def get_many(self, org_id: str, device_ids: Sequence[str]) -> list[Device]: ...
+
     def search(
         self, org_id: str, search: DeviceSearch, after: tuple[Any, str] | None
     ) -> list[Device]: ...
@@ -56,12 +58,11 @@ def require_device(org_id: str, device_id: str, devices: DeviceDirectory) -> Dev
 def owned_device_ids(
     org_id: str, device_ids: Sequence[str], devices: DeviceDirectory
 ) -> tuple[list[str], list[str]]:
-    """``(the caller's devices, ids that are none of theirs)``, each id once, in the given order."""
-    owned: list[str] = []
-    unknown: list[str] = []
-    for device_id in dict.fromkeys(device_ids):
-        (owned if devices.get(org_id, device_id) is not None else unknown).append(device_id)
-    return owned, unknown
+    """``(the caller's devices, ids that are none of theirs)``, each id once, in the given order,
+    from one registry read."""
+    wanted = list(dict.fromkeys(device_ids))
+    theirs = {device.id for device in devices.get_many(org_id, wanted)}
+    return [d for d in wanted if d in theirs], [d for d in wanted if d not in theirs]
 
 
 def selected_device_ids(
