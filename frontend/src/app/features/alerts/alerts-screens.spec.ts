@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 
-import { buttons, problem, settle, signInToStubApi, text } from '../../testing/stub-api';
+import { buttons, problem, settle, signInToStubApi, text, urlsOf } from '../../testing/stub-api';
 import { FleetStatusComponent } from '../monitoring/fleet-status.component';
 import { AlarmListComponent } from './alarm-list.component';
 import { RuleEditorComponent } from './rule-editor.component';
@@ -130,10 +130,10 @@ describe('fleet status screen', () => {
   const device = (id: string, status: string) => ({ id, name: `Pump ${id}`, status, device_type: 'pump', groups: [], tags: [], metadata: {}, connection_history: [], created_at: '2026-11-01T00:00:00Z', status_changed_at: '2026-11-01T00:00:00Z', first_seen: '2026-11-02T00:00:00Z', last_seen: '2026-11-27T00:00:00Z', firmware_version: null, serial: null });
   const counts = { provisioned: 1, verified: 0, online: 1, offline: 1, decommissioned: 4, never_seen: 1, total: 7 };
 
-  it('counts the fleet from the counts and reads only the alarming device', async () => {
+  it('counts the fleet from the counts and names the alarming device from the page of recent changes', async () => {
     const seen = await signInToStubApi('viewer', {
       'GET /v1/devices/counts': () => counts,
-      'GET /v1/devices/pump-1': () => device('pump-1', 'online'),
+      'GET /v1/devices': () => ({ items: [device('pump-1', 'online')], next_cursor: null }),
       'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }),
     });
     const fixture = TestBed.createComponent(FleetStatusComponent);
@@ -146,7 +146,12 @@ describe('fleet status screen', () => {
     expect(tiles).toContain('1 never seen');
     expect(tiles).toContain('3 devices');
     expect(text(el.querySelector('tbody') as HTMLElement)).toContain('Pump pump-1');
-    expect(seen.some((r) => new URL(r.url).pathname === '/v1/devices')).toBe(false);
+    await (fixture.componentInstance as unknown as { refresh(quiet: boolean): Promise<void> }).refresh(true);
+    const pages = urlsOf(seen, '/v1/devices');
+    expect(pages).toHaveLength(2); // one request a refresh, whatever the number of alarming devices
+    expect(pages[0].searchParams.get('sort')).toBe('status_changed_at');
+    expect(pages[0].searchParams.get('descending')).toBe('true');
+    expect(seen.filter((r) => new URL(r.url).pathname.startsWith('/v1/devices/pump-1'))).toEqual([]);
     fixture.destroy();
   });
 

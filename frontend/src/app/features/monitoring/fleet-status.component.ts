@@ -7,6 +7,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { BadgeComponent } from '../../shared/badge.component';
 import { type Alarm, severityTone, since } from '../alerts/alarms';
+import { DeviceDirectory, type RecentPage } from './device-directory';
 import { type Device, type FleetStatus, fleetStatus } from './fleet-status';
 
 type Load = { state: 'loading' } | { state: 'ready'; status: FleetStatus } | { state: 'failed'; error: unknown };
@@ -14,10 +15,14 @@ type Load = { state: 'loading' } | { state: 'ready'; status: FleetStatus } | { s
 /** Read at most per refresh: 1,000 open alarms, and the 50 worst alarming devices for their names. */
 const ALARM_PAGES = 10;
 const NAMED_DEVICES = 50;
+/** The page of devices whose status changed last, which keeps the named devices' statuses fresh. */
+const RECENT_CHANGES = 100;
 
 /**
  * The fleet at a glance: online, offline, alarming and never-seen devices, and the alarming
- * devices worst first (each opens as a tab); read again every 5 s while on screen.
+ * devices worst first (each opens as a tab); read again every 5 s while on screen. The alarming
+ * devices' names and statuses come from a `DeviceDirectory`: one page of recent status changes a
+ * refresh, each device on its own only when first named (or when that page cannot vouch for it).
  */
 @Component({
   selector: 'app-fleet-status',
@@ -105,6 +110,10 @@ export class FleetStatusComponent {
   protected readonly alarmsRead = signal(0);
   protected readonly capped = signal(false);
   protected readonly tone = severityTone;
+  private readonly directory = new DeviceDirectory(
+    (id) => this.readDevice(id),
+    () => this.readRecentChanges(),
+  );
 
   constructor() {
     void this.refresh();
@@ -133,10 +142,10 @@ export class FleetStatusComponent {
     try {
       const [counts, alarms] = await Promise.all([call(this.client.api.GET('/v1/devices/counts')), this.readAlarms()]);
       const worst = fleetStatus(counts, alarms.items).alarmingDevices.slice(0, NAMED_DEVICES);
-      const devices = await Promise.all(worst.map((d) => this.readDevice(d.id)));
+      const devices = await this.directory.devices(worst.map((d) => d.id));
       this.alarmsRead.set(alarms.items.length);
       this.capped.set(alarms.more);
-      this.load.set({ state: 'ready', status: fleetStatus(counts, alarms.items, devices.filter((d) => d !== null)) });
+      this.load.set({ state: 'ready', status: fleetStatus(counts, alarms.items, devices) });
       this.updatedAt.set(new Date().toLocaleTimeString());
     } catch (error) {
       if (!quiet || this.load().state !== 'ready') this.load.set({ state: 'failed', error });
@@ -149,6 +158,20 @@ export class FleetStatusComponent {
       return await call(this.client.api.GET('/v1/devices/{device_id}', { params: { path: { device_id: deviceId } } }));
     } catch {
       return null;
+    }
+  }
+
+  /** The devices whose status changed last; a page that cannot be read makes the directory read each device. */
+  private async readRecentChanges(): Promise<RecentPage> {
+    try {
+      const page = await call(
+        this.client.api.GET('/v1/devices', {
+          params: { query: { sort: 'status_changed_at', descending: true, include_decommissioned: true, limit: RECENT_CHANGES } },
+        }),
+      );
+      return { items: page.items, more: !!page.next_cursor };
+    } catch {
+      return { items: [], more: true };
     }
   }
 
