@@ -1710,6 +1710,11 @@ export interface components {
             /** Org Id */
             org_id: string;
             /**
+             * Outbox
+             * @description transitions of people's actions saved with the alarm and not yet handed to the notifier: the outbox sweep sends them
+             */
+            outbox?: components["schemas"]["AlarmTransition"][];
+            /**
              * Raised At
              * Format: date-time
              */
@@ -1808,6 +1813,11 @@ export interface components {
             opened_at: string;
             /** Org Id */
             org_id: string;
+            /**
+             * Outbox
+             * @description transitions of people's actions saved with the alarm and not yet handed to the notifier: the outbox sweep sends them
+             */
+            outbox?: components["schemas"]["AlarmTransition"][];
             /**
              * Raised At
              * Format: date-time
