@@ -170,18 +170,18 @@ def leaf_metric(leaf: LeafCondition, rule_metric: str) -> str:
 
 def metrics_of(condition: Condition, rule_metric: str) -> list[str]:
     """Every metric the condition reads, the rule's first, each once."""
-    found = [rule_metric]
-    for leaf in leaves(condition):
-        metric = leaf_metric(leaf, rule_metric)
-        if metric not in found:
-            found.append(metric)
-    return found
+    if not isinstance(condition, CompositeCondition):
+        return [rule_metric]
+    return list(windows_by_metric(condition, rule_metric))
 
 
 def windows_by_metric(condition: Condition, rule_metric: str) -> dict[str, int]:
-    """Seconds of history each metric needs (its leaves' longest window; 0: none)."""
-    windows = dict.fromkeys(metrics_of(condition, rule_metric), 0)
+    """Seconds of history each metric the condition reads needs (its leaves' longest window; 0:
+    none), the rule's metric first. Called per reading, so a lone condition takes a short cut."""
+    if not isinstance(condition, CompositeCondition):
+        return {rule_metric: getattr(condition, "window_s", 0)}
+    windows = {rule_metric: 0}
     for leaf in leaves(condition):
         metric = leaf_metric(leaf, rule_metric)
-        windows[metric] = max(windows[metric], getattr(leaf, "window_s", 0))
+        windows[metric] = max(windows.get(metric, 0), getattr(leaf, "window_s", 0))
     return windows

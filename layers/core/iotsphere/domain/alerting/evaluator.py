@@ -102,7 +102,7 @@ def accept(
     reading after it look late.
     """
     state = _copy(state)
-    pending = {_waiting_key(waiting): waiting for waiting in state.pending}
+    pending = {_waiting_key(waiting): waiting for waiting in state.pending} if state.pending else {}
     streams: list[tuple[str | None, Iterable[Point]]] = [(None, points)]
     streams += [(m, p) for m, p in (others or {}).items() if m != rule.metric]
     for metric, stream in streams:
