@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint, CloudWatchEvent, SQSEvent
+from pydantic import ValidationError
 
 from iotsphere import bootstrap
 from iotsphere.domain.messages import ReadingsBatch
@@ -29,16 +30,39 @@ def alerting_ports() -> AlertingPorts:
     return bootstrap.alerting_ports()
 
 
-def handle_record(record: SQSRecord) -> None:
-    """A body that is no ``ReadingsBatch`` fails its record: after the queue's receives it waits
-    in the DLQ with the reason logged here (ingest writes these bodies, so it is a bug)."""
-    batch = ReadingsBatch.model_validate_json(record.body)
-    result = evaluate_readings(batch, alerting_ports(), now=datetime.now(tz=UTC))
+def evaluate_records(records: list[dict[str, Any]]) -> dict[str, Exception | None]:
+    """The readings of every record evaluated together, in device time: one read and one write
+    of each device's states per invocation, not per message, and readings of one device spread
+    over several messages are put in order before the watermark passes them.
+
+    Returns what failed each record (None: done). A body that is no ``ReadingsBatch`` fails
+    alone: after the queue's receives it waits in the DLQ with the reason logged (ingest writes
+    these bodies, so it is a bug). An evaluation that fails fails every other record, and SQS
+    redelivers them (evaluation is idempotent).
+    """
+    outcome: dict[str, Exception | None] = {}
+    batches: list[ReadingsBatch] = []
+    for record in records:
+        try:
+            batches.append(ReadingsBatch.model_validate_json(record["body"]))
+            outcome[record["messageId"]] = None
+        except ValidationError as exc:
+            outcome[record["messageId"]] = exc
+    if not batches:
+        return outcome
+    together = ReadingsBatch(
+        envelope_id=batches[0].envelope_id,
+        readings=[reading for batch in batches for reading in batch.readings],
+    )
+    try:
+        result = evaluate_readings(together, alerting_ports(), now=datetime.now(tz=UTC))
+    except Exception as exc:  # every record comes back; the processor logs why
+        return {m: exc if failed is None else failed for m, failed in outcome.items()}
     logger.info(
         "readings evaluated",
         extra={
-            "message_id": record.message_id,
-            "envelope_id": batch.envelope_id,
+            "messages": len(batches),
+            "envelope_ids": [batch.envelope_id for batch in batches],
             "readings": result.readings,
             "evaluated": result.evaluated,
             "unknown_devices": result.unknown_devices,
@@ -46,13 +70,20 @@ def handle_record(record: SQSRecord) -> None:
             "transitions": len(result.transitions),
         },
     )
+    return outcome
 
 
 @bp.on_sqs_message(queue="alerts", batch_size=10)
 def evaluate_alerts(event: SQSEvent) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event.to_dict(), record_handler=handle_record, processor=processor
-    )
+    raw = event.to_dict()
+    outcome = evaluate_records(raw["Records"])
+
+    def report(record: SQSRecord) -> None:
+        failed = outcome[record.message_id]
+        if failed is not None:
+            raise failed
+
+    return process_partial_response(event=raw, record_handler=report, processor=processor)
 
 
 @bp.schedule("rate(1 minute)")

@@ -4,6 +4,7 @@
     flock -w 2400 /tmp/iotsphere-stack.lock \\
         .venv/bin/python -m tests.bench.profile_alerting --store mongo   # bench stack's MongoDB
     ... --store mongo --mongo-url mongodb://127.0.0.1:31450   # a server of your own instead
+    ... --server-pid <pid of that server>      # and its own CPU time over the measured part
     ... --profile 25                                                      # cProfile, top 25
 
 CPU time (``time.process_time``) of this process only, so other work on a shared machine does not
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import time
 import uuid
@@ -132,14 +134,26 @@ def batches(fleet: AlertingFleet, second: int, t0_ms: int, size: int) -> list[Re
     ]
 
 
+def process_cpu_s(pid: int) -> float:
+    """User plus system CPU seconds of a process on this machine (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(
-    ports: AlertingPorts, fleet: AlertingFleet, seconds: int, size: int, profile: int
+    ports: AlertingPorts,
+    fleet: AlertingFleet,
+    seconds: int,
+    size: int,
+    profile: int,
+    server_pid: int | None = None,
 ) -> dict[str, Any]:
     t0_ms = int(time.time() * 1000) - (seconds + 5) * 1000
     for batch in batches(fleet, 0, t0_ms, size):  # the round that creates every state
         evaluate_readings(batch, ports, from_ms(t0_ms + 1000))
     work = [(s, b) for s in range(1, seconds + 1) for b in batches(fleet, s, t0_ms, size)]
     profiler = cProfile.Profile() if profile else None
+    server = process_cpu_s(server_pid) if server_pid else 0.0
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
@@ -151,10 +165,11 @@ def measure(
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    server = process_cpu_s(server_pid) - server if server_pid else 0.0
     readings = seconds * fleet.devices
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile)
-    return {
+    measured = {
         "readings": readings,
         "rule_evaluations": evaluated,
         "transitions": transitions,
@@ -162,6 +177,9 @@ def measure(
         "wall_s_per_1000_readings": round(wall / readings * 1000, 4),
         "readings_per_cpu_s": round(readings / cpu, 1),
     }
+    if server_pid:
+        measured["server_cpu_s_per_1000_readings"] = round(server / readings * 1000, 4)
+    return measured
 
 
 def main() -> int:
@@ -170,6 +188,7 @@ def main() -> int:
     )
     parser.add_argument("--store", choices=("fakes", "mongo"), default="fakes")
     parser.add_argument("--mongo-url", help="with --store mongo: this server, not the stack's")
+    parser.add_argument("--server-pid", type=int, help="with --mongo-url: its CPU time too")
     parser.add_argument("--devices", type=int, default=1000)
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=20, help="simulated seconds measured")
@@ -189,7 +208,9 @@ def main() -> int:
         result = measure(fake_ports(fleet, org_id), fleet, args.seconds, args.batch, args.profile)
     elif args.mongo_url:
         ports = mongo_ports(fleet, org_id, args.mongo_url)
-        result = measure(ports, fleet, args.seconds, args.batch, args.profile)
+        result = measure(
+            ports, fleet, args.seconds, args.batch, args.profile, server_pid=args.server_pid
+        )
     else:
         stack = bench_stack()
         started = stack.start("mongodb")

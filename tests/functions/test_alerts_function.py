@@ -67,6 +67,19 @@ def test_a_batch_raises_and_clears_and_a_redelivery_notifies_nothing_more(client
     assert len(fakes.transitions.kept) == 2
 
 
+def test_the_records_of_one_invocation_are_evaluated_together_in_device_time(client, fakes):
+    """The second message's readings come first here; evaluated message by message, with no
+    lateness, the first message's older readings would come too late and its raise be lost."""
+    event = load_event("alerts_sqs-readings-batch.json")
+    event["Records"].reverse()
+    response = client.lambda_.invoke("evaluate_alerts", event)
+    assert response.payload == {"batchItemFailures": []}
+    assert notified(fakes) == [
+        ("hot", "raised", "2026-11-26T18:00:02Z"),
+        ("hot", "cleared", "2026-11-26T18:00:04Z"),
+    ]
+
+
 def test_a_body_that_is_no_readings_batch_fails_only_its_record(client, fakes):
     event = load_event("alerts_sqs-readings-batch.json")
     event["Records"][1]["body"] = '{"hello": 1}'
@@ -74,6 +87,7 @@ def test_a_body_that_is_no_readings_batch_fails_only_its_record(client, fakes):
     assert response.payload == {
         "batchItemFailures": [{"itemIdentifier": event["Records"][1]["messageId"]}]
     }
+    assert notified(fakes) == [("hot", "raised", "2026-11-26T18:00:02Z")]  # the good record's
 
 
 def test_when_the_stores_are_down_every_record_comes_back(client, fakes):

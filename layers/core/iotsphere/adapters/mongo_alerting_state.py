@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection as Ids
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReplaceOne
@@ -154,10 +155,12 @@ class MongoEvaluatorStateStore:
             raise ConcurrentUpdateError("alert states: saved by someone else")
 
 
+@lru_cache(maxsize=100_000)  # a few names, asked for five times per state and batch
 def _device_doc(org_id: str, device_id: str) -> str:
     return digest(org_id, device_id)
 
 
+@lru_cache(maxsize=100_000)
 def _slot(rule_id: str, metric: str) -> str:
     return digest(rule_id, metric)
 
