@@ -81,6 +81,29 @@ def test_the_directory_maps_registry_devices_and_caches_them_for_its_ttl():
     assert [p.device_id for p in directory.list_profiles("orga", limit=10)] == ["pump1"]
 
 
+def test_devices_first_seen_together_are_not_read_again_all_at_once():
+    """A fleet read in the first batches would otherwise expire in one batch every TTL: a
+    thousand registry reads at once, a stall in every device's latency."""
+    registry = FakeRegistry()
+    ids = [f"pump{i}" for i in range(100)]
+    registry.add([device(i) for i in ids])
+    reads = []
+    locate = registry.locate
+    registry.locate = lambda device_id: reads.append(device_id) or locate(device_id)
+    clock = [0.0]
+    directory = RegistryDeviceDirectory(registry, ttl_s=30, clock=lambda: clock[0])
+    directory.profiles(ids)
+    read_again = []
+    for moment in (14.9, 22.5, 30.0):
+        reads.clear()
+        clock[0] = moment
+        assert len(directory.profiles(ids)) == 100
+        read_again.append(len(reads))
+    assert read_again[0] == 0  # nothing before half the TTL
+    assert 20 <= read_again[1] <= 80  # some of them half-way
+    assert read_again[1] + read_again[2] == 100  # and every one by the full TTL, once
+
+
 def test_an_alarm_transition_as_an_alerts_line():
     rule = make_rule({"type": "threshold", "op": "above", "set": 80}, org_id="org-a")
     _, (raised,) = raise_alarm(None, rule, "pump,1", AT, 81.5, now=AT)
