@@ -1,3 +1,4 @@
+import { parseTarget } from '../devices/device-target';
 import { type RolloutRequest, minutesToDuration, parsePlan } from './firmware';
 
 /** The start-a-rollout form as typed. */
@@ -31,22 +32,11 @@ export const DEFAULT_DRAFT: RolloutDraft = {
 
 export type RolloutErrors = Partial<Record<keyof RolloutDraft | 'target', string>>;
 
-const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}$/;
-const DEVICE_ID = /^[a-z0-9][a-z0-9_-]{2,63}$/;
-const list = (text: string) => [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
-
 /** The request for a draft, or the problem of each wrong field. */
 export function toRolloutRequest(draft: RolloutDraft): { body: RolloutRequest; errors: null } | { body: null; errors: RolloutErrors } {
-  const errors: RolloutErrors = {};
+  const { target, errors: targetErrors } = parseTarget(draft);
+  const errors: RolloutErrors = { ...targetErrors };
   if (!draft.releaseId) errors.releaseId = 'Choose a release.';
-  const groups = list(draft.groups);
-  const tags = list(draft.tags);
-  const deviceIds = list(draft.deviceIds);
-  const badLabel = [...groups, ...tags].find((l) => !LABEL.test(l));
-  if (badLabel) errors.target = `“${badLabel}” is no group or tag name.`;
-  const badId = deviceIds.find((id) => !DEVICE_ID.test(id));
-  if (badId) errors.deviceIds = `“${badId}” is no device id.`;
-  if (!groups.length && !tags.length && !deviceIds.length) errors.target = 'Target at least one group, tag or device.';
   const plan = parsePlan(draft.plan, draft.planKind);
   if (plan.error) errors.plan = plan.error;
   const percent = (text: string, field: keyof RolloutDraft) => {
@@ -64,7 +54,7 @@ export function toRolloutRequest(draft: RolloutDraft): { body: RolloutRequest; e
   return {
     body: {
       release_id: draft.releaseId,
-      target: { groups, tags, device_ids: deviceIds },
+      target,
       plan: plan.plan,
       gate: {
         max_failure_rate: maxFailure,

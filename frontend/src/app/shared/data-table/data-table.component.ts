@@ -8,6 +8,7 @@ import {
   contentChildren,
   inject,
   input,
+  model,
   signal,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
@@ -23,7 +24,11 @@ export class TableCellDirective {
 
 let nextId = 0;
 
-/** Rows with a text filter, sortable column headers and pages; every control is keyboard-reachable. */
+/**
+ * Rows with a text filter, sortable column headers and pages; every control is keyboard-reachable.
+ * With `selectable`, a labelled checkbox a row (`rowLabel` names it) and one in the header for every
+ * row the filter matches; `[(selected)]` holds the rows' `trackBy` keys, kept across pages.
+ */
 @Component({
   selector: 'app-data-table',
   imports: [NgTemplateOutlet, RouterLink],
@@ -38,6 +43,9 @@ export class DataTableComponent<T> {
   readonly pageSize = input(20);
   readonly filterLabel = input('Filter');
   readonly trackBy = input<(row: T) => unknown>((row: T) => row);
+  readonly selectable = input(false);
+  readonly rowLabel = input<(row: T) => string>((row: T) => String(row));
+  readonly selected = model<ReadonlySet<unknown>>(new Set());
 
   protected readonly id = `table-${nextId++}`;
   protected readonly cells = contentChildren(TableCellDirective);
@@ -56,6 +64,33 @@ export class DataTableComponent<T> {
     };
     return applyTableState(this.rows(), this.columns(), state);
   });
+
+  protected readonly allSelected = computed(() => {
+    const matching = this.view().matching;
+    const key = this.trackBy();
+    return matching.length > 0 && matching.every((row) => this.selected().has(key(row)));
+  });
+
+  protected isSelected(row: T): boolean {
+    return this.selected().has(this.trackBy()(row));
+  }
+
+  protected select(row: T, on: boolean): void {
+    const next = new Set(this.selected());
+    if (on) next.add(this.trackBy()(row));
+    else next.delete(this.trackBy()(row));
+    this.selected.set(next);
+  }
+
+  /** Selects every row the filter matches, or unselects them when all are selected already. */
+  protected selectAll(on: boolean): void {
+    const next = new Set(this.selected());
+    for (const row of this.view().matching) {
+      if (on) next.add(this.trackBy()(row));
+      else next.delete(this.trackBy()(row));
+    }
+    this.selected.set(next);
+  }
 
   protected cellTemplate(key: string): TemplateRef<{ $implicit: unknown }> | null {
     return this.cells().find((c) => c.appCell() === key)?.template ?? null;

@@ -117,3 +117,60 @@ describe('DataTableComponent', () => {
     expect(el.querySelector('td.none')?.textContent).toContain('No rows match');
   });
 });
+
+@Component({
+  imports: [DataTableComponent],
+  template: `<app-data-table caption="Devices" [rows]="rows" [columns]="columns" [pageSize]="10" [trackBy]="key" [rowLabel]="key" [selectable]="true" [(selected)]="selected" />`,
+})
+class SelectingHost {
+  readonly rows = rows;
+  readonly columns = columns;
+  readonly key = (r: Row) => r.name;
+  selected: ReadonlySet<unknown> = new Set();
+}
+
+describe('DataTableComponent with selection', () => {
+  async function render() {
+    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+    const fixture = TestBed.createComponent(SelectingHost);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const box = (label: string) => el.querySelector(`input[type=checkbox][aria-label="${label}"]`) as HTMLInputElement;
+    return { fixture, el, box };
+  }
+
+  it('selects rows by their labelled checkboxes, across pages', async () => {
+    const { fixture, el, box } = await render();
+    box('Select sim-01').click();
+    (el.querySelector('button[aria-label="Next page"]') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    box('Select sim-12').click();
+    await fixture.whenStable();
+    expect([...fixture.componentInstance.selected]).toEqual(['sim-01', 'sim-12']);
+    box('Select sim-12').click();
+    await fixture.whenStable();
+    expect([...fixture.componentInstance.selected]).toEqual(['sim-01']);
+  });
+
+  it('selects every row the filter matches with the header checkbox, and clears them again', async () => {
+    const { fixture, el, box } = await render();
+    const filter = el.querySelector('input[type=search]') as HTMLInputElement;
+    filter.value = 'offline';
+    filter.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    box('Select all 9 matching rows').click();
+    await fixture.whenStable();
+    expect(fixture.componentInstance.selected.size).toBe(9);
+    expect(box('Select all 9 matching rows').checked).toBe(true);
+    box('Select all 9 matching rows').click();
+    await fixture.whenStable();
+    expect(fixture.componentInstance.selected.size).toBe(0);
+  });
+
+  it('has no checkbox unless asked for', async () => {
+    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+    const fixture = TestBed.createComponent(Host);
+    await fixture.whenStable();
+    expect((fixture.nativeElement as HTMLElement).querySelector('input[type=checkbox]')).toBeNull();
+  });
+});

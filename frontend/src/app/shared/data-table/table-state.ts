@@ -18,6 +18,8 @@ export interface TableState {
 
 export interface TableView<T> {
   readonly rows: readonly T[];
+  /** Every row the filter matches, sorted, on any page. */
+  readonly matching: readonly T[];
   readonly total: number;
   readonly pages: number;
   readonly page: number;
@@ -35,6 +37,7 @@ export function applyTableState<T>(rows: readonly T[], columns: readonly Column<
   const page = Math.min(Math.max(0, state.page), pages - 1);
   return {
     rows: sorted.slice(page * state.pageSize, (page + 1) * state.pageSize),
+    matching: sorted,
     total: sorted.length,
     pages,
     page,
