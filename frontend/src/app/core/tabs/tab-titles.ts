@@ -3,6 +3,7 @@ const TITLES: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/^\/devices$/, () => 'Devices'],
   [/^\/devices\/new$/, () => 'Onboard a device'],
   [/^\/devices\/import$/, () => 'Import devices'],
+  [/^\/devices\/bulk$/, () => 'Change many devices'],
   [/^\/devices\/([^/]+)$/, (m) => `Device ${decodeURIComponent(m[1])}`],
   [/^\/fleet$/, () => 'Fleet status'],
   [/^\/alerts$/, () => 'Alerts'],

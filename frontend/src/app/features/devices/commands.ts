@@ -68,7 +68,8 @@ export function toNewCommand(draft: CommandDraft): { body: NewCommand; errors: n
   return { body: { name, parameters: parameters as NewCommand['parameters'], ttl_s: ttl, idempotency_key: key || null }, errors: null };
 }
 
-function badMemberName(value: unknown): string | null {
+/** The first member name (at any depth) MongoDB cannot store: one starting with $ or holding a dot. */
+export function badMemberName(value: unknown): string | null {
   if (Array.isArray(value)) {
     for (const item of value) {
       const bad = badMemberName(item);

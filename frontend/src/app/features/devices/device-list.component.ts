@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 
 import { ApiClient, call } from '../../core/api/api-client';
@@ -13,7 +13,8 @@ import { DEVICE_STATUSES, type Device, type DeviceStatus, when } from './devices
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
 
-/** The fleet: searched by name prefix and status on the server, then sorted, filtered and paged here. */
+/** The fleet: searched by name prefix and status on the server, then sorted, filtered and paged here;
+ * operators select devices for a bulk change (`/devices/bulk?ids=`). */
 @Component({
   selector: 'app-device-list',
   imports: [RouterLink, DataTableComponent, TableCellDirective, BadgeComponent, EmptyStateComponent, ErrorStateComponent, IfRoleDirective],
@@ -51,6 +52,11 @@ export class DeviceListComponent {
     { key: 'last_seen', label: 'Last seen', value: (d) => d.last_seen, sortable: true },
   ];
   protected readonly trackById = (d: Device) => d.id;
+  protected readonly nameOf = (d: Device) => d.name;
+  /** Operators pick devices here for a bulk configuration change or command. */
+  protected readonly canChange = computed(() => this.auth.hasRole('operator'));
+  protected readonly selected = signal<ReadonlySet<unknown>>(new Set());
+  protected readonly bulkQuery = computed(() => (this.selected().size ? { ids: [...this.selected()].join(',') } : {}));
   protected readonly when = when;
 
   constructor() {
@@ -94,6 +100,7 @@ export class DeviceListComponent {
         }),
       );
       this.devices.update((before) => (cursor ? [...before, ...page.items] : page.items));
+      if (!cursor) this.selected.set(new Set());
       this.nextCursor.set(page.next_cursor ?? null);
       this.load.set({ state: 'ready' });
     } catch (error) {
