@@ -15,14 +15,17 @@ import { ApiClient, call } from '../../core/api/api-client';
 import type { components } from '../../core/api/schema';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
-import { PRESETS, type TimeRangeValue, resolveRange, windowFor } from '../../shared/time-range';
+import { pollWhileOnScreen } from '../../shared/poll';
+import { type TimeRangeValue, resolveRange, windowFor } from '../../shared/time-range';
+import { chartPollMs } from './devices';
 
 type Series = components['schemas']['TelemetrySeries'];
 
 /**
  * One metric of one device over a time range, averaged per window (GET /v1/devices/{id}/telemetry).
- * A range relative to now follows the present: read again every 2 s (10 s past an hour) while the
- * chart is on screen and the page visible; a tab in the background does not poll.
+ * A range relative to now follows the present: read again every second (10 s past an hour,
+ * `chartPollMs`) while the chart is on screen and the page visible; a tab in the background does
+ * not poll.
  */
 @Component({
   selector: 'app-telemetry-chart',
@@ -98,14 +101,8 @@ export class TelemetryChartComponent {
     effect((onCleanup) => {
       const args = [this.deviceId(), this.metric(), this.range()] as const;
       untracked(() => void this.fetch(...args));
-      const value = args[2];
-      if (!('preset' in value)) return;
-      const span = PRESETS.find((p) => p.value === value.preset)?.ms ?? 0;
-      const timer = setInterval(() => {
-        const onScreen = this.host.nativeElement.isConnected && document.visibilityState === 'visible';
-        if (onScreen && !this.reading) void this.fetch(...args, true);
-      }, span <= 3_600_000 ? 2_000 : 10_000);
-      onCleanup(() => clearInterval(timer));
+      const every = chartPollMs(args[2]);
+      if (every !== null) onCleanup(pollWhileOnScreen(this.host, every, () => (this.reading ? Promise.resolve() : this.fetch(...args, true))));
     });
   }
 
