@@ -45,7 +45,7 @@ def conditions(base_temperature: float) -> dict[str, dict[str, Any]]:
             "set": round(base_temperature + 25, 1),
             "clear": round(base_temperature + 15, 1),
         },
-        "drift": {  # faster than 1.5 °C/min, judged over a full minute only
+        "drift": {  # faster than 1.5 °C/min, judged over a full minute of vibration readings only
             "type": "composite",
             "op": "and",
             "conditions": [
@@ -57,8 +57,9 @@ def conditions(base_temperature: float) -> dict[str, dict[str, Any]]:
                     "set": 1.5,
                     "clear": 0.5,
                 },
-                {
+                {  # another metric of the same device: the composite reads two
                     "type": "aggregate",
+                    "metric": "vibration",
                     "function": "count",
                     "window_s": 60,
                     "op": "above",
@@ -66,27 +67,14 @@ def conditions(base_temperature: float) -> dict[str, dict[str, Any]]:
                 },
             ],
         },
-        "stuck": {  # not the least change over 10 s, for 15 s on end
-            "type": "composite",
-            "op": "and",
-            "conditions": [
-                {
-                    "type": "rate",
-                    "per": "minute",
-                    "window_s": 10,
-                    "op": "below",
-                    "set": 0.001,
-                    "duration_s": 15,
-                },
-                {
-                    "type": "rate",
-                    "per": "minute",
-                    "window_s": 10,
-                    "op": "above",
-                    "set": -0.001,
-                    "duration_s": 15,
-                },
-            ],
+        "stuck": {  # not the least movement over 10 s, for 15 s on end
+            "type": "aggregate",
+            "function": "spread",
+            "window_s": 10,
+            "min_points": 5,
+            "op": "below",
+            "set": 0.001,
+            "duration_s": 15,
         },
         "dropout": {"type": "missing_data", "timeout_s": MISSING_AFTER_S},
     }

@@ -4,11 +4,11 @@ fault must raise rises and clears when the fault ends, and every transition reac
 webhook receiver, the stack's mail sink and the in-app inbox exactly once, however often SQS
 redelivers it; the delivery log shows each attempt.
 
-Device X gets a spike (threshold rule), Y a slow drift (rate of change over a full window),
-Z a stuck sensor (no change at all over a window, held for a while: there is no dedicated
-flat-line rule type, so two rate leaves bound the change to zero), W a dropout (missing data,
-raised by the sweep: the runner fires it once a minute and the test every few seconds, so a
-short run sees it).
+Device X gets a spike (threshold rule), Y a slow drift (rate of change of temperature, and a
+full minute of vibration readings: a composite over two metrics), Z a stuck sensor (a spread of
+the temperature below 0.001 over 10 s, held for 15 s), W a dropout (missing data, raised by the
+sweep: the runner fires it once a minute and the test every few seconds, so a short run sees
+it).
 """
 
 from __future__ import annotations
