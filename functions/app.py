@@ -2,6 +2,7 @@
 
 from chalice import Chalice
 
+from chalicelib.alarm_outbox import bp as alarm_outbox
 from chalicelib.alerts import bp as alerts
 from chalicelib.apis import ALL_APIS
 from chalicelib.device_events import bp as device_events
@@ -13,6 +14,7 @@ from chalicelib.rollouts import bp as rollouts
 app = Chalice(app_name="iotsphere")
 app.register_blueprint(ingest)
 app.register_blueprint(alerts)
+app.register_blueprint(alarm_outbox)
 app.register_blueprint(firmware_signing)
 app.register_blueprint(rollouts)
 app.register_blueprint(device_events)

@@ -16,7 +16,7 @@ logger = Logger(service="alarm-outbox")
 
 
 def outbox_ports() -> OutboxPorts:
-    return bootstrap.alarm_outbox_ports()  # type: ignore[attr-defined,no-any-return]
+    return bootstrap.alarm_outbox_ports()
 
 
 @bp.schedule("rate(1 minute)")

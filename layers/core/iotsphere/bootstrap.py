@@ -17,6 +17,7 @@ from iotsphere.adapters.influx_alarm_events import InfluxAlarmEvents
 from iotsphere.adapters.influx_alert_events import InfluxAlertEvents
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.adapters.jwt_token_codec import JwtTokenCodec
+from iotsphere.adapters.mongo_alarm_outbox import mongo_alarm_outbox_ports
 from iotsphere.adapters.mongo_alerting_catalogs import mongo_alert_admin_ports
 from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
 from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
@@ -42,6 +43,7 @@ from iotsphere.adapters.webhook_channel import WebhookSender
 from iotsphere.domain.devices.messages import BrokerEndpoint
 from iotsphere.domain.telemetry import TelemetryLimits
 from iotsphere.services.alerting.admin_ports import AlertAdminPorts
+from iotsphere.services.alerting.alarm_outbox import OutboxPorts
 from iotsphere.services.alerting.history import TelemetryHistory
 from iotsphere.services.alerting.ports import AlertingPorts
 from iotsphere.services.devices.ports import DevicePorts
@@ -177,6 +179,16 @@ def alert_admin_ports() -> AlertAdminPorts:
         transitions=InfluxAlertEvents.from_settings(settings()),
         notifications=notifications_publisher(),
         events=InfluxAlarmEvents.from_settings(settings()),
+    )
+
+
+@cache
+def alarm_outbox_ports() -> OutboxPorts:
+    """The sweep that sends what people's alarm actions saved but did not get to send."""
+    return mongo_alarm_outbox_ports(
+        mongo_database(),
+        transitions=InfluxAlertEvents.from_settings(settings()),
+        notifications=notifications_publisher(),
     )
 
 
