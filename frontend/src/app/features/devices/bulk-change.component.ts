@@ -10,6 +10,7 @@ import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { problemText } from '../../shared/problem-fields';
 import { type BulkCommandRow, type CommandOutcome, type CommandProgress, type OutcomeView, commandRows, configOutcome, parsePatch, summary } from './bulk';
+import { CommandFieldsComponent } from './command-fields.component';
 import { type CommandDraft, type CommandErrors, newIdempotencyKey, toNewCommand } from './commands';
 import { type TargetErrors, parseTarget } from './device-target';
 import { parseList } from './onboarding';
@@ -32,7 +33,7 @@ const PARALLEL_READS = 6;
  */
 @Component({
   selector: 'app-bulk-change',
-  imports: [RouterLink, BadgeComponent, ConfirmDialogComponent, EmptyStateComponent],
+  imports: [RouterLink, BadgeComponent, CommandFieldsComponent, ConfirmDialogComponent, EmptyStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './bulk-change.component.html',
   styleUrls: ['../../shared/page.css', './devices-forms.css'],
@@ -57,7 +58,7 @@ export class BulkChangeComponent {
   protected readonly kind = linkedSignal<BulkAction>(() => (this.action() === 'command' ? 'command' : 'config'));
   protected readonly patch = signal('{\n  \n}');
   protected readonly template = signal('');
-  protected readonly command = signal<CommandDraft>({ name: '', parameters: '{}', ttl: '3600', idempotencyKey: '' });
+  protected readonly command = signal<CommandDraft>({ name: '', parameters: '{}', ttl: '3600', idempotencyKey: newIdempotencyKey() });
   protected readonly errors = signal<Errors>({});
   protected readonly sending = signal(false);
   protected readonly sendError = signal<string | null>(null);
@@ -128,7 +129,7 @@ export class BulkChangeComponent {
         return { kind: 'config', rows: answer.outcomes.map((o) => ({ deviceId: o.device_id, ...configOutcome(o) })) };
       };
     } else {
-      const built = toNewCommand({ ...this.command(), idempotencyKey: this.command().idempotencyKey || newIdempotencyKey() });
+      const built = toNewCommand(this.command());
       Object.assign(all, built.errors ?? {});
       if (built.body) {
         const body = { target, command: built.body };
@@ -145,8 +146,9 @@ export class BulkChangeComponent {
     this.progress.set(new Map());
     try {
       this.result.set(await request());
-      // the same key again would return these commands: the next send gets a fresh one
-      this.command.update((d) => ({ ...d, idempotencyKey: '' }));
+      // the same key again would return these commands: the next send gets a fresh one (a failed
+      // send keeps its key, so sending again never sends a device the command twice)
+      if (this.kind() === 'command') this.command.update((d) => ({ ...d, idempotencyKey: newIdempotencyKey() }));
     } catch (error) {
       this.sendError.set(problemText(error));
     } finally {

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 
-import { buttons, clickButton, settle, signInToStubApi, text, urlsOf } from '../../testing/stub-api';
+import { buttons, clickButton, problem, settle, signInToStubApi, text, urlsOf } from '../../testing/stub-api';
 import { BulkChangeComponent } from './bulk-change.component';
 
 type Fixture = ReturnType<typeof TestBed.createComponent<BulkChangeComponent>>;
@@ -113,6 +113,27 @@ describe('bulk change screen', () => {
     const reads = urlsOf(seen, '/v1/commands/c1').length;
     await refresh(fixture); // nothing may change any more: nothing is read
     expect(urlsOf(seen, '/v1/commands/c1').length).toBe(reads);
+    fixture.destroy();
+  });
+
+  it('sends again with the same idempotency key after a failure, and a fresh one after a success', async () => {
+    let fail = true;
+    const seen = await signInToStubApi('operator', {
+      'POST /v1/bulk/commands': () => (fail ? problem(503, 'the broker is away') : { outcomes: [] }),
+    });
+    const fixture = TestBed.createComponent(BulkChangeComponent);
+    fixture.componentRef.setInput('action', 'command');
+    fixture.componentRef.setInput('groups', 'north');
+    await settle(fixture);
+    type(fixture, '#bulk-cmd-name', 'reboot');
+    const keys = async () => Promise.all(seen.filter((r) => r.url.endsWith('/v1/bulk/commands')).map(async (r) => (await r.json()).command.idempotency_key));
+    await sendConfirmed(fixture, 'Send to devices');
+    expect(text(fixture.nativeElement as HTMLElement)).toContain('the broker is away');
+    fail = false;
+    await sendConfirmed(fixture, 'Send to devices');
+    const [first, again] = await keys();
+    expect(again).toBe(first);
+    expect(((fixture.nativeElement as HTMLElement).querySelector('#bulk-cmd-key') as HTMLInputElement).value).not.toBe(first);
     fixture.destroy();
   });
 });

@@ -6,6 +6,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { problemFields, problemText } from '../../shared/problem-fields';
 import { BadgeComponent } from '../../shared/badge.component';
+import { CommandFieldsComponent } from './command-fields.component';
 import { type Command, type CommandDraft, type CommandErrors, anyLive, commandTone, newIdempotencyKey, toNewCommand } from './commands';
 import { when } from './devices';
 
@@ -18,7 +19,7 @@ const FIELD_OF: Record<string, keyof CommandDraft> = { name: 'name', parameters:
  */
 @Component({
   selector: 'app-device-commands',
-  imports: [ErrorStateComponent, BadgeComponent, IfRoleDirective],
+  imports: [ErrorStateComponent, BadgeComponent, IfRoleDirective, CommandFieldsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './device-commands.component.html',
   styleUrls: ['../../shared/page.css', './devices-forms.css'],
@@ -99,12 +100,4 @@ export class DeviceCommandsComponent {
     }
   }
 
-  protected newKey(): void {
-    this.set('idempotencyKey', newIdempotencyKey());
-  }
-
-  protected describedBy(field: keyof CommandDraft, hint?: string): string | null {
-    const ids = [hint, this.errors()[field] ? `cmd-${field}-error` : null].filter(Boolean);
-    return ids.length ? ids.join(' ') : null;
-  }
 }
