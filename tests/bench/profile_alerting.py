@@ -87,7 +87,10 @@ def bench_stack() -> Any:
 def mongo_ports(fleet: AlertingFleet, org_id: str, url: str) -> AlertingPorts:
     from pymongo import MongoClient
 
-    from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
+    from iotsphere.adapters.mongo_alerting_ports import (
+        ensure_alerting_indexes,
+        mongo_alerting_ports,
+    )
     from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
     from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
     from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
@@ -95,6 +98,7 @@ def mongo_ports(fleet: AlertingFleet, org_id: str, url: str) -> AlertingPorts:
     from iotsphere.domain.devices.device import Device
 
     database: Any = MongoClient(url, tz_aware=True)["iotsphere"]
+    ensure_alerting_indexes(database)  # as provisioning does: they cost every write
     now = datetime.now(tz=UTC)
     MongoDeviceRepository(database[DEVICES]).add(
         [
