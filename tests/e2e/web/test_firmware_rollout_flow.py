@@ -1,129 +1,162 @@
-"""A rollout started in the browser: its first wave's devices (online, with their own
-credentials) report the release healthy, the page shows the wave fill, and the operator pauses,
-resumes and cancels it there."""
+"""A rollout started in the browser and watched there wave by wave to completion: the devices
+are the simulator's (``iotsphere simulate --register-as``), each running the device agent as
+itself, so every offer is verified, downloaded from S3, installed, health-checked and reported
+by the device, which then reboots into the new version. The test advances the rollout with the
+service the runner's schedule calls (the test stack fires no schedules), one wave at a time, once
+the page has shown the previous wave healthy; the operator pauses and resumes on the way."""
 
 from __future__ import annotations
 
-import json
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-from iotsphere.agent.transport import Outgoing
-from iotsphere.domain.devices import topics
-from tests.e2e.fleet import wait_until
-from tests.e2e.web.devices import Onboarded, OnlineDevice, wait_for_status
-from tests.e2e.web.harness import FlowRunner, WebOrganization
+from iotsphere.adapters.aws import aws_client, queue_url
+from iotsphere.adapters.firmware_rollout_ports import build_rollout_ports
+from iotsphere.adapters.sqs_publisher import SqsPublisher
+from iotsphere.bootstrap import connect_mongo
+from iotsphere.domain.firmware.rollout import Rollout, RolloutState
+from iotsphere.local.stack import Stack
+from iotsphere.services.firmware.ports import RolloutPorts
+from iotsphere.services.firmware.rollouts import advance_rollout
+from iotsphere.services.identity.ports import IdentityPorts
+from iotsphere.simulator.fleet import FleetOptions, build_fleet
+from iotsphere.simulator.registration import type_id
+from tests.e2e.api.client import ApiClient
+from tests.e2e.devices.lifecycle import eventually, ok
+from tests.e2e.firmware.harness import (
+    drive,
+    publish_release,
+    registry_versions,
+    rollout_devices,
+    rollout_of,
+)
+from tests.e2e.web.harness import FlowRunner, WebOrganization, web_organization
+from tests.e2e.web.simulated import simulating
 
 pytestmark = pytest.mark.e2e
 
+SEED = 1435  # the first five devices of this seed's fleet are of one kind: one firmware family
+DEVICES = 5
+SIZES = "1, 2"  # waves of 1, 2 and the 2 left over
+WAVE_ENDS = [1, 3, 5]
 IMAGE = bytes(range(256)) * 32
-SIGNING_WAIT_S = 120
 
 
 @pytest.fixture
-def family(web_org: WebOrganization) -> str:
-    """A device type of its own firmware family."""
-    family = f"webfw-{uuid.uuid4().hex[:8]}"
-    kind = {"id": f"{family}-type", "name": "Web firmware test", "firmware_family": family}
-    answer = web_org.org.operator.post("/v1/device-types", json=kind)
-    assert answer.status_code == 201, answer.text
-    return family
+def rollout_org(identity: IdentityPorts, api: ApiClient) -> WebOrganization:
+    """An organization of its own: the rollout's tag target finds this test's devices only."""
+    return web_organization(identity, api, "Web rollouts")
 
 
 @pytest.fixture
-def release(web_org: WebOrganization, family: str) -> dict[str, Any]:
-    """Version 2.0.0 of the family, uploaded by the admin through a ticket and signed."""
-    body = {"firmware_family": family, "version": "2.0.0", "file_name": "web.bin"}
-    ticket = web_org.org.admin.post("/v1/firmware/uploads", json=body)
-    assert ticket.status_code == 201, ticket.text
-    put = requests.put(ticket.json()["upload_url"], data=IMAGE, timeout=30)
-    assert put.status_code == 200, put.text
-    listed: list[dict[str, Any]] = []
-
-    def signed() -> bool:
-        listed[:] = web_org.org.viewer.get(
-            "/v1/firmware/releases", params={"firmware_family": family}
-        ).json()["items"]
-        return bool(listed)
-
-    assert wait_until(signed, SIGNING_WAIT_S), "no release signed (is the runner up?)"
-    return dict(listed[0])
+def rollout_ports(platform: Stack) -> Iterator[RolloutPorts]:
+    """The rollout services over the stack's adapters, as the runner's schedule has them."""
+    settings = platform.settings
+    database = connect_mongo(settings)
+    sqs = aws_client("sqs", settings)
+    outbound = SqsPublisher(sqs, queue_url(sqs, settings.device_outbound_queue))
+    yield build_rollout_ports(
+        database, aws_client("s3", settings), settings.firmware_bucket, outbound
+    )
+    database.client.close()
 
 
-@pytest.fixture
-def fleet(web_org: WebOrganization, family: str) -> Iterator[tuple[str, dict[str, OnlineDevice]]]:
-    """Four devices of the family in a group of their own, online."""
-    group = f"g-{uuid.uuid4().hex[:8]}"
-    devices = {}
-    for i in range(4):
-        name, device_type = f"{group}-{i}", f"{family}-type"
-        body = {"name": name, "device_type": device_type, "groups": [group]}
-        answer = web_org.org.operator.post("/v1/devices", json=body)
-        assert answer.status_code == 201, answer.text
-        made = Onboarded(name, device_type, answer.json())
-        devices[made.id] = OnlineDevice(made).__enter__()
-    try:
-        for device_id in devices:
-            wait_for_status(web_org.org.viewer, device_id, "online")
-        yield group, devices
-    finally:
-        for device in devices.values():
-            device.__exit__(None, None, None)
-
-
-def report_healthy(device: OnlineDevice, rollout_id: str, release_id: str) -> None:
-    body = {
-        "v": 1,
-        "device_id": device.id,
-        "rollout_id": rollout_id,
-        "release_id": release_id,
-        "state": "healthy",
-        "running_version": "2.0.0",
-        "at": datetime.now(tz=UTC).isoformat().replace("+00:00", "Z"),
-    }
-    device.transport.publish(Outgoing(topics.firmware_status(device.id), json.dumps(body)))
-
-
-def test_a_rollout_started_in_the_browser_shows_its_wave_fill_and_is_cancelled(
+def test_a_rollout_started_in_the_browser_is_watched_wave_by_wave_to_completion(
     flows: FlowRunner,
-    web_org: WebOrganization,
-    release: dict[str, Any],
-    fleet: tuple[str, dict[str, OnlineDevice]],
+    rollout_org: WebOrganization,
+    rollout_ports: RolloutPorts,
+    platform: Stack,
+    tmp_path: Path,
 ) -> None:
-    group, devices = fleet
-    viewer = web_org.org.viewer
-    with flows.running(
-        "firmware-rollout", deadline_s=180, release_id=release["release_id"], group=group
-    ) as flow:
-        rollout_id = flow.wait_for("started")["rollout_id"]
-        path = f"/v1/firmware/rollouts/{rollout_id}"
-        offered = viewer.get(f"{path}/devices", params={"state": "offered"}).json()["items"]
-        assert len(offered) == 2
-        for item in offered:
-            report_healthy(devices[item["device_id"]], rollout_id, release["release_id"])
+    org = rollout_org.org
+    prefix = f"webro{uuid.uuid4().hex[:6]}"
+    fleet = build_fleet(FleetOptions(DEVICES, prefix, SEED), time.time())
+    (family,) = {type_id(device.profile.device_type) for device in fleet}
+    device_ids = sorted(device.device_id for device in fleet)
 
-        def healthy() -> bool:
-            found = viewer.get(f"{path}/devices", params={"state": "healthy"}).json()["items"]
-            return len(found) == 2
+    def online() -> list[dict[str, Any]]:
+        return list(ok(org.viewer.get("/v1/devices", params={"tags": "simulated"}))["items"])
 
-        assert wait_until(healthy, 30), "the reports never made the first wave healthy"
-        flow.send("reported")
-        result = flow.finish()
+    with simulating(
+        platform, rollout_org.emails["admin"], prefix, tmp_path, devices=DEVICES, seed=SEED
+    ):
+        eventually(
+            online,
+            lambda ds: len(ds) == DEVICES and all(d["status"] == "online" for d in ds),
+            "the simulated devices online",
+            timeout_s=90,
+        )
+        release = publish_release(org, family, "2.0.0", IMAGE)
+        inputs = {"release_id": release["release_id"], "tag": "simulated", "sizes": SIZES}
+        with flows.for_org(rollout_org).running("firmware-rollout", 300, **inputs) as flow:
+            rollout_id = flow.wait_for("started")["rollout_id"]
+
+            def current() -> Rollout:
+                return rollout_ports.rollouts.get(org.org_id, rollout_id)
+
+            def past(wave: int) -> Callable[[Rollout], bool]:
+                return lambda r: r.wave > wave or r.state is not RolloutState.RUNNING
+
+            for wave in range(len(WAVE_ENDS)):
+                flow.wait_for(f"wave_{wave + 1}_healthy")
+                if wave == 0:
+                    flow.wait_for("paused")
+                    now = datetime.now(tz=UTC)  # the schedule's tick leaves a paused rollout be
+                    paused = advance_rollout(org.org_id, rollout_id, rollout_ports, now)
+                    assert (paused.state, paused.wave) == (RolloutState.PAUSED, 0)
+                    flow.send("ticked")
+                    flow.wait_for("resumed")
+                    resumed_at_wave = current().wave  # resuming judges the gate at once
+                # one wave at a time: a tick past a wave already left would start the next one
+                if not past(wave)(current()):
+                    drive(
+                        rollout_ports, org.org_id, rollout_id, past(wave), f"past wave {wave + 1}"
+                    )
+                flow.send(f"advanced_{wave + 1}")
+            result = flow.finish()
+        versions = eventually(  # each device rebooted into the update: its birth told the registry
+            lambda: registry_versions(org, tags="simulated"),
+            lambda found: set(found.values()) == {"2.0.0"},
+            "the registry shows the new version on every device",
+        )
     result.assert_clean()
+    facts = result.facts
 
-    progress = viewer.get(path).json()
+    progress = rollout_of(org, rollout_id)
     rollout = progress["rollout"]
-    assert (rollout["release_id"], rollout["target"]["groups"]) == (release["release_id"], [group])
-    assert rollout["wave_ends"] == [2, 4]
-    assert rollout["state"] == "cancelled"
-    assert result.facts["states"] == ["paused", "running", "cancelled"]
-    assert result.facts["buttons_after"] == []
-    assert result.facts["waves_before"][0].startswith("Wave 1 2 targeted · 0 healthy")
-    assert result.facts["waves_after"][0].startswith("Wave 1 2 targeted · 2 healthy · 0 failed")
-    counted = {state: n for state, n in progress["waves"][0]["devices"].items() if n}
-    assert counted == {"healthy": 2}
+    assert rollout["release_id"] == release["release_id"]
+    assert rollout["target"]["tags"] == ["simulated"]
+    assert (rollout["state"], rollout["wave_ends"]) == ("completed", WAVE_ENDS)
+    sizes = [end - start for start, end in zip([0, *WAVE_ENDS], WAVE_ENDS, strict=False)]
+    for wave, size in enumerate(sizes):
+        counted = {state: n for state, n in progress["waves"][wave]["devices"].items() if n}
+        assert counted == {"healthy": size}, (wave, counted)
+    finished = rollout_devices(org, rollout_id)
+    assert sorted(d["device_id"] for d in finished) == device_ids
+    assert {d["state"] for d in finished} == {"healthy"}
+    assert sorted(versions) == device_ids
+
+    # the page showed each wave fill in turn while the later ones waited
+    def bar(wave: int, done: bool) -> str:
+        """A wave's bar as the page labels it, all healthy or all still pending."""
+        size = sizes[wave]
+        healthy, pending = (size, 0) if done else (0, size)
+        counts = f"{healthy} of {size} healthy, 0 failed, 0 in progress, {pending} pending"
+        return f"Wave {wave + 1}: {counts}"
+
+    seen = facts["waves_seen"]
+    assert len(seen) == len(WAVE_ENDS)
+    for wave in range(len(sizes)):
+        assert seen[wave] == [bar(n, done=n <= wave) for n in range(len(sizes))], seen
+
+    assert facts["states"] == ["paused", "running", "completed"]
+    assert resumed_at_wave == 1  # wave 1 was healthy: resuming started wave 2
+    assert facts["gates_after"] == ["Gate passed"] * len(WAVE_ENDS)
+    assert facts["buttons_after"] == []
+    assert facts["devices_shown"] == device_ids
