@@ -1,5 +1,5 @@
 import type { components } from '../../core/api/schema';
-import { parseList } from '../analytics/analytics';
+import { parseList } from '../../shared/parse-list';
 import type { Severity } from './alarms';
 
 export type SubscriptionSpec = components['schemas']['SubscriptionSpec'];

@@ -6,6 +6,7 @@ import { ApiError, toProblem } from '../../core/api/problem';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
 import { BASE_OPTIONS, LineChartComponent, type LineData, type LineOptions, axisLabel } from '../../shared/line-chart.component';
+import { parseList } from '../../shared/parse-list';
 import { type TimeRangeValue, rangeFromParam, rangeToParam, resolveRange, windowFor } from '../../shared/time-range';
 import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
 import {
@@ -19,7 +20,6 @@ import {
   csvExportInfo,
   fleetSeries,
   formatValue,
-  parseList,
   summarize,
 } from './analytics';
 

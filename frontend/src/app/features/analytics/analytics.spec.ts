@@ -1,4 +1,4 @@
-import { comparison, csvExportInfo, fleetSeries, parseList, summarize, type FleetAggregate, type TelemetrySeries } from './analytics';
+import { comparison, csvExportInfo, fleetSeries, summarize, type FleetAggregate, type TelemetrySeries } from './analytics';
 
 const windows = [
   { time: '2026-11-27T10:10:00Z', count: 30, mean: 30, min: 20, max: 41 },
@@ -28,11 +28,6 @@ describe('analytics shaping', () => {
       { deviceId: 'a', values: [1, 2, null] },
       { deviceId: 'b', values: [null, null, 7] },
     ]);
-  });
-
-  it('reads lists typed in one field', () => {
-    expect(parseList(' a, b  c,,a ')).toEqual(['a', 'b', 'c']);
-    expect(parseList(undefined)).toEqual([]);
   });
 
   it('reads the CSV export headers, capped or not', () => {

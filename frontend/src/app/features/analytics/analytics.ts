@@ -74,11 +74,6 @@ export function comparison(series: readonly TelemetrySeries[]): Comparison {
   return { times, lines };
 }
 
-/** `a, b  c` → `['a', 'b', 'c']`: ids, groups or tags typed in one field. */
-export function parseList(text: string | null | undefined): string[] {
-  return [...new Set((text ?? '').split(/[\s,]+/).map((s) => s.trim()).filter(Boolean))];
-}
-
 export interface CsvExport {
   readonly rows: number | null;
   readonly cap: number | null;

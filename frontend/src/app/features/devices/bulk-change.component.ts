@@ -8,12 +8,12 @@ import { mapWithLimit } from '../../shared/concurrency';
 import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
+import { parseList } from '../../shared/parse-list';
 import { problemText } from '../../shared/problem-fields';
 import { type BulkCommandRow, type CommandOutcome, type CommandProgress, type OutcomeView, commandRows, configOutcome, parsePatch, summary } from './bulk';
 import { CommandFieldsComponent } from './command-fields.component';
 import { type CommandDraft, type CommandErrors, newIdempotencyKey, toNewCommand } from './commands';
 import { type TargetErrors, parseTarget } from './device-target';
-import { parseList } from './onboarding';
 
 export type BulkAction = 'config' | 'command';
 

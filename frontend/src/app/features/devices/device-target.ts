@@ -1,5 +1,5 @@
 import type { components } from '../../core/api/schema';
-import { parseList } from './onboarding';
+import { parseList } from '../../shared/parse-list';
 
 export type DeviceTarget = components['schemas']['DeviceTarget'];
 

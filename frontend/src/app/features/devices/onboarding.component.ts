@@ -6,6 +6,7 @@ import type { components } from '../../core/api/schema';
 import { AuthService } from '../../core/auth/auth.service';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { ErrorStateComponent } from '../../shared/error-state.component';
+import { parseList } from '../../shared/parse-list';
 import { problemFields, problemStatus, problemText } from '../../shared/problem-fields';
 import {
   type Draft,
@@ -19,7 +20,6 @@ import {
   fieldOfDetail,
   judge,
   next,
-  parseList,
   parseMetadata,
   previous,
   toNewDevice,

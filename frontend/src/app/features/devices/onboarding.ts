@@ -1,4 +1,5 @@
 import type { components } from '../../core/api/schema';
+import { parseList } from '../../shared/parse-list';
 
 export type NewDevice = components['schemas']['NewDevice'];
 export type ProvisioningPackage = components['schemas']['ProvisioningPackage'];
@@ -29,11 +30,6 @@ export type FieldErrors = Partial<Record<keyof Draft, string>>;
 
 const SLUG = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}$/;
-
-/** Tags or groups typed as a list separated by commas, semicolons or spaces; repeats dropped. */
-export function parseList(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
-}
 
 /** Metadata typed one `key=value` per line; blank lines ignored. */
 export function parseMetadata(text: string): { value: Record<string, string>; error: string | null } {
