@@ -65,4 +65,11 @@ describe('device directory', () => {
     now = 61_000;
     expect((await directory.devices(['a']))[0].name).toBe('Boiler a');
   });
+
+  it('asks nothing while no device is wanted', async () => {
+    const stub = api([device('a', 'online', t(1))]);
+    const directory = new DeviceDirectory(stub.readOne, stub.readRecent);
+    expect(await directory.devices([])).toEqual([]);
+    expect(stub.reads).toEqual({ one: [], recent: 0 });
+  });
 });

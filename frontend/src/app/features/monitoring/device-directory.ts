@@ -20,7 +20,7 @@ const PARALLEL_READS = 6;
  * of the devices whose status changed last (`GET /v1/devices` sorted by `status_changed_at`). When
  * that page does not reach back past the newest change seen before, a change may lie beyond it and
  * every device is read again; so are all of them once a minute. A device that cannot be read is
- * left out (the screen shows its id).
+ * left out (the screen shows its id). With no device wanted it asks nothing.
  */
 export class DeviceDirectory {
   private known = new Map<string, Device>();
@@ -36,6 +36,7 @@ export class DeviceDirectory {
   }
 
   async devices(ids: readonly string[]): Promise<Device[]> {
+    if (!ids.length) return [];
     if (this.now() - this.readAt >= NAMES_MS) this.forget();
     const page = await this.readRecent();
     const oldest = page.items.at(-1);
