@@ -119,7 +119,7 @@ def full_path(stack: Stack, rate: float, duration: float, devices: int) -> dict[
             stdout=subprocess.DEVNULL,
         )
         started = time.time()
-        probe = LatencyProbe(influx(settings), prefix, period_ms=1000 / per_device)
+        probe = LatencyProbe(influx(settings), prefix, 1000 / per_device, devices)
         while simulator.poll() is None:
             probe.poll()
             time.sleep(POLL_S)

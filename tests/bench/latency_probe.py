@@ -5,11 +5,11 @@ device timestamp.
 Readings (previous, newest] of a device became queryable at this poll; each one's latency is the
 poll time minus its device timestamp, which the simulator sets to when the reading was due (one
 every ``period_ms`` per device): a publisher falling behind makes latency, as a real fleet would.
-Only readings stamped in the last 5 s are looked at: each poll scans them all in InfluxDB, so a
-wider window made the probe itself a load on the machine under test (20 s at 5,000/s meant a
-million points scanned a second). A reading slower than that is still counted, late, once a newer
-one of its device shows up (its latency then reads high, never low); the
-resolution is the poll interval.
+Each poll scans only readings stamped after the oldest "newest reading seen" of any device (every
+device's newest reading is in that range), so in steady state it reads a fraction of a second of
+data: a fixed window of the last 20 s made the probe itself a load on the InfluxDB it measures (a
+million points scanned a second at 5,000/s), and a fixed short window would lose sight of a path
+that fell further behind than the window. The resolution is the poll interval.
 """
 
 from __future__ import annotations
@@ -25,17 +25,25 @@ class LatencyProbe:
     client: InfluxDBClient
     prefix: str
     period_ms: float
+    devices: int
     seen: dict[str, int] = field(default_factory=dict)
+    newest_ts_ms: dict[str, float] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     worst_by_second: dict[int, float] = field(default_factory=dict)
+
+    def _scan_from_ms(self) -> int:
+        """Readings older than this are behind every device's newest one already seen."""
+        if len(self.newest_ts_ms) < self.devices:
+            return int(self.started * 1000) - 60_000  # someone not seen yet: from the start
+        return int(min(self.newest_ts_ms.values()))
 
     def poll(self) -> int:
         """One look; returns how many readings became queryable since the last one."""
         assert self.prefix.isalnum()
         result = self.client.query(
             f'SELECT last("seq") FROM telemetry WHERE device_id =~ /^{self.prefix}-/ '  # noqa: S608
-            "AND time > now() - 5s GROUP BY device_id",
+            f"AND time >= {self._scan_from_ms()}ms GROUP BY device_id",
             epoch="ms",
         )
         now_ms = time.time() * 1000
@@ -52,7 +60,9 @@ class LatencyProbe:
                     self.worst_by_second.get(second, 0.0), now_ms - due
                 )
                 fresh += 1
-            self.seen[device] = max(newest, self.seen.get(device, -1))
+            if newest > self.seen.get(device, -1):
+                self.seen[device] = newest
+                self.newest_ts_ms[device] = newest_ts
         return fresh
 
     def slow_seconds(self, above_ms: float) -> list[tuple[int, float]]:
