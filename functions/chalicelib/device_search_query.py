@@ -11,9 +11,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from iotsphere.domain.devices.device import DeviceStatus
-from iotsphere.domain.devices.fields import SLUG_PATTERN, Label
+from iotsphere.domain.devices.fields import SLUG_PATTERN, DeviceId, Label
 from iotsphere.domain.devices.search import (
     DEFAULT_PAGE_SIZE,
+    MAX_DEVICE_IDS,
     MAX_PAGE_SIZE,
     DeviceSearch,
     SortField,
@@ -26,6 +27,11 @@ MetadataFilter = Annotated[str, StringConstraints(pattern=r"^[^$.=]{1,64}=.{0,25
 class DeviceSearchQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    device_ids: list[DeviceId] = Field(
+        default_factory=list,
+        max_length=MAX_DEVICE_IDS,
+        description="any of these (a screen reads the devices it names in one request)",
+    )
     name_prefix: str | None = Field(default=None, min_length=1, max_length=100)
     device_type: str | None = Field(default=None, pattern=SLUG_PATTERN)
     status: list[DeviceStatus] = Field(default_factory=list, description="any of these")

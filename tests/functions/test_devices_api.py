@@ -153,6 +153,19 @@ def test_search_filters_and_sorts(client, device_ports):
     assert names(backwards) == ["c", "b", "a"]
 
 
+def test_search_by_device_ids_reads_exactly_those_of_the_callers_organization(client, device_ports):
+    a = onboard(device_ports, "a").device_id
+    b = onboard(device_ports, "b").device_id
+    onboard(device_ports, "c")
+    theirs = onboard(device_ports, "d", org=OTHER_ORG).device_id
+    found = call(client, "GET", "/v1/devices", "viewer", device_ids=[b, theirs, a], sort="name")
+    assert names(found) == ["a", "b"]
+    one = call(client, "GET", "/v1/devices", "viewer", device_ids=[theirs])
+    assert names(one) == []
+    with_tag = call(client, "GET", "/v1/devices", "viewer", device_ids=[a, b], name_prefix="b")
+    assert names(with_tag) == ["b"]
+
+
 def test_search_pages_with_the_cursor_it_returns(client, device_ports):
     for name in "abcde":
         onboard(device_ports, name)
@@ -216,6 +229,8 @@ def test_counts_take_no_parameters_and_need_a_credential(client, device_ports):
         ({"tags": "no spaces"}, "query.tags.0"),
         ({"last_seen_after": "yesterday"}, "query.last_seen_after"),
         ({"owner": "me"}, "query.owner: unknown parameter"),
+        ({"device_ids": "NOT*AN*ID"}, "query.device_ids.0"),
+        ({"device_ids": [f"d{i:05d}" for i in range(201)]}, "query.device_ids"),
     ],
 )
 def test_a_malformed_search_is_400(client, device_ports, query, message):
@@ -361,6 +376,8 @@ def test_the_document_states_the_search_parameters_and_the_package(client, devic
     params = {p["name"]: p["schema"] for p in search["parameters"]}
     assert params["limit"]["maximum"] == 200
     assert params["tags"]["type"] == "array"
+    assert params["device_ids"]["type"] == "array"
+    assert params["device_ids"]["maxItems"] == 200
     assert set(params["sort"]["enum"]) == {"name", "created_at", "status_changed_at", "id"}
     created = document["paths"]["/v1/devices"]["post"]["responses"]["201"]
     schema = created["content"]["application/json"]["schema"]["$ref"]

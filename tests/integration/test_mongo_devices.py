@@ -138,6 +138,7 @@ def test_counts_by_status_and_never_seen_stay_in_their_organization(database, or
         ({"last_seen_after": T0 + timedelta(seconds=1)}, ["b2"]),
         ({"last_seen_before": T0 + timedelta(seconds=1)}, ["b1"]),
         ({"first_seen_after": T0, "first_seen_before": T0 + timedelta(seconds=1)}, ["a2"]),
+        ({"device_ids": ["dnothere"]}, []),
     ],
 )
 def test_search_filters_match_the_reference_meaning(database, org, search, expected):
@@ -154,6 +155,19 @@ def test_search_filters_match_the_reference_meaning(database, org, search, expec
     found = [d.name for d in devices.search(org, spec, None)]
     assert found == expected
     assert found == sorted(d.name for d in stored if spec.matches(d))
+
+
+def test_search_by_device_ids_reads_only_those_of_the_organization(database, org):
+    devices = MongoDeviceRepository(database[COLLECTION])
+    mine = [make_device(org, name) for name in ("a", "b", "c")]
+    gone = make_device(org, "z", status=DeviceStatus.DECOMMISSIONED)
+    theirs = make_device(uuid.uuid4().hex[:12], "a")
+    devices.add([*mine, gone, theirs])
+    wanted = [mine[2].id, theirs.id, gone.id, mine[0].id, "dnothere"]
+    spec = DeviceSearch(device_ids=wanted, sort="name", include_decommissioned=True)
+    assert [d.name for d in devices.search(org, spec, None)] == ["a", "c", "z"]
+    narrowed = DeviceSearch(device_ids=wanted, sort="name")
+    assert [d.name for d in devices.search(org, narrowed, None)] == ["a", "c"]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.errors import InvalidCursorError
-from iotsphere.domain.devices.search import MAX_PAGE_SIZE, DeviceSearch
+from iotsphere.domain.devices.search import MAX_DEVICE_IDS, MAX_PAGE_SIZE, DeviceSearch
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 
@@ -51,6 +51,8 @@ def device(**changes) -> Device:
         ({}, {"status": DeviceStatus.DECOMMISSIONED}, False),
         ({"include_decommissioned": True}, {"status": DeviceStatus.DECOMMISSIONED}, True),
         ({"status": ["decommissioned"]}, {"status": DeviceStatus.DECOMMISSIONED}, True),
+        ({"device_ids": ["dev-0001", "dev-0002"]}, {}, True),
+        ({"device_ids": ["dev-0002"]}, {}, False),
     ],
 )
 def test_filters(search, changes, expected):
@@ -60,6 +62,14 @@ def test_filters(search, changes, expected):
 def test_page_size_is_capped():
     with pytest.raises(ValidationError):
         DeviceSearch(limit=MAX_PAGE_SIZE + 1)
+
+
+def test_device_ids_are_capped_and_must_be_device_ids():
+    DeviceSearch(device_ids=[f"dev-{i:04d}" for i in range(MAX_DEVICE_IDS)])
+    with pytest.raises(ValidationError, match="device_ids"):
+        DeviceSearch(device_ids=[f"dev-{i:04d}" for i in range(MAX_DEVICE_IDS + 1)])
+    with pytest.raises(ValidationError, match=r"device_ids\.0"):
+        DeviceSearch(device_ids=["Not/An/Id"])
 
 
 def test_a_cursor_reads_back_the_sort_value_and_id():

@@ -42,6 +42,8 @@ def from_document(document: dict[str, Any]) -> Device:
 
 def search_filter(org_id: str, search: DeviceSearch) -> dict[str, Any]:
     where: dict[str, Any] = {"org_id": org_id}
+    if search.device_ids:
+        where["_id"] = {"$in": list(dict.fromkeys(search.device_ids))}
     if search.name_prefix is not None:
         where["name"] = {"$regex": "^" + re.escape(search.name_prefix)}
     if search.status is not None:

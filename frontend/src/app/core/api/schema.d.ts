@@ -3025,6 +3025,11 @@ export interface components {
              */
             descending?: boolean;
             /**
+             * Device Ids
+             * @description any of these (a screen reads the devices it names in one request)
+             */
+            device_ids?: string[];
+            /**
              * Device Type
              * @default null
              */
@@ -7792,6 +7797,8 @@ export interface operations {
                 /** @description next_cursor of the page before */
                 cursor?: string | null;
                 descending?: boolean;
+                /** @description any of these (a screen reads the devices it names in one request) */
+                device_ids?: string[];
                 device_type?: string | null;
                 firmware_version?: string | null;
                 first_seen_after?: string | null;

@@ -18,18 +18,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.errors import InvalidCursorError
-from iotsphere.domain.devices.fields import Label, Metadata, Slug
+from iotsphere.domain.devices.fields import DeviceId, Label, Metadata, Slug
 
 MAX_PAGE_SIZE = 200
+MAX_DEVICE_IDS = 200  # a page's worth: a screen names the devices it shows in one request
 DEFAULT_PAGE_SIZE = 50
 SortField = Literal["name", "created_at", "status_changed_at", "id"]
 
 
 class DeviceSearch(BaseModel):
-    """All filters must hold. ``tags``: the device has every one; ``groups``: at least one."""
+    """All filters must hold. ``tags``: the device has every one; ``groups``: at least one;
+    ``device_ids``: the device is one of them (empty: any device)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    device_ids: list[DeviceId] = Field(default_factory=list, max_length=MAX_DEVICE_IDS)
     name_prefix: str | None = Field(default=None, min_length=1, max_length=100)
     device_type: Slug | None = None
     status: list[DeviceStatus] | None = Field(default=None, min_length=1)
@@ -50,6 +53,7 @@ class DeviceSearch(BaseModel):
     def matches(self, device: Device) -> bool:
         seen = device.last_seen
         checks = [
+            not self.device_ids or device.id in self.device_ids,
             self.name_prefix is None or device.name.startswith(self.name_prefix),
             self.device_type is None or device.device_type == self.device_type,
             self.status is None or device.status in self.status,
