@@ -130,11 +130,15 @@ describe('fleet status screen', () => {
   const device = (id: string, status: string) => ({ id, name: `Pump ${id}`, status, device_type: 'pump', groups: [], tags: [], metadata: {}, connection_history: [], created_at: '2026-11-01T00:00:00Z', status_changed_at: '2026-11-01T00:00:00Z', first_seen: '2026-11-02T00:00:00Z', last_seen: '2026-11-27T00:00:00Z', firmware_version: null, serial: null });
   const counts = { provisioned: 1, verified: 0, online: 1, offline: 1, decommissioned: 4, never_seen: 1, total: 7 };
 
-  it('counts the fleet from the counts and names the alarming device from the page of recent changes', async () => {
+  it('counts the fleet from the counts and reads exactly the alarming devices in one request', async () => {
+    const fleet = [device('pump-1', 'online'), device('pump-2', 'offline'), device('pump-3', 'online')];
     const seen = await signInToStubApi('viewer', {
       'GET /v1/devices/counts': () => counts,
-      'GET /v1/devices': () => ({ items: [device('pump-1', 'online')], next_cursor: null }),
-      'GET /v1/alarms': () => ({ items: [ALARM], next_cursor: null }),
+      'GET /v1/devices': (request) => {
+        const wanted = new URL(request.url).searchParams.getAll('device_ids');
+        return { items: fleet.filter((d) => wanted.includes(d.id)), next_cursor: null };
+      },
+      'GET /v1/alarms': () => ({ items: [ALARM, { ...ALARM, id: 'b'.repeat(32), device_id: 'pump-3', severity: 'critical' }], next_cursor: null }),
     });
     const fixture = TestBed.createComponent(FleetStatusComponent);
     await settle(fixture);
@@ -142,16 +146,30 @@ describe('fleet status screen', () => {
     const tiles = text(el.querySelector('.tiles') as HTMLElement);
     expect(tiles).toContain('1 online');
     expect(tiles).toContain('1 offline');
-    expect(tiles).toContain('1 alarming');
+    expect(tiles).toContain('2 alarming');
     expect(tiles).toContain('1 never seen');
     expect(tiles).toContain('3 devices');
-    expect(text(el.querySelector('tbody') as HTMLElement)).toContain('Pump pump-1');
+    const rows = [...el.querySelectorAll('tbody tr')].map((tr) => text(tr));
+    expect(rows[0]).toContain('Pump pump-3');
+    expect(rows[1]).toContain('Pump pump-1');
     await (fixture.componentInstance as unknown as { refresh(quiet: boolean): Promise<void> }).refresh(true);
     const pages = urlsOf(seen, '/v1/devices');
-    expect(pages).toHaveLength(2); // one request a refresh, whatever the number of alarming devices
-    expect(pages[0].searchParams.get('sort')).toBe('status_changed_at');
-    expect(pages[0].searchParams.get('descending')).toBe('true');
-    expect(seen.filter((r) => new URL(r.url).pathname.startsWith('/v1/devices/pump-1'))).toEqual([]);
+    expect(pages).toHaveLength(2); // one request a refresh
+    expect(pages[0].searchParams.getAll('device_ids')).toEqual(['pump-3', 'pump-1']);
+    expect(pages[0].searchParams.get('include_decommissioned')).toBe('true');
+    expect(seen.filter((r) => new URL(r.url).pathname.startsWith('/v1/devices/pump-'))).toEqual([]);
+    fixture.destroy();
+  });
+
+  it('asks for no device while none is alarming', async () => {
+    const seen = await signInToStubApi('viewer', {
+      'GET /v1/devices/counts': () => counts,
+      'GET /v1/alarms': () => ({ items: [], next_cursor: null }),
+    });
+    const fixture = TestBed.createComponent(FleetStatusComponent);
+    await settle(fixture);
+    expect(text(fixture.nativeElement as HTMLElement)).toContain('No device is alarming');
+    expect(urlsOf(seen, '/v1/devices')).toEqual([]);
     fixture.destroy();
   });
 

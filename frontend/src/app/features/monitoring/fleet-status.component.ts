@@ -7,22 +7,20 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { BadgeComponent } from '../../shared/badge.component';
 import { type Alarm, severityTone, since } from '../alerts/alarms';
-import { DeviceDirectory, type RecentPage } from './device-directory';
+import { MAX_IDS_A_REQUEST, readDevicesByIds } from '../../shared/devices-by-id';
 import { type Device, type FleetStatus, fleetStatus } from './fleet-status';
 
 type Load = { state: 'loading' } | { state: 'ready'; status: FleetStatus } | { state: 'failed'; error: unknown };
 
-/** Read at most per refresh: 1,000 open alarms, and the 50 worst alarming devices for their names. */
+/** Read at most per refresh: 1,000 open alarms, and the 200 worst alarming devices (one request) for their names. */
 const ALARM_PAGES = 10;
-const NAMED_DEVICES = 50;
-/** The page of devices whose status changed last, which keeps the named devices' statuses fresh. */
-const RECENT_CHANGES = 100;
+const NAMED_DEVICES = MAX_IDS_A_REQUEST;
 
 /**
  * The fleet at a glance: online, offline, alarming and never-seen devices, and the alarming
- * devices worst first (each opens as a tab); read again every 5 s while on screen. The alarming
- * devices' names and statuses come from a `DeviceDirectory`: one page of recent status changes a
- * refresh, each device on its own only when first named (or when that page cannot vouch for it).
+ * devices worst first (each opens as a tab); read again every 5 s while on screen. The worst 200
+ * alarming devices' names and statuses are read in one request a refresh (`GET /v1/devices` with
+ * their `device_ids`); none is asked for while no device is alarming.
  */
 @Component({
   selector: 'app-fleet-status',
@@ -110,10 +108,6 @@ export class FleetStatusComponent {
   protected readonly alarmsRead = signal(0);
   protected readonly capped = signal(false);
   protected readonly tone = severityTone;
-  private readonly directory = new DeviceDirectory(
-    (id) => this.readDevice(id),
-    () => this.readRecentChanges(),
-  );
 
   constructor() {
     void this.refresh();
@@ -142,7 +136,7 @@ export class FleetStatusComponent {
     try {
       const [counts, alarms] = await Promise.all([call(this.client.api.GET('/v1/devices/counts')), this.readAlarms()]);
       const worst = fleetStatus(counts, alarms.items).alarmingDevices.slice(0, NAMED_DEVICES);
-      const devices = await this.directory.devices(worst.map((d) => d.id));
+      const devices = await this.readDevices(worst.map((d) => d.id));
       this.alarmsRead.set(alarms.items.length);
       this.capped.set(alarms.more);
       this.load.set({ state: 'ready', status: fleetStatus(counts, alarms.items, devices) });
@@ -152,26 +146,13 @@ export class FleetStatusComponent {
     }
   }
 
-  /** A device for its name and status; one that cannot be read shows its id. */
-  private async readDevice(deviceId: string): Promise<Device | null> {
+  /** The alarming devices for their names and statuses; when they cannot be read each shows its id. */
+  private async readDevices(ids: readonly string[]): Promise<Device[]> {
     try {
-      return await call(this.client.api.GET('/v1/devices/{device_id}', { params: { path: { device_id: deviceId } } }));
+      const found = await readDevicesByIds(this.client, ids);
+      return [...found.values()];
     } catch {
-      return null;
-    }
-  }
-
-  /** The devices whose status changed last; a page that cannot be read makes the directory read each device. */
-  private async readRecentChanges(): Promise<RecentPage> {
-    try {
-      const page = await call(
-        this.client.api.GET('/v1/devices', {
-          params: { query: { sort: 'status_changed_at', descending: true, include_decommissioned: true, limit: RECENT_CHANGES } },
-        }),
-      );
-      return { items: page.items, more: !!page.next_cursor };
-    } catch {
-      return { items: [], more: true };
+      return [];
     }
   }
 
