@@ -20,15 +20,12 @@ from pydantic import ValidationError
 from iotsphere import bootstrap
 from iotsphere.domain.messages import ReadingsBatch
 from iotsphere.services.alerting import sweep
-from iotsphere.services.alerting.evaluate_in_parts import evaluate_in_parts
+from iotsphere.services.alerting.evaluate_in_parts import PARTS, evaluate_in_parts
 from iotsphere.services.alerting.ports import AlertingPorts
 
 bp = Blueprint(__name__)
 logger = Logger(service="alerts")
 processor = BatchProcessor(event_type=EventType.SQS)
-
-
-PARTS = 2  # one part is evaluated while the other waits for its states to be written
 
 
 def alerting_ports() -> AlertingPorts:

@@ -22,7 +22,7 @@ evaluate_alerts, send_notifications) and the bridge, then
    expected, duplicates and lost;
 4. measures the evaluator alone, as its worker runs it: in this process on the stack's stores
    (MongoDB, InfluxDB, SQS) with the same rules, as fast as it goes, invocations of 1,000
-   readings (ten ``alerts`` messages of 100) evaluated in ``chalicelib.alerts.PARTS`` parts at
+   readings (ten ``alerts`` messages of 100) evaluated in ``evaluate_in_parts.PARTS`` parts at
    once: the sustained readings/s with those rules.
 
 The result goes to stdout as JSON with the machine.
@@ -40,7 +40,6 @@ from datetime import UTC, datetime
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-from chalicelib.alerts import PARTS
 from iotsphere.adapters.aws import aws_client, queue_url
 from iotsphere.adapters.influx_alert_events import InfluxAlertEvents
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
@@ -68,7 +67,7 @@ from iotsphere.domain.notifications.subscriptions import (
 )
 from iotsphere.local.secrets import SIMULATOR_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
-from iotsphere.services.alerting.evaluate_in_parts import evaluate_in_parts
+from iotsphere.services.alerting.evaluate_in_parts import PARTS, evaluate_in_parts
 from iotsphere.services.alerting.history import TelemetryHistory
 from iotsphere.services.alerting.rule_admin import save_rule
 from iotsphere.simulator.payloads import encode, reading_document, telemetry_topic

@@ -15,6 +15,8 @@ from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.evaluate import EvaluationResult, evaluate_readings
 from iotsphere.services.alerting.ports import AlertingPorts
 
+PARTS = 2  # one part is evaluated while the other waits for its states to be written
+
 
 def parts_of(batch: ReadingsBatch, parts: int) -> list[ReadingsBatch]:
     """The batch's readings in ``parts`` batches, each device's readings in one of them (the
