@@ -53,7 +53,11 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
             <h2 id="al-about">About</h2>
             <dl>
               <dt>Device</dt>
-              <dd><a [href]="'/devices/' + alarm.device_id" (click)="$event.preventDefault(); openTab('/devices/' + alarm.device_id)">{{ deviceName(alarm.device_id) }}</a> <small class="muted">{{ alarm.device_id }}</small></dd>
+              <dd><a [href]="'/devices/' + alarm.device_id" (click)="$event.preventDefault(); openTab('/devices/' + alarm.device_id)">{{ deviceName(alarm.device_id) }}</a>
+                @if (deviceName(alarm.device_id) !== alarm.device_id) {
+                  <code class="secondary-id"> {{ alarm.device_id }}</code>
+                }
+              </dd>
               <dt>Rule</dt>
               <dd><a [href]="'/alerts/rules/' + alarm.rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + alarm.rule_id)">{{ alarm.rule_id }}</a></dd>
               <dt>Metric</dt><dd>{{ alarm.metric }}</dd>

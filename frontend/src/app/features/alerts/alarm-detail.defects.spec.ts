@@ -1,0 +1,48 @@
+import { TestBed } from '@angular/core/testing';
+
+import { settle, signInToStubApi, text } from '../../testing/stub-api';
+import { AlarmDetailComponent } from './alarm-detail.component';
+
+const ALARM = {
+  id: 'a'.repeat(32), org_id: 'o', rule_id: 'too-hot', device_id: 'pump-1', metric: 'temperature', severity: 'major', status: 'active',
+  acknowledged: false, flapping: false, episode: 2, count: 6, raised_at: '2026-11-27T10:00:00Z', opened_at: '2026-11-27T10:00:00Z',
+  last_at: '2026-11-27T10:01:00Z', last_value: 91, comments: [], transitions: [],
+};
+const device = (name: string) => ({ id: 'pump-1', name, status: 'online', device_type: 'pump', groups: [], tags: [], metadata: {}, connection_history: [], created_at: '2026-11-01T00:00:00Z' });
+const RULES = { items: [{ id: 'too-hot', name: 'Too hot', metric: 'temperature', severity: 'major' }], next_cursor: null };
+
+/** The About card's value for a term (`<dt>`), as a reader sees it. */
+function about(el: HTMLElement, term: string): string {
+  const dt = [...el.querySelectorAll('dt')].find((d) => d.textContent?.trim() === term);
+  if (!dt) throw new Error(`no term “${term}”`);
+  return text(dt.nextElementSibling as HTMLElement).trim();
+}
+
+async function open(name: string) {
+  const seen = await signInToStubApi('viewer', {
+    [`GET /v1/alarms/${ALARM.id}`]: () => ALARM,
+    'GET /v1/devices/pump-1': () => device(name),
+    'GET /v1/rules': () => RULES,
+    'GET /v1/users': () => ({ items: [], next_cursor: null }),
+  });
+  const fixture = TestBed.createComponent(AlarmDetailComponent);
+  fixture.componentRef.setInput('id', ALARM.id);
+  await settle(fixture);
+  return { fixture, el: fixture.nativeElement as HTMLElement, seen };
+}
+
+describe('alarm detail: device row', () => {
+  it('names the device once when its name is its id', async () => {
+    const { fixture, el } = await open('pump-1');
+    expect(about(el, 'Device')).toBe('pump-1');
+    fixture.destroy();
+  });
+
+  it('adds the id, apart and in monospace, when the name differs', async () => {
+    const { fixture, el } = await open('Boiler pump');
+    expect(about(el, 'Device')).toBe('Boiler pump pump-1');
+    const dd = [...el.querySelectorAll('dt')].find((d) => d.textContent?.trim() === 'Device')?.nextElementSibling as HTMLElement;
+    expect(dd.querySelector('code')?.textContent?.trim()).toBe('pump-1');
+    fixture.destroy();
+  });
+});
