@@ -3,9 +3,11 @@ passes otherwise; an idempotency key makes a retried request return the first co
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
 
-from chalicelib.device_paths import CommandPath, DevicePath
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.device_paths import COMMAND_ID_PATTERN, CommandPath, DevicePath
 from chalicelib.http import Api, RequestContext
 from iotsphere import bootstrap
 from iotsphere.domain.devices.messages import (
@@ -27,6 +29,22 @@ class CommandsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=50, ge=1, le=commands.MAX_LISTED)
+
+
+CommandId = Annotated[str, StringConstraints(pattern=COMMAND_ID_PATTERN)]
+
+
+class CommandIdsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[CommandId] = Field(
+        min_length=1, max_length=commands.MAX_LISTED, description="repeat it: ?ids=a&ids=b"
+    )
+
+
+class CommandsById(Message):
+    items: list[CommandView] = Field(description="in the order asked, each once")
+    missing: list[str] = Field(description="ids asked for that name no command of the organization")
 
 
 class CommandList(Message):
@@ -67,6 +85,21 @@ def list_commands(ctx: RequestContext, path: DevicePath, query: CommandsQuery) -
         ctx.caller.org_id, path.device_id, query.limit, bootstrap.device_ports()
     )
     return CommandList(items=[command_view(c) for c in found])
+
+
+@api.route(
+    "GET",
+    "/commands",
+    summary="Many commands at once (at most 200 ids), e.g. to follow a bulk command",
+    permission=Permission.READ,
+    query=CommandIdsQuery,
+    response=CommandsById,
+)
+def get_commands(ctx: RequestContext, query: CommandIdsQuery) -> CommandsById:
+    found = commands.get_commands(ctx.caller.org_id, query.ids, bootstrap.device_ports())
+    known = {c.id for c in found}
+    missing = [i for i in dict.fromkeys(query.ids) if i not in known]
+    return CommandsById(items=[command_view(c) for c in found], missing=missing)
 
 
 @api.route(

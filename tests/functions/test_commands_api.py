@@ -131,6 +131,42 @@ def test_one_command_to_many_devices_answers_per_device(client, device_ports, on
     assert all(c.org_id == ORG for c in device_ports.commands.rows.values())
 
 
+def test_many_commands_are_read_at_once_in_the_order_asked(client, device_ports, online):
+    sent = [
+        call(client, "POST", commands_path(online), body={**REBOOT, "parameters": {"d": d}})
+        for d in (1, 2, 3)
+    ]
+    ids = [r.json_body["id"] for r in sent]
+    theirs = onboard(device_ports, "t9", org=OTHER_ORG).device_id
+    other = send_command(OTHER_ORG, theirs, NewCommand(**REBOOT), device_ports).id
+    asked = [ids[2], other, ids[0], "c0000000000", ids[2]]
+    read = call(client, "GET", "/v1/commands", role="viewer", ids=asked)
+    assert read.status_code == 200, read.body
+    assert [c["id"] for c in read.json_body["items"]] == [ids[2], ids[0]]
+    assert [c["parameters"]["d"] for c in read.json_body["items"]] == [3, 1]
+    assert read.json_body["items"][0]["state"] == "SENT"
+    assert read.json_body["missing"] == [other, "c0000000000"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({}, "query.ids"),
+        ({"ids": "NOT-AN-ID"}, "query.ids.0"),
+        ({"ids": [f"c{i:09d}" for i in range(201)]}, "query.ids"),
+        ({"ids": "c000000001", "device": "x"}, "query.device: unknown parameter"),
+    ],
+)
+def test_a_malformed_read_of_many_commands_is_400(client, device_ports, query, message):
+    response = call(client, "GET", "/v1/commands", role="viewer", **query)
+    assert response.status_code == 400
+    assert message in problem(response)["detail"]
+
+
+def test_reading_many_commands_needs_a_credential(client, device_ports):
+    assert call(client, "GET", "/v1/commands", role="", ids="c000000001").status_code == 401
+
+
 def test_another_organizations_commands_are_not_found(client, device_ports):
     theirs = onboard(device_ports, "t1", org=OTHER_ORG).device_id
     bring_online(device_ports, theirs)

@@ -268,6 +268,18 @@ def test_commands_idempotency_conditional_moves_and_queries(database, org):
     assert len(commands.list(org, "dev-1", 10)) == 3
 
 
+def test_many_commands_are_read_at_once_and_only_from_their_organization(database, org):
+    commands = MongoCommandRepository(database[COMMANDS])
+    mine = [make_command(org, seconds=i) for i in range(3)]
+    theirs = make_command(uuid.uuid4().hex[:12])
+    for command in [*mine, theirs]:
+        commands.add(command)
+    wanted = [mine[2].id, theirs.id, "cnothere", mine[0].id, mine[2].id]
+    found = commands.get_many(org, wanted)
+    assert sorted(found, key=lambda c: c.id) == sorted([mine[0], mine[2]], key=lambda c: c.id)
+    assert commands.get_many(org, []) == []
+
+
 def test_overdue_finds_open_commands_past_their_ttl(database, org):
     commands = MongoCommandRepository(database[COMMANDS])
     late = make_command(org, ttl_s=1)

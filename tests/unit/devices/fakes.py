@@ -158,6 +158,10 @@ class FakeCommands:
         command = self.rows.get(command_id)
         return command if command is not None and command.org_id == org_id else None
 
+    def get_many(self, org_id: str, command_ids: Sequence[str]) -> list[Command]:
+        found = (self.get(org_id, command_id) for command_id in dict.fromkeys(command_ids))
+        return [c for c in found if c is not None]
+
     def get_by_key(self, org_id: str, idempotency_key: str) -> Command | None:
         return next(
             (

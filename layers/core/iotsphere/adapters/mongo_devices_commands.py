@@ -6,6 +6,7 @@ sparse unique index: one command per key and organization, enforced by the datab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +57,13 @@ class MongoCommandRepository:
 
     def get(self, org_id: str, command_id: str) -> Command | None:
         return self._find_one({"_id": command_id, "org_id": org_id})
+
+    def get_many(self, org_id: str, command_ids: Sequence[str]) -> list[Command]:
+        if not command_ids:
+            return []
+        where = {"_id": {"$in": list(dict.fromkeys(command_ids))}, "org_id": org_id}
+        with mongo_errors("commands"):
+            return [_from_document(d) for d in self._collection.find(where)]
 
     def get_by_key(self, org_id: str, idempotency_key: str) -> Command | None:
         return self._find_one({"idempotency_scope": f"{org_id}:{idempotency_key}"})

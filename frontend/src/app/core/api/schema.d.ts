@@ -339,6 +339,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Many commands at once (at most 200 ids), e.g. to follow a bulk command
+         * @description Requires the `read` permission.
+         */
+        get: operations["get_commands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/commands/{command_id}": {
         parameters: {
             query?: never;
@@ -2400,6 +2420,14 @@ export interface components {
          * @enum {string}
          */
         ChannelType: "webhook" | "slack" | "email" | "in_app";
+        /** CommandIdsQuery */
+        CommandIdsQuery: {
+            /**
+             * Ids
+             * @description repeat it: ?ids=a&ids=b
+             */
+            ids: string[];
+        };
         /** CommandList */
         CommandList: {
             /**
@@ -2460,6 +2488,25 @@ export interface components {
         CommandPath: {
             /** Command Id */
             command_id: string;
+        };
+        /** CommandsById */
+        CommandsById: {
+            /**
+             * Items
+             * @description in the order asked, each once
+             */
+            items: components["schemas"]["CommandView"][];
+            /**
+             * Missing
+             * @description ids asked for that name no command of the organization
+             */
+            missing: string[];
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version?: 1;
         };
         /** CommandsQuery */
         CommandsQuery: {
@@ -7244,6 +7291,74 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_commands: {
+        parameters: {
+            query: {
+                /** @description repeat it: ?ids=a&ids=b */
+                ids: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandsById"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -90,6 +90,9 @@ class CommandRepository(Protocol):
 
     def get(self, org_id: str, command_id: str) -> Command | None: ...
 
+    def get_many(self, org_id: str, command_ids: Sequence[str]) -> list[Command]:
+        """The organization's commands among ``command_ids``, in any order, each once."""
+
     def get_by_key(self, org_id: str, idempotency_key: str) -> Command | None: ...
 
     def move(self, command: Command, expected: CommandState) -> bool:
