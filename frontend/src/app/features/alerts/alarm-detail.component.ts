@@ -9,7 +9,7 @@ import { pollWhileOnScreen } from '../../shared/poll';
 import { BadgeComponent } from '../../shared/badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
 import { DeviceNamesService } from './device-names.service';
-import { type AlarmDetail, type AlarmTransition, alarmActions, describeTransition, formatNumber, severityTone, stateBadges } from './alarms';
+import { type AlarmDetail, type AlarmTransition, alarmActions, breachText, describeTransition, formatNumber, severityTone, stateBadges } from './alarms';
 
 type User = components['schemas']['UserView'];
 type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { state: 'failed'; error: unknown };
@@ -64,7 +64,8 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
               <dt>Last value</dt><dd>{{ number(alarm.last_value) }} <small class="muted">at {{ when(alarm.last_at) }}</small></dd>
               <dt>Raised</dt><dd>{{ when(alarm.raised_at) }}</dd>
               <dt>Cleared</dt><dd>{{ when(alarm.cleared_at) }}</dd>
-              <dt>Episode</dt><dd>{{ alarm.episode ?? 1 }} · raised {{ alarm.count ?? 1 }}×</dd>
+              <dt>Episode</dt><dd>{{ alarm.episode ?? 1 }}</dd>
+              <dt>In breach</dt><dd>{{ breach(alarm.count) }}</dd>
               <dt>Acknowledged</dt><dd>{{ alarm.acknowledged ? 'by ' + userName(alarm.acknowledged_by) + ' at ' + when(alarm.acknowledged_at) : 'no' }}</dd>
               <dt>Escalation</dt><dd>step {{ alarm.escalation_level ?? 0 }}</dd>
               <dt>Assignee</dt><dd>{{ alarm.assignee ? userName(alarm.assignee) : 'nobody' }}</dd>
@@ -142,6 +143,7 @@ export class AlarmDetailComponent {
   protected readonly tone = severityTone;
   protected readonly badges = stateBadges;
   protected readonly number = formatNumber;
+  protected readonly breach = breachText;
   private readonly names = computed(() => new Map(this.users().map((u) => [u.id, u.display_name || u.email])));
 
   constructor() {

@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 
 import { settle, signInToStubApi, text } from '../../testing/stub-api';
 import { AlarmDetailComponent } from './alarm-detail.component';
+import { breachText } from './alarms';
 
 const ALARM = {
   id: 'a'.repeat(32), org_id: 'o', rule_id: 'too-hot', device_id: 'pump-1', metric: 'temperature', severity: 'major', status: 'active',
@@ -44,5 +45,20 @@ describe('alarm detail: device row', () => {
     const dd = [...el.querySelectorAll('dt')].find((d) => d.textContent?.trim() === 'Device')?.nextElementSibling as HTMLElement;
     expect(dd.querySelector('code')?.textContent?.trim()).toBe('pump-1');
     fixture.destroy();
+  });
+});
+
+describe('alarm detail: what the count means', () => {
+  it('says how many readings were in breach since the raise, not how often it was raised', async () => {
+    const { fixture, el } = await open('pump-1');
+    expect(about(el, 'Episode')).toBe('2');
+    expect(about(el, 'In breach')).toBe('6 readings since it was raised');
+    expect(text(el)).not.toContain('raised 6×');
+    fixture.destroy();
+  });
+
+  it('counts one reading in the singular', () => {
+    expect(breachText(1)).toBe('1 reading since it was raised');
+    expect(breachText(undefined)).toBe('1 reading since it was raised');
   });
 });

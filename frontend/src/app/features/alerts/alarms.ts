@@ -100,6 +100,16 @@ export function describeTransition(t: AlarmTransition, nameOf: (userId: string) 
   return parts.join(' ');
 }
 
+/**
+ * What an alarm's `count` means: the readings that kept it in breach in this episode, the one that
+ * raised it included (a repeat adds one, a new episode starts again at 1). It is not how often the
+ * alarm was raised: that is the episode.
+ */
+export function breachText(count: number | null | undefined): string {
+  const n = count ?? 1;
+  return `${n} reading${n === 1 ? '' : 's'} since it was raised`;
+}
+
 export function formatNumber(value: number | null | undefined): string {
   if (value == null || Number.isNaN(value)) return '—';
   return String(Math.round(value * 1000) / 1000);
