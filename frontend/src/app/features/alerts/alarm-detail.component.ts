@@ -8,6 +8,7 @@ import { ErrorStateComponent } from '../../shared/error-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { BadgeComponent } from '../../shared/badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
+import { RuleNamesService } from './alarm-names.service';
 import { DeviceNamesService } from './device-names.service';
 import { type AlarmDetail, type AlarmTransition, alarmActions, breachText, describeTransition, formatNumber, severityTone, stateBadges } from './alarms';
 
@@ -19,6 +20,7 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
   selector: 'app-alarm-detail',
   imports: [ErrorStateComponent, BadgeComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  providers: [RuleNamesService],
   styleUrl: './alerts.css',
   template: `
     @switch (load().state) {
@@ -32,7 +34,7 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
         @let alarm = $any(load()).alarm;
         @let can = allowed(alarm);
         <div class="head">
-          <h1>Alarm {{ alarm.rule_id }} on {{ deviceName(alarm.device_id) }}</h1>
+          <h1>Alarm {{ ruleName(alarm.rule_id) }} on {{ deviceName(alarm.device_id) }}</h1>
           <app-badge [label]="alarm.severity" [tone]="tone(alarm.severity)" />
           @for (b of badges(alarm); track b.label) {
             <app-badge [label]="b.label" [tone]="b.tone" />
@@ -59,7 +61,7 @@ type Load = { state: 'loading' } | { state: 'ready'; alarm: AlarmDetail } | { st
                 }
               </dd>
               <dt>Rule</dt>
-              <dd><a [href]="'/alerts/rules/' + alarm.rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + alarm.rule_id)">{{ alarm.rule_id }}</a></dd>
+              <dd><a [href]="'/alerts/rules/' + alarm.rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + alarm.rule_id)">{{ ruleName(alarm.rule_id) }}</a></dd>
               <dt>Metric</dt><dd>{{ alarm.metric }}</dd>
               <dt>Last value</dt><dd>{{ number(alarm.last_value) }} <small class="muted">at {{ when(alarm.last_at) }}</small></dd>
               <dt>Raised</dt><dd>{{ when(alarm.raised_at) }}</dd>
@@ -134,6 +136,7 @@ export class AlarmDetailComponent {
   private readonly actions = inject(AlarmActionsService);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly devices = inject(DeviceNamesService);
+  private readonly rules = inject(RuleNamesService);
 
   readonly id = input.required<string>();
 
@@ -165,6 +168,10 @@ export class AlarmDetailComponent {
 
   protected deviceName(id: string): string {
     return this.devices.nameOf(id);
+  }
+
+  protected ruleName(id: string): string {
+    return this.rules.nameOf(id);
   }
 
   protected describe(transition: AlarmTransition): string {
@@ -220,6 +227,7 @@ export class AlarmDetailComponent {
       const alarm = await call(this.client.api.GET('/v1/alarms/{alarm_id}', { params: { path: { alarm_id: id } } }));
       this.load.set({ state: 'ready', alarm });
       this.devices.learn([alarm.device_id]);
+      this.rules.learn([alarm.rule_id]);
     } catch (error) {
       if (!quiet || this.load().state !== 'ready') this.load.set({ state: 'failed', error });
     }

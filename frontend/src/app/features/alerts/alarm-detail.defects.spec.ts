@@ -62,3 +62,14 @@ describe('alarm detail: what the count means', () => {
     expect(breachText(undefined)).toBe('1 reading since it was raised');
   });
 });
+
+describe('alarm detail: the rule by name', () => {
+  it('shows the rule’s name and links to it by id', async () => {
+    const { fixture, el } = await open('pump-1');
+    expect(el.querySelector('h1')?.textContent).toContain('Too hot');
+    const link = [...el.querySelectorAll('dt')].find((d) => d.textContent?.trim() === 'Rule')?.nextElementSibling?.querySelector('a');
+    expect(link?.textContent?.trim()).toBe('Too hot');
+    expect(link?.getAttribute('href')).toBe('/alerts/rules/too-hot');
+    fixture.destroy();
+  });
+});

@@ -13,6 +13,7 @@ import { type TimeRangeValue, rangeFromParam, rangeToParam, resolveRange } from 
 import { TimeRangePickerComponent } from '../../shared/time-range-picker.component';
 import { BadgeComponent } from '../../shared/badge.component';
 import { AlarmActionsService } from './alarm-actions.service';
+import { RuleNamesService } from './alarm-names.service';
 import { DeviceNamesService } from './device-names.service';
 import { type Alarm, SEVERITIES, type Severity, alarmActions, formatNumber, severityRank, severityTone, since, stateBadges } from './alarms';
 
@@ -30,6 +31,7 @@ const HISTORY_RANGE = '30d';
   selector: 'app-alarm-list',
   imports: [DataTableComponent, TableCellDirective, TimeRangePickerComponent, BadgeComponent, EmptyStateComponent, ErrorStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  providers: [RuleNamesService],
   styleUrl: './alerts.css',
   template: `
     <form class="filters" role="search" [attr.aria-label]="mode() === 'open' ? 'Filter active alarms' : 'Filter alarm history'" (submit)="$event.preventDefault(); apply(sev.value, dev.value, rul.value)">
@@ -95,7 +97,7 @@ const HISTORY_RANGE = '30d';
               <a [href]="'/devices/' + $any(row).device_id" (click)="$event.preventDefault(); openTab('/devices/' + $any(row).device_id)">{{ deviceName($any(row).device_id) }}</a>
             </ng-template>
             <ng-template appCell="rule" let-row>
-              <a [href]="'/alerts/rules/' + $any(row).rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + $any(row).rule_id)">{{ $any(row).rule_id }}</a>
+              <a [href]="'/alerts/rules/' + $any(row).rule_id" (click)="$event.preventDefault(); openTab('/alerts/rules/' + $any(row).rule_id)">{{ ruleName($any(row).rule_id) }}</a>
               <small class="muted"> {{ $any(row).metric }}</small>
             </ng-template>
             <ng-template appCell="since" let-row>
@@ -130,6 +132,7 @@ export class AlarmListComponent {
   private readonly auth = inject(AuthService);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly names = inject(DeviceNamesService);
+  private readonly rules = inject(RuleNamesService);
 
   readonly mode = input.required<'open' | 'history'>();
   readonly severity = input<string | undefined>();
@@ -158,7 +161,7 @@ export class AlarmListComponent {
     { key: 'severity', label: 'Severity', value: (a) => severityRank(a.severity), sortable: true },
     { key: 'state', label: 'State', value: (a) => `${a.status}${a.flapping ? ' flapping' : ''}`, sortable: true },
     { key: 'device', label: 'Device', value: (a) => `${this.names.nameOf(a.device_id)} ${a.device_id}`, sortable: true },
-    { key: 'rule', label: 'Rule, metric', value: (a) => `${a.rule_id} ${a.metric}`, sortable: true },
+    { key: 'rule', label: 'Rule, metric', value: (a) => `${this.rules.nameOf(a.rule_id)} ${a.metric}`, sortable: true },
     { key: 'value', label: 'Last value', value: (a) => formatNumber(a.last_value) },
     { key: 'since', label: this.mode() === 'open' ? 'Since' : 'Raised', value: (a) => a.raised_at, sortable: true },
     { key: 'assignee', label: 'Assignee', value: (a) => a.assignee ?? '—' },
@@ -184,6 +187,10 @@ export class AlarmListComponent {
 
   protected deviceName(id: string): string {
     return this.names.nameOf(id);
+  }
+
+  protected ruleName(id: string): string {
+    return this.rules.nameOf(id);
   }
 
   protected label(alarm: Alarm): string {
@@ -257,6 +264,7 @@ export class AlarmListComponent {
       );
       this.alarms.update((before) => (cursor ? [...before, ...page.items] : page.items));
       this.names.learn(page.items.map((a) => a.device_id));
+      this.rules.learn(page.items.map((a) => a.rule_id));
       this.nextCursor.set(page.next_cursor ?? null);
       this.load.set({ state: 'ready' });
       this.updatedAt.set(new Date().toLocaleTimeString());
