@@ -1,4 +1,4 @@
-import { mapWithLimit } from './concurrency';
+import { inChunks, mapWithLimit } from './concurrency';
 
 describe('mapWithLimit', () => {
   it('keeps the order of the items and never runs more than the limit at once', async () => {
@@ -17,5 +17,12 @@ describe('mapWithLimit', () => {
 
   it('answers an empty list without calling anything', async () => {
     expect(await mapWithLimit([], 3, () => Promise.reject(new Error('called')))).toEqual([]);
+  });
+});
+
+describe('inChunks', () => {
+  it('cuts a list into lists of at most the size, in order', () => {
+    expect(inChunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(inChunks([], 2)).toEqual([]);
   });
 });

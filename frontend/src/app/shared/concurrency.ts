@@ -15,3 +15,8 @@ export async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn:
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** `items` cut into lists of at most `size`, in order: the ids one request of a many-ids route takes. */
+export function inChunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}

@@ -4,15 +4,16 @@ import { Router, RouterLink } from '@angular/router';
 import { ApiClient, call } from '../../core/api/api-client';
 import { AuthService } from '../../core/auth/auth.service';
 import { BadgeComponent } from '../../shared/badge.component';
-import { mapWithLimit } from '../../shared/concurrency';
+import { inChunks, mapWithLimit } from '../../shared/concurrency';
 import { ConfirmDialogComponent } from '../../shared/confirm-dialog.component';
+import { type DeviceView, PARALLEL_CHUNKS, readDevicesByIds } from '../../shared/devices-by-id';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { pollWhileOnScreen } from '../../shared/poll';
 import { parseList } from '../../shared/parse-list';
 import { problemText } from '../../shared/problem-fields';
 import { type BulkCommandRow, type CommandOutcome, type CommandProgress, type OutcomeView, commandRows, configOutcome, parsePatch, summary } from './bulk';
 import { CommandFieldsComponent } from './command-fields.component';
-import { type CommandDraft, type CommandErrors, newIdempotencyKey, toNewCommand } from './commands';
+import { type Command, type CommandDraft, type CommandErrors, newIdempotencyKey, toNewCommand } from './commands';
 import { type TargetErrors, parseTarget } from './device-target';
 
 export type BulkAction = 'config' | 'command';
@@ -21,14 +22,15 @@ type ConfigRow = OutcomeView & { readonly deviceId: string };
 type Result = { kind: 'config'; rows: readonly ConfigRow[] } | { kind: 'command'; outcomes: readonly CommandOutcome[] };
 type Errors = TargetErrors & CommandErrors & { patch?: string };
 
-/** Command reads in flight at once while following a bulk command (no route reads many commands). */
-const PARALLEL_READS = 6;
+/** What `GET /v1/commands?ids=…` takes at once. */
+const COMMANDS_A_REQUEST = 200;
 
 /**
  * One configuration change or one command for many devices: the target (ids, e.g. those selected
  * in the fleet list, groups and tags; the API reaches their union), then `POST /v1/bulk/config` or
- * `POST /v1/bulk/commands` after a confirmation, then each device's answer. A created command is
- * followed (`GET /v1/commands/{id}`, a few at a time) every 2 s while on screen until it ends.
+ * `POST /v1/bulk/commands` after a confirmation, then each device's answer, the devices named
+ * (`GET /v1/devices?device_ids=…`, once). The created commands that may still change are read
+ * together (`GET /v1/commands?ids=…`, one request per 200) every 2 s while on screen until each ends.
  * Operators and admins only; a viewer is told why there is nothing to do.
  */
 @Component({
@@ -64,6 +66,8 @@ export class BulkChangeComponent {
   protected readonly sendError = signal<string | null>(null);
   protected readonly result = signal<Result | null>(null);
   private readonly progress = signal<ReadonlyMap<string, CommandProgress>>(new Map());
+  /** The answered devices by id, for their names; a device not read shows its id. */
+  private readonly devices = signal<ReadonlyMap<string, DeviceView>>(new Map());
 
   protected readonly commandRows = computed<readonly BulkCommandRow[]>(() => {
     const result = this.result();
@@ -145,7 +149,9 @@ export class BulkChangeComponent {
     this.sendError.set(null);
     this.progress.set(new Map());
     try {
-      this.result.set(await request());
+      const result = await request();
+      this.result.set(result);
+      void this.readNames(result);
       // the same key again would return these commands: the next send gets a fresh one (a failed
       // send keeps its key, so sending again never sends a device the command twice)
       if (this.kind() === 'command') this.command.update((d) => ({ ...d, idempotencyKey: newIdempotencyKey() }));
@@ -156,20 +162,35 @@ export class BulkChangeComponent {
     }
   }
 
-  /** Reads again each created command that may still change. */
+  /** A device's name as read, else its id. */
+  protected nameOf(deviceId: string): string {
+    return this.devices().get(deviceId)?.name ?? deviceId;
+  }
+
+  /** Names the answered devices; when they cannot be read, the rows keep their ids. */
+  private async readNames(result: Result): Promise<void> {
+    const ids = result.kind === 'config' ? result.rows.map((r) => r.deviceId) : result.outcomes.map((o) => o.device_id);
+    try {
+      this.devices.set(await readDevicesByIds(this.client, ids));
+    } catch {
+      this.devices.set(new Map());
+    }
+  }
+
+  /** Reads again, together, every created command that may still change; a failed read waits for the next round. */
   protected async follow(): Promise<void> {
-    const live = this.commandRows().filter((r) => r.live && r.commandId);
-    if (!live.length) return;
-    const read = await mapWithLimit(live, PARALLEL_READS, async (row) => {
-      try {
-        return await call(this.client.api.GET('/v1/commands/{command_id}', { params: { path: { command_id: row.commandId! } } }));
-      } catch {
-        return null;
-      }
-    });
+    const ids = this.commandRows().flatMap((r) => (r.live && r.commandId ? [r.commandId] : []));
+    if (!ids.length) return;
+    let read: Command[];
+    try {
+      const pages = await mapWithLimit(inChunks(ids, COMMANDS_A_REQUEST), PARALLEL_CHUNKS, (chunk) => call(this.client.api.GET('/v1/commands', { params: { query: { ids: chunk } } })));
+      read = pages.flatMap((page) => page.items);
+    } catch {
+      return;
+    }
     this.progress.update((before) => {
       const next = new Map(before);
-      for (const command of read) if (command) next.set(command.id, { state: command.state, detail: command.detail, result: command.result });
+      for (const command of read) next.set(command.id, { state: command.state, detail: command.detail, result: command.result });
       return next;
     });
   }

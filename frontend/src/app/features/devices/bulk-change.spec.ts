@@ -22,6 +22,12 @@ async function sendConfirmed(fixture: Fixture, label: string): Promise<void> {
   await settle(fixture);
 }
 
+/** `GET /v1/devices?device_ids=…` over a fleet of d0001 and d0002 (named Pump <id>). */
+const devicesNamed = (request: Request) => {
+  const wanted = new URL(request.url).searchParams.getAll('device_ids');
+  return { items: wanted.filter((id) => id === 'd0001' || id === 'd0002').map((id) => ({ id, name: `Pump ${id}` })), next_cursor: null };
+};
+
 const refresh = (fixture: Fixture) => (fixture.componentInstance as unknown as { follow(): Promise<void> }).follow();
 
 describe('bulk change screen', () => {
@@ -39,6 +45,7 @@ describe('bulk change screen', () => {
 
   it('applies a patch to the selected devices and a group, and shows each device’s answer', async () => {
     const seen = await signInToStubApi('operator', {
+      'GET /v1/devices': devicesNamed,
       'POST /v1/bulk/config': () => ({
         outcomes: [
           { device_id: 'd0001', outcome: 'applied', desired_version: 4 },
@@ -59,7 +66,11 @@ describe('bulk change screen', () => {
     const el = fixture.nativeElement as HTMLElement;
     expect(text(el)).toContain('2 accepted · 1 refused');
     const rows = [...el.querySelectorAll('table.outcomes tbody tr')].map((tr) => text(tr).trim());
-    expect(rows[0]).toContain('d0001');
+    expect(rows[0]).toContain('Pump d0001 d0001');
+    expect(rows[2]).toContain('d0003'); // no device of that id could be read: the id alone
+    expect(rows[2]).not.toContain('Pump');
+    const named = urlsOf(seen, '/v1/devices');
+    expect(named.map((u) => u.searchParams.getAll('device_ids'))).toEqual([['d0001', 'd0002', 'd0003']]);
     expect(rows[0]).toContain('accepted');
     expect(rows[0]).toContain('desired version 4');
     expect(rows[1]).toContain('refused');
@@ -82,16 +93,22 @@ describe('bulk change screen', () => {
     fixture.destroy();
   });
 
-  it('sends one command to a tag and follows each device’s command until it ends', async () => {
-    let state = 'SENT';
+  it('sends one command to a tag and follows every device’s command with one request until each ends', async () => {
+    const states: Record<string, string> = { c1: 'SENT', c3: 'SENT' };
+    const command = (id: string) => ({ id, device_id: 'd0001', name: 'reboot', parameters: {}, state: states[id], result: states[id] === 'SUCCEEDED' ? { uptime: 0 } : null, created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:01Z', expires_at: '2026-11-27T01:00:00Z' });
     const seen = await signInToStubApi('operator', {
+      'GET /v1/devices': devicesNamed,
       'POST /v1/bulk/commands': () => ({
         outcomes: [
           { device_id: 'd0001', outcome: 'created', command_id: 'c1', state: 'SENT' },
           { device_id: 'd0002', outcome: 'refused', detail: 'decommissioned' },
+          { device_id: 'd0003', outcome: 'created', command_id: 'c3', state: 'SENT' },
         ],
       }),
-      'GET /v1/commands/c1': () => ({ id: 'c1', device_id: 'd0001', name: 'reboot', parameters: {}, state, result: state === 'SUCCEEDED' ? { uptime: 0 } : null, created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:01Z', expires_at: '2026-11-27T01:00:00Z' }),
+      'GET /v1/commands': (request: Request) => {
+        const ids = new URL(request.url).searchParams.getAll('ids');
+        return { items: ids.map(command), missing: [] };
+      },
     });
     const fixture = TestBed.createComponent(BulkChangeComponent);
     fixture.componentRef.setInput('action', 'command');
@@ -104,15 +121,24 @@ describe('bulk change screen', () => {
     expect(posted.command).toMatchObject({ name: 'reboot', parameters: {}, ttl_s: 3600 });
     expect(posted.command.idempotency_key).toMatch(/^web-/);
     const el = fixture.nativeElement as HTMLElement;
-    expect(text(el)).toContain('1 SENT · 1 refused');
-    state = 'SUCCEEDED';
+    expect(text(el)).toContain('2 SENT · 1 refused');
+    expect(text(el.querySelector('table.outcomes tbody tr') as HTMLElement)).toContain('Pump d0001');
+    states['c1'] = 'SUCCEEDED';
     await refresh(fixture);
     await settle(fixture);
-    expect(text(el)).toContain('1 SUCCEEDED · 1 refused');
+    expect(text(el)).toContain('1 SUCCEEDED · 1 refused · 1 SENT');
     expect(text(el.querySelector('table.outcomes tbody tr') as HTMLElement)).toContain('{"uptime":0}');
-    const reads = urlsOf(seen, '/v1/commands/c1').length;
+    const reads = () => urlsOf(seen, '/v1/commands').map((u) => u.searchParams.getAll('ids'));
+    expect(reads().at(-1)).toEqual(['c1', 'c3']); // one request for every command that may still change
+    states['c3'] = 'FAILED';
+    await refresh(fixture);
+    await settle(fixture);
+    expect(reads().at(-1)).toEqual(['c3']);
+    expect(text(el)).toContain('1 SUCCEEDED · 1 refused · 1 FAILED');
+    const count = reads().length;
     await refresh(fixture); // nothing may change any more: nothing is read
-    expect(urlsOf(seen, '/v1/commands/c1').length).toBe(reads);
+    expect(reads().length).toBe(count);
+    expect(seen.filter((r) => new URL(r.url).pathname.startsWith('/v1/commands/'))).toEqual([]);
     fixture.destroy();
   });
 
