@@ -61,10 +61,14 @@ export function summarizeWave(wave: WaveProgress): WaveSummary {
   };
 }
 
-export type GateState = 'passed' | 'soaking' | 'paused' | 'breached' | 'waived' | 'cancelled' | 'waiting';
+export type GateState = 'passed' | 'soaking' | 'open' | 'paused' | 'breached' | 'waived' | 'cancelled' | 'waiting';
 
-/** Where a wave's health gate stands, as the rollout tells it. */
-export function gateState(rollout: Rollout, wave: number): { state: GateState; tone: Tone; text: string } {
+/**
+ * Where a wave's health gate stands, as the rollout tells it. The running wave soaks while its
+ * soak time since `wave_started_at` has not passed; with no soak time (or once it has passed) the
+ * gate is judged at every check: the wave advances as soon as enough devices are healthy.
+ */
+export function gateState(rollout: Rollout, wave: number, now = new Date()): { state: GateState; tone: Tone; text: string } {
   const current = rollout.wave ?? 0;
   const state = rollout.state ?? 'running';
   if (state === 'completed' || wave < current) {
@@ -80,11 +84,22 @@ export function gateState(rollout: Rollout, wave: number): { state: GateState; t
       return { state: 'paused', tone: 'warn', text: 'Paused' };
     case 'cancelled':
       return { state: 'cancelled', tone: 'muted', text: 'Cancelled' };
-    default:
-      return rollout.waived_wave === wave
-        ? { state: 'waived', tone: 'warn', text: 'Gate waived; soaking' }
-        : { state: 'soaking', tone: 'info', text: 'Soaking; gate open' };
+    default: {
+      const soak = durationSeconds(rollout.gate?.soak_time);
+      const soaking = isSoaking(soak, rollout.wave_started_at, now);
+      if (rollout.waived_wave === wave) return { state: 'waived', tone: 'warn', text: soaking ? 'Gate waived; soaking' : 'Gate waived' };
+      if (soaking) return { state: 'soaking', tone: 'info', text: 'Soaking; gate open' };
+      return { state: 'open', tone: 'info', text: soak === 0 ? 'No soak; gate judged at once' : 'Soak over; gate judged at once' };
+    }
   }
+}
+
+/** Whether a wave started at `startedAt` still soaks; an unknown soak time or start counts as soaking. */
+function isSoaking(soakSeconds: number | null, startedAt: string | null | undefined, now: Date): boolean {
+  if (soakSeconds === null) return true;
+  if (soakSeconds === 0) return false;
+  const started = Date.parse(startedAt ?? '');
+  return Number.isNaN(started) || now.getTime() < started + soakSeconds * 1000;
 }
 
 /** What an operator may do to a rollout in a state (the API answers 409 otherwise). */
@@ -131,11 +146,17 @@ export function minutesToDuration(minutes: number): string {
   return `PT${Math.round(minutes * 60)}S`;
 }
 
-export function durationText(iso: string | undefined): string {
+/** An ISO 8601 duration of days, hours, minutes and seconds (`PT10M`) in seconds; null when it is not one. */
+export function durationSeconds(iso: string | null | undefined): number | null {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso ?? '');
-  if (!m) return iso ?? '—';
+  if (!m) return null;
   const [d, h, min, s] = m.slice(1).map((v) => Number(v ?? 0));
-  const total = ((d * 24 + h) * 60 + min) * 60 + s;
+  return ((d * 24 + h) * 60 + min) * 60 + s;
+}
+
+export function durationText(iso: string | undefined): string {
+  const total = durationSeconds(iso);
+  if (total === null) return iso ?? '—';
   if (total === 0) return 'none';
   if (total % 3600 === 0) return `${total / 3600} h`;
   if (total % 60 === 0) return `${total / 60} min`;
