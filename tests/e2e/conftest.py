@@ -8,9 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from iotsphere.adapters.aws import aws_client, queue_url
+from iotsphere.adapters.firmware_rollout_ports import build_rollout_ports
+from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.bootstrap import build_identity_ports, connect_mongo
 from iotsphere.local.secrets import SIMULATOR_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
+from iotsphere.services.firmware.ports import RolloutPorts
 from iotsphere.services.identity.ports import IdentityPorts
 from tests.e2e.api.client import ApiClient, Organization
 from tests.e2e.fleet import Publisher
@@ -59,3 +63,17 @@ def org_a(identity: IdentityPorts, api: ApiClient) -> Organization:
 @pytest.fixture(scope="session")
 def org_b(identity: IdentityPorts, api: ApiClient) -> Organization:
     return new_organization(identity, api, "Org B")
+
+
+@pytest.fixture(scope="session")
+def rollout_ports(platform: Stack) -> Iterator[RolloutPorts]:
+    """The rollout services over the stack's own adapters, as the runner's schedule has them: the
+    test stack fires no schedules, so rollout tests advance waves with these."""
+    settings = platform.settings
+    database = connect_mongo(settings)
+    sqs = aws_client("sqs", settings)
+    outbound = SqsPublisher(sqs, queue_url(sqs, settings.device_outbound_queue))
+    yield build_rollout_ports(
+        database, aws_client("s3", settings), settings.firmware_bucket, outbound
+    )
+    database.client.close()

@@ -4,17 +4,10 @@ MongoDB-wire server of the test stack; devices run the simulator's device agent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from iotsphere.adapters.aws import aws_client, queue_url
-from iotsphere.adapters.firmware_rollout_ports import build_rollout_ports
-from iotsphere.adapters.sqs_publisher import SqsPublisher
-from iotsphere.bootstrap import connect_mongo
 from iotsphere.domain.firmware.signatures import TrustedKey
 from iotsphere.local.stack import Stack
-from iotsphere.services.firmware.ports import RolloutPorts
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.simulator.provisioning import firmware_public_key
 from tests.e2e.api.client import ApiClient, Organization
@@ -29,19 +22,6 @@ def firmware_stack(platform: Stack, api: ApiClient) -> Stack:
 @pytest.fixture(scope="module")
 def org(firmware_stack: Stack, identity: IdentityPorts, api: ApiClient) -> Organization:
     return new_organization(identity, api, "Firmware Org")
-
-
-@pytest.fixture(scope="session")
-def rollout_ports(firmware_stack: Stack) -> Iterator[RolloutPorts]:
-    """The rollout services over the stack's own adapters, as the runner's schedule has them."""
-    settings = firmware_stack.settings
-    database = connect_mongo(settings)
-    sqs = aws_client("sqs", settings)
-    outbound = SqsPublisher(sqs, queue_url(sqs, settings.device_outbound_queue))
-    yield build_rollout_ports(
-        database, aws_client("s3", settings), settings.firmware_bucket, outbound
-    )
-    database.client.close()
 
 
 @pytest.fixture(scope="session")

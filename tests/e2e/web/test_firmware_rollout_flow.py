@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from iotsphere.adapters.aws import aws_client, queue_url
-from iotsphere.adapters.firmware_rollout_ports import build_rollout_ports
-from iotsphere.adapters.sqs_publisher import SqsPublisher
-from iotsphere.bootstrap import connect_mongo
 from iotsphere.domain.firmware.rollout import Rollout, RolloutState
 from iotsphere.local.stack import Stack
 from iotsphere.services.firmware.ports import RolloutPorts
@@ -52,19 +48,6 @@ IMAGE = bytes(range(256)) * 32
 def rollout_org(identity: IdentityPorts, api: ApiClient) -> WebOrganization:
     """An organization of its own: the rollout's tag target finds this test's devices only."""
     return web_organization(identity, api, "Web rollouts")
-
-
-@pytest.fixture
-def rollout_ports(platform: Stack) -> Iterator[RolloutPorts]:
-    """The rollout services over the stack's adapters, as the runner's schedule has them."""
-    settings = platform.settings
-    database = connect_mongo(settings)
-    sqs = aws_client("sqs", settings)
-    outbound = SqsPublisher(sqs, queue_url(sqs, settings.device_outbound_queue))
-    yield build_rollout_ports(
-        database, aws_client("s3", settings), settings.firmware_bucket, outbound
-    )
-    database.client.close()
 
 
 def test_a_rollout_started_in_the_browser_is_watched_wave_by_wave_to_completion(
