@@ -1,12 +1,16 @@
 """Saving documents that carry a ``revision``: a save names the revision it read and raises it by
-one, so two writers never both win. Revision 0 means "never saved": the save inserts."""
+one, so two writers never both win. Revision 0 means "never saved": the save inserts.
+
+A save replaces the whole document: the MongoDB-wire server spends several times less on a
+replacement than on a ``$set`` of the same fields (for which it diffs, validates and deep-copies
+every path)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from pymongo import UpdateOne
+from pymongo import ReplaceOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, PyMongoError
 
@@ -19,14 +23,15 @@ DUPLICATE_KEY = 11000
 def save_revisions(
     collection: Collection[dict[str, Any]], documents: Sequence[tuple[str, int, dict[str, Any]]]
 ) -> None:
-    """Save ``(id, revision read, fields)`` each as revision + 1; raise ``ConcurrentUpdateError``
-    when any was saved by someone else in between (the others are saved)."""
+    """Save ``(id, revision read, every field but the id and revision)`` each as revision + 1;
+    raise ``ConcurrentUpdateError`` when any was saved by someone else in between (the others
+    are saved)."""
     if not documents:
         return
     operations = [
-        UpdateOne(
+        ReplaceOne(
             {"_id": doc_id, "revision": revision},
-            {"$set": {**fields, "revision": revision + 1}},
+            {**fields, "revision": revision + 1},
             upsert=revision == 0,
         )
         for doc_id, revision, fields in documents

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReplaceOne
+from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import PyMongoError
 
-from iotsphere.adapters.mongo_alerting_revisions import DUPLICATE_KEY, save_revisions
+from iotsphere.adapters.mongo_alerting_revisions import save_revisions
 from iotsphere.adapters.mongo_alerting_state_cache import StoredDevice, StoredDevices
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
@@ -84,7 +84,7 @@ class MongoEvaluatorStateStore:
             return
         devices = self._devices(set(by_device))
         saved: dict[str, StoredDevice] = {}
-        operations: list[ReplaceOne[dict[str, Any]]] = []
+        documents: list[tuple[str, int, dict[str, Any]]] = []
         for doc_id, group in by_device.items():
             stored = devices[doc_id]
             if any(_revision(stored, state) != state.revision for state in group):
@@ -95,8 +95,8 @@ class MongoEvaluatorStateStore:
                 for s in group
             }
             saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new)
-            operations.append(_replacement(doc_id, group[0], stored.revision, new))
-        self._write(operations, by_device)
+            documents.append((doc_id, stored.revision, _fields_of(group[0], new)))
+        self._write(documents)
         for doc_id, device in saved.items():
             self._kept.put(doc_id, device)
 
@@ -144,23 +144,14 @@ class MongoEvaluatorStateStore:
             self._kept.put(doc["_id"], found[doc["_id"]])
         return found
 
-    def _write(self, operations: list[ReplaceOne[dict[str, Any]]], doc_ids: Ids[str]) -> None:
+    def _write(self, documents: list[tuple[str, int, dict[str, Any]]]) -> None:
         """One bulk write; any miss forgets every kept document of it (some may be saved, some
         not: the next load reads what is stored)."""
         try:
-            result = self._collection.bulk_write(operations, ordered=False)
-        except BulkWriteError as exc:
-            self._kept.drop(doc_ids)
-            codes = {error.get("code") for error in exc.details.get("writeErrors", [])}
-            if codes == {DUPLICATE_KEY}:
-                raise ConcurrentUpdateError("alert states: saved by someone else") from exc
-            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
-        except PyMongoError as exc:
-            self._kept.drop(doc_ids)
-            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
-        if result.matched_count + result.upserted_count < len(operations):
-            self._kept.drop(doc_ids)
-            raise ConcurrentUpdateError("alert states: saved by someone else")
+            save_revisions(self._collection, documents)
+        except (ConcurrentUpdateError, StoreUnavailableError):
+            self._kept.drop(doc_id for doc_id, _, _ in documents)
+            raise
 
 
 def _device_doc(org_id: str, device_id: str) -> str:
@@ -179,17 +170,12 @@ def _revision(device: StoredDevice, state: EvaluatorState) -> int:
     return 0 if stored is None else stored.revision
 
 
-def _replacement(
-    doc_id: str, first: EvaluatorState, revision: int, states: dict[str, EvaluatorState]
-) -> ReplaceOne[dict[str, Any]]:
-    document = {
+def _fields_of(first: EvaluatorState, states: dict[str, EvaluatorState]) -> dict[str, Any]:
+    return {
         "org_id": first.org_id,
         "device_id": first.device_id,
-        "revision": revision + 1,
         "states": {slot: state.model_dump_json() for slot, state in states.items()},
     }
-    # none stored (revision 0): an insert, which a document created meanwhile refuses
-    return ReplaceOne({"_id": doc_id, "revision": revision}, document, upsert=not revision)
 
 
 class MongoAlarmStore:
@@ -203,8 +189,8 @@ class MongoAlarmStore:
     def load(self, org_id: str, alarm_ids: Ids[str]) -> dict[str, Alarm]:
         if not alarm_ids:
             return {}
-        found = self._find({"_id": {"$in": list(alarm_ids)}, "org_id": org_id}, limit=0)
-        return {alarm.id: alarm for alarm in found}
+        where = {"_id": {"$in": list(alarm_ids)}, "org_id": org_id}
+        return {alarm.id: alarm for alarm in self._find(where, limit=0, latest_first=False)}
 
     def get(self, org_id: str, alarm_id: str) -> Alarm:
         found = self._find({"_id": alarm_id, "org_id": org_id}, limit=1)
@@ -255,9 +241,11 @@ class MongoAlarmStore:
             raise _read("alarm read", exc) from exc
         return sorted(found)
 
-    def _find(self, where: dict[str, Any], limit: int) -> list[Alarm]:
+    def _find(self, where: dict[str, Any], limit: int, latest_first: bool = True) -> list[Alarm]:
         try:
-            cursor = self._collection.find(where).sort("last_at", DESCENDING).limit(limit)
+            cursor = self._collection.find(where).limit(limit)
+            if latest_first:  # the server sorts in Python: only when the order is asked for
+                cursor = cursor.sort("last_at", DESCENDING)
             return [Alarm.model_validate({**_fields(doc), "id": doc["_id"]}) for doc in cursor]
         except PyMongoError as exc:
             raise _read("alarm read", exc) from exc
