@@ -112,6 +112,51 @@ describe('rule editor', () => {
     fixture.destroy();
   });
 
+  it('lets a composite’s condition watch its own metric, offered from the device type', async () => {
+    const TYPES = { items: [{ id: 'press', name: 'Press', metrics: [{ name: 'temperature', kind: 'gauge' }, { name: 'vibration', kind: 'gauge' }] }] };
+    const seen = await signInToStubApi('operator', {
+      'GET /v1/device-types': () => TYPES,
+      'PUT /v1/rules/hot-shaking': (request: Request) =>
+        request.clone().json().then((body) =>
+          body.condition.conditions[1].metric === 'vibration'
+            ? problem(422, 'x', { errors: [{ location: 'body.condition.conditions.1.metric', message: "condition.conditions.1.metric: device type 'press' has no metric 'vibration'" }] })
+            : { ...body, id: 'hot-shaking', org_id: 'o' },
+        ),
+    });
+    const fixture = TestBed.createComponent(RuleEditorComponent);
+    fixture.componentRef.setInput('id', 'new');
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    const set = (selector: string, value: string, event = 'input') => {
+      const field = el.querySelector(selector) as HTMLInputElement;
+      field.value = value;
+      field.dispatchEvent(new Event(event));
+      fixture.detectChanges();
+    };
+    set('#r-id', 'hot-shaking');
+    set('#r-scope', 'device_type', 'change');
+    set('#r-scope-value', 'press');
+    set('#r-kind', 'composite', 'change');
+    await settle(fixture);
+    expect([...el.querySelectorAll('#r-metrics option')].map((o) => (o as HTMLOptionElement).value)).toEqual(['temperature', 'vibration']);
+    expect(el.querySelector('#r-part-1-metric')?.getAttribute('list')).toBe('r-metrics');
+    expect(el.querySelector('#r-metric')?.getAttribute('list')).toBe('r-metrics');
+    set('#r-part-0-condition', '{"type": "threshold", "op": "above", "set": 80}');
+    set('#r-part-1-metric', 'vibration');
+    set('#r-part-1-condition', '{"type": "threshold", "op": "above", "set": 5}');
+    (el.querySelector('form[aria-label="Rule"]') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await settle(fixture);
+    const put = await seen.find((r) => r.method === 'PUT')?.json();
+    expect(put.condition).toEqual({
+      type: 'composite', op: 'and',
+      conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'threshold', metric: 'vibration', op: 'above', set: 5 }],
+    });
+    expect(el.querySelector('#r-part-1-metric-error')?.textContent?.trim()).toBe("device type 'press' has no metric 'vibration'");
+    expect(el.querySelector('#r-part-1-metric')?.getAttribute('aria-invalid')).toBe('true');
+    expect(urlsOf(seen, '/v1/device-types')).toHaveLength(1);
+    fixture.destroy();
+  });
+
   it('shows a viewer the rule read only, without save or backtest', async () => {
     await signInToStubApi('viewer', { 'GET /v1/rules/too-hot': () => RULE });
     const fixture = TestBed.createComponent(RuleEditorComponent);

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 
 import { ApiClient, call } from '../../core/api/api-client';
+import type { components } from '../../core/api/schema';
 import { AuthService } from '../../core/auth/auth.service';
 import { NotificationService } from '../../core/errors/notification.service';
 import { TabManager } from '../../core/tabs/tab-manager.service';
@@ -13,25 +14,32 @@ import { devicesByAlarms } from './backtest';
 import { BacktestPreviewComponent, type BacktestRun } from './backtest-preview.component';
 import {
   AGGREGATE_FUNCTIONS,
+  COMPOSITE_PARTS,
   CONDITION_KINDS,
+  type CompositePart,
+  type FormField,
   type RuleField,
   type RuleForm,
   SCOPE_KINDS,
   emptyRuleForm,
   formFromRule,
+  metricsOffered,
   ruleFieldErrors,
   ruleFromForm,
 } from './rule-form';
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
+type DeviceType = components['schemas']['DeviceTypeView'];
 
 /** Rule ids as the API takes them (letters, digits, `.`, `_`, `:`, `-`); `new` is this editor's own path. */
 const RULE_ID = /^(?!new$)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 /**
- * A rule in a form (threshold, aggregate, rate of change and missing data; other conditions as
- * JSON), saved with PUT /v1/rules/{id} whose field problems show at their fields, and a backtest
- * of the draft over a past range drawn on a device's telemetry. Viewers read it; they cannot save.
+ * A rule in a form (threshold, aggregate, rate of change, missing data, and a composite whose
+ * conditions each name their own metric; other conditions as JSON), saved with PUT /v1/rules/{id}
+ * whose field problems show at their fields, and a backtest of the draft over a past range drawn
+ * on a device's telemetry. With a device-type scope the type's metrics are offered (the device
+ * types are read once, when that scope is first chosen). Viewers read it; they cannot save.
  */
 @Component({
   selector: 'app-rule-editor',
@@ -54,7 +62,12 @@ export class RuleEditorComponent {
   protected readonly canEdit = computed(() => this.auth.hasRole('operator'));
   protected readonly load = signal<Load>({ state: 'loading' });
   protected readonly form = signal<RuleForm>(emptyRuleForm());
-  protected readonly errors = signal<Map<RuleField | '', string>>(new Map());
+  protected readonly errors = signal<Map<FormField, string>>(new Map());
+  /** The organization's device types, read once when a device-type scope is first shown. */
+  private readonly types = signal<readonly DeviceType[] | null>(null);
+  protected readonly typeIds = computed(() => (this.types() ?? []).map((t) => t.id));
+  protected readonly metrics = computed(() => metricsOffered(this.form(), this.types() ?? []));
+  protected readonly compositeParts = COMPOSITE_PARTS;
   protected readonly saving = signal(false);
   protected readonly backtestRange = signal<TimeRangeValue>({ preset: '24h' });
   protected readonly backtestDevice = signal('');
@@ -72,26 +85,63 @@ export class RuleEditorComponent {
       const id = this.id();
       untracked(() => void this.fetch(id));
     });
+    effect(() => {
+      if (this.form().scopeKind === 'device_type') untracked(() => void this.fetchTypes());
+    });
+  }
+
+  /** One field of a composite's part; its reason (if any) goes, as the user changed it. */
+  protected patchPart(index: number, field: keyof CompositePart, value: string): void {
+    this.form.update((f) => ({ ...f, parts: f.parts.map((p, i) => (i === index ? { ...p, [field]: value } : p)) }));
+    this.forget(`parts.${index}.${field}`);
+  }
+
+  protected addPart(): void {
+    this.form.update((f) => ({ ...f, parts: [...f.parts, { metric: '', conditionJson: '' }] }));
+    this.forget('parts');
+  }
+
+  /** Removes a part; the reasons by part index no longer fit, so they go. */
+  protected removePart(index: number): void {
+    this.form.update((f) => ({ ...f, parts: f.parts.filter((_, i) => i !== index) }));
+    this.errors.set(new Map([...this.errors()].filter(([key]) => !key.startsWith('parts'))));
+  }
+
+  private forget(field: FormField): void {
+    if (!this.errors().has(field)) return;
+    const next = new Map(this.errors());
+    next.delete(field);
+    this.errors.set(next);
+  }
+
+  private async fetchTypes(): Promise<void> {
+    if (this.types() !== null) return;
+    this.types.set([]);
+    try {
+      this.types.set((await call(this.client.api.GET('/v1/device-types'))).items);
+    } catch {
+      this.types.set(null); // nothing offered; asked again when the scope is chosen again
+    }
   }
 
   protected patch<K extends RuleField>(field: K, value: RuleForm[K]): void {
     this.form.update((f) => ({ ...f, [field]: value }));
-    if (this.errors().has(field)) {
-      const next = new Map(this.errors());
-      next.delete(field);
-      this.errors.set(next);
-    }
+    this.forget(field);
   }
 
-  protected error(field: RuleField | ''): string | null {
+  protected error(field: FormField): string | null {
     return this.errors().get(field) ?? null;
+  }
+
+  protected partError(index: number, field: keyof CompositePart): string | null {
+    return this.error(`parts.${index}.${field}`);
   }
 
   protected async save(): Promise<void> {
     const form = this.form();
     const id = form.id.trim();
     const result = ruleFromForm(form);
-    const errors = new Map<RuleField | '', string>(result.ok ? [] : result.errors);
+    const errors = new Map<FormField, string>(result.ok ? [] : result.errors);
     if (!RULE_ID.test(id)) errors.set('id', 'Letters, digits, ".", "_", ":" or "-", starting with a letter or digit (not "new").');
     this.errors.set(errors);
     if (!result.ok || errors.size) return;
@@ -167,7 +217,7 @@ export class RuleEditorComponent {
   }
 
   /** The problem's field reasons, and its detail above the form when no field holds a reason. */
-  private withGeneral(error: unknown): Map<RuleField | '', string> {
+  private withGeneral(error: unknown): Map<FormField, string> {
     const errors = ruleFieldErrors(error, this.form().kind);
     if (!errors.size) {
       const text = error instanceof Error ? error.message : 'The request failed.';

@@ -1,5 +1,5 @@
 import { ApiError } from '../../core/api/problem';
-import { AGGREGATE_FUNCTIONS, emptyRuleForm, fieldOfLocation, formFromRule, ruleFieldErrors, ruleFromForm, type Rule, type RuleForm } from './rule-form';
+import { AGGREGATE_FUNCTIONS, emptyRuleForm, fieldOfLocation, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm, type Rule, type RuleForm } from './rule-form';
 
 const form = (patch: Partial<RuleForm>): RuleForm => ({ ...emptyRuleForm(), id: 'hot', name: 'Hot', ...patch });
 
@@ -93,11 +93,51 @@ describe('rule form to rule JSON', () => {
     expect(fieldOfLocation('body.flap.window_s', 'threshold')).toBe('flapJson');
   });
 
-  it('puts a band, anomaly or composite rule in the JSON field', () => {
-    const composite = { type: 'composite', op: 'and', conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'rate', op: 'above', set: 1, window_s: 60 }] };
-    const f = formFromRule({ id: 'c', org_id: 'o', name: 'C', scope: { kind: 'all' }, metric: 't', severity: 'info', condition: composite } as Rule);
+  it('puts a band or anomaly rule in the JSON field', () => {
+    const band = { type: 'band', op: 'outside', low: 2, high: 8 };
+    const f = formFromRule({ id: 'b', org_id: 'o', name: 'B', scope: { kind: 'all' }, metric: 't', severity: 'info', condition: band } as Rule);
     expect(f.kind).toBe('json');
-    expect(JSON.parse(f.conditionJson)).toEqual(composite);
+    expect(JSON.parse(f.conditionJson)).toEqual(band);
+  });
+
+  it('reads a composite into its parts, each with its own metric, and writes it back the same', () => {
+    const composite = {
+      type: 'composite', op: 'or',
+      conditions: [
+        { type: 'threshold', op: 'above', set: 80 },
+        { type: 'aggregate', metric: 'vibration', function: 'count', window_s: 60, op: 'above', set: 45 },
+        { type: 'composite', op: 'and', conditions: [{ type: 'threshold', op: 'above', set: 1 }, { type: 'threshold', metric: 'rpm', op: 'below', set: 2 }] },
+      ],
+    };
+    const f = formFromRule({ id: 'c', org_id: 'o', name: 'C', scope: { kind: 'device_type', value: 'press' }, metric: 'temperature', severity: 'info', condition: composite } as Rule);
+    expect(f.kind).toBe('composite');
+    expect(f.compositeOp).toBe('or');
+    expect(f.parts.map((p) => p.metric)).toEqual(['', 'vibration', '']);
+    expect(JSON.parse(f.parts[1].conditionJson)).toEqual({ type: 'aggregate', function: 'count', window_s: 60, op: 'above', set: 45 });
+    expect(rule(f).condition).toEqual(composite);
+  });
+
+  it('sets a part’s own metric, blank meaning the rule’s, and names the part that is wrong', () => {
+    const parts = [
+      { metric: '', conditionJson: '{"type": "threshold", "op": "above", "set": 80}' },
+      { metric: ' vibration ', conditionJson: '{"type": "threshold", "op": "above", "set": 5}' },
+    ];
+    expect(rule(form({ kind: 'composite', compositeOp: 'and', parts })).condition).toEqual({
+      type: 'composite', op: 'and',
+      conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'threshold', metric: 'vibration', op: 'above', set: 5 }],
+    });
+    const bad = ruleFromForm(form({ kind: 'composite', parts: [parts[0], { metric: '', conditionJson: '{"op": ' }] }));
+    expect(!bad.ok && bad.errors.get('parts.1.conditionJson')).toMatch(/^Not JSON/);
+    const one = ruleFromForm(form({ kind: 'composite', parts: [parts[0]] }));
+    expect(!one.ok && one.errors.get('parts')).toBe('A composite joins 2 to 8 conditions.');
+    expect(emptyRuleForm().parts).toHaveLength(2);
+  });
+
+  it('offers the metrics the scope’s device type declares', () => {
+    const types = [{ id: 'press', metrics: [{ name: 'temperature' }, { name: 'vibration' }] }, { id: 'pump', metrics: [] }];
+    expect(metricsOffered(form({ scopeKind: 'device_type', scopeValue: ' press ' }), types)).toEqual(['temperature', 'vibration']);
+    expect(metricsOffered(form({ scopeKind: 'device_type', scopeValue: 'pump' }), types)).toEqual([]);
+    expect(metricsOffered(form({ scopeKind: 'group', scopeValue: 'press' }), types)).toEqual([]);
   });
 });
 
@@ -109,6 +149,11 @@ describe('API problems at the rule form fields', () => {
     expect(fieldOfLocation('body.rule.scope.value', 'threshold')).toBe('scopeValue');
     expect(fieldOfLocation('body.metric', 'threshold')).toBe('metric');
     expect(fieldOfLocation('body.condition.composite.conditions.0.threshold.set', 'json')).toBe('conditionJson');
+    expect(fieldOfLocation('body.condition.conditions.1.metric', 'composite')).toBe('parts.1.metric');
+    expect(fieldOfLocation('body.condition.composite.conditions.0.threshold.set', 'composite')).toBe('parts.0.conditionJson');
+    expect(fieldOfLocation('body.rule.condition.composite.conditions.1.threshold.metric', 'composite')).toBe('parts.1.metric');
+    expect(fieldOfLocation('body.condition.op', 'composite')).toBe('compositeOp');
+    expect(fieldOfLocation('body.condition.conditions', 'composite')).toBe('parts');
     expect(fieldOfLocation('body.end', 'threshold')).toBe('');
     expect(fieldOfLocation('body.condition', 'rate')).toBe('');
   });

@@ -16,15 +16,25 @@ export const SCOPE_KINDS: readonly { readonly value: ScopeKind; readonly label: 
 ];
 
 /** The conditions with a form of their own; `json` edits any condition (band, anomaly, composite) as JSON. */
-export type ConditionKind = 'threshold' | 'aggregate' | 'rate' | 'missing_data' | 'json';
+export type ConditionKind = 'threshold' | 'aggregate' | 'rate' | 'missing_data' | 'composite' | 'json';
 
 export const CONDITION_KINDS: readonly { readonly value: ConditionKind; readonly label: string }[] = [
   { value: 'threshold', label: 'Threshold' },
   { value: 'aggregate', label: 'Aggregate over a window' },
   { value: 'rate', label: 'Rate of change' },
   { value: 'missing_data', label: 'Missing data' },
-  { value: 'json', label: 'Other (band, anomaly, composite) as JSON' },
+  { value: 'composite', label: 'All or any of several conditions' },
+  { value: 'json', label: 'Other (band, anomaly, any condition) as JSON' },
 ];
+
+/** A composite joins this many conditions (the API's bounds). */
+export const COMPOSITE_PARTS = { min: 2, max: 8 } as const;
+
+/** One condition of a composite: the metric it watches (blank: the rule's) and the rest as JSON. */
+export interface CompositePart {
+  metric: string;
+  conditionJson: string;
+}
 
 /** Aggregates a rule compares over its window; `spread` is max - min (a stuck sensor spreads little). */
 export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count', 'percentile', 'spread'] as const;
@@ -51,6 +61,9 @@ export interface RuleForm {
   per: 'second' | 'minute';
   timeoutS: string;
   conditionJson: string;
+  /** A composite: all (`and`) or any (`or`) of its parts. */
+  compositeOp: 'and' | 'or';
+  parts: CompositePart[];
   /** Flap suppression as JSON (`null` turns it off; blank: the default), kept from the saved rule. */
   flapJson: string;
   /** Escalation steps as a JSON list (blank: none), kept from the saved rule. */
@@ -58,6 +71,10 @@ export interface RuleForm {
 }
 
 export type RuleField = keyof RuleForm;
+/** A field of one part of a composite, by its index. */
+export type PartField = `parts.${number}.${keyof CompositePart}`;
+/** Where a reason shows: a field of the form or of a composite's part ('' above the form). */
+export type FormField = RuleField | PartField | '';
 
 export function emptyRuleForm(): RuleForm {
   return {
@@ -81,6 +98,11 @@ export function emptyRuleForm(): RuleForm {
     per: 'minute',
     timeoutS: '300',
     conditionJson: '',
+    compositeOp: 'and',
+    parts: [
+      { metric: '', conditionJson: '' },
+      { metric: '', conditionJson: '' },
+    ],
     flapJson: '',
     escalationJson: '',
   };
@@ -131,6 +153,16 @@ export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? ru
       };
     case 'missing_data':
       return { ...form, kind: 'missing_data', timeoutS: text(c.timeout_s) };
+    case 'composite':
+      return {
+        ...form,
+        kind: 'composite',
+        compositeOp: c.op,
+        parts: c.conditions.map((part) => {
+          const { metric, ...rest } = part as typeof part & { metric?: string | null };
+          return { metric: metric ?? '', conditionJson: JSON.stringify(rest, null, 2) };
+        }),
+      };
     default:
       return { ...form, kind: 'json', conditionJson: JSON.stringify(c, null, 2) };
   }
@@ -138,7 +170,7 @@ export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? ru
 
 export type RuleResult =
   | { readonly ok: true; readonly rule: RuleDefinition }
-  | { readonly ok: false; readonly errors: Map<RuleField, string> };
+  | { readonly ok: false; readonly errors: Map<FormField, string> };
 
 /**
  * The rule the form stands for, as the API takes it (PUT /v1/rules/{id}, or a draft to backtest);
@@ -146,7 +178,7 @@ export type RuleResult =
  * field. The API checks the rest and names the field (see `ruleFieldErrors`).
  */
 export function ruleFromForm(form: RuleForm): RuleResult {
-  const errors = new Map<RuleField, string>();
+  const errors = new Map<FormField, string>();
   const num = (field: RuleField, required: boolean, integer = false): number | undefined => {
     const raw = String(form[field]).trim();
     if (!raw) {
@@ -184,15 +216,20 @@ export function ruleFromForm(form: RuleForm): RuleResult {
     case 'missing_data':
       condition = { type: 'missing_data', timeout_s: num('timeoutS', true, true) };
       break;
-    case 'json':
-      try {
-        const parsed: unknown = JSON.parse(form.conditionJson);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { type?: unknown }).type !== 'string') {
-          errors.set('conditionJson', 'A JSON object with a "type", e.g. {"type": "band", …}.');
-        } else condition = parsed as Record<string, unknown>;
-      } catch (error) {
-        errors.set('conditionJson', `Not JSON: ${(error as Error).message}`);
+    case 'composite': {
+      if (form.parts.length < COMPOSITE_PARTS.min || form.parts.length > COMPOSITE_PARTS.max) {
+        errors.set('parts', `A composite joins ${COMPOSITE_PARTS.min} to ${COMPOSITE_PARTS.max} conditions.`);
       }
+      const conditions = form.parts.map((part, i) => {
+        const parsed = conditionOf(part.conditionJson, `parts.${i}.conditionJson`, errors, '{"type": "threshold", "op": "above", "set": 80}');
+        const metric = part.metric.trim();
+        return parsed && metric ? { ...parsed, metric } : parsed;
+      });
+      condition = { type: 'composite', op: form.compositeOp, conditions };
+      break;
+    }
+    case 'json':
+      condition = conditionOf(form.conditionJson, 'conditionJson', errors, '{"type": "band", …}') ?? {};
       break;
   }
 
@@ -230,6 +267,28 @@ export function ruleFromForm(form: RuleForm): RuleResult {
   return { ok: true, rule: rule as unknown as RuleDefinition };
 }
 
+/** A condition typed as JSON: an object with a `type`, or null with the reason set at `field`. */
+function conditionOf(raw: string, field: FormField, errors: Map<FormField, string>, example: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && typeof (parsed as { type?: unknown }).type === 'string') {
+      return parsed as Record<string, unknown>;
+    }
+    errors.set(field, `A JSON object with a "type", e.g. ${example}.`);
+  } catch (error) {
+    errors.set(field, raw.trim() ? `Not JSON: ${(error as Error).message}` : `Required: a condition as JSON, e.g. ${example}.`);
+  }
+  return null;
+}
+
+/** The metrics a rule may watch that its scope's device type declares (none for another scope,
+ * or a type that declares none: any metric then). */
+export function metricsOffered(form: Pick<RuleForm, 'scopeKind' | 'scopeValue'>, types: readonly { id: string; metrics?: readonly { name: string }[] }[]): string[] {
+  if (form.scopeKind !== 'device_type') return [];
+  const type = types.find((t) => t.id === form.scopeValue.trim());
+  return (type?.metrics ?? []).map((m) => m.name).sort();
+}
+
 const CONDITION_TAGS = new Set(['threshold', 'band', 'aggregate', 'rate', 'anomaly', 'missing_data', 'composite']);
 
 const FORM_FIELDS: Record<string, RuleField> = {
@@ -259,7 +318,7 @@ const FORM_FIELDS: Record<string, RuleField> = {
  * `body.rule.…` (a draft backtest); a condition edited as JSON takes every `condition.…`, and
  * what no field holds goes to '' (shown above the form).
  */
-export function fieldOfLocation(location: string, kind: ConditionKind): RuleField | '' {
+export function fieldOfLocation(location: string, kind: ConditionKind): FormField {
   const parts = location.split('.');
   if (parts[0] === 'body') parts.shift();
   if (parts[0] === 'rule') parts.shift();
@@ -269,14 +328,25 @@ export function fieldOfLocation(location: string, kind: ConditionKind): RuleFiel
   if (path === 'escalation' || path.startsWith('escalation.')) return 'escalationJson';
   if (path === 'condition' || path.startsWith('condition.')) {
     if (kind === 'json') return 'conditionJson';
+    if (kind === 'composite') return compositeField(parts.slice(1));
     return FORM_FIELDS[path] ?? '';
   }
   return FORM_FIELDS[path] ?? '';
 }
 
+/** A location inside a composite (after `condition`): its op, its list, or one part's metric or the rest of it. */
+function compositeField(path: string[]): FormField {
+  if (path[0] === 'op') return 'compositeOp';
+  if (path[0] !== 'conditions') return 'parts';
+  const index = Number(path[1]);
+  if (!Number.isInteger(index)) return 'parts';
+  const rest = CONDITION_TAGS.has(path[2] ?? '') ? path.slice(3) : path.slice(2);
+  return rest[0] === 'metric' ? `parts.${index}.metric` : `parts.${index}.conditionJson`;
+}
+
 /** An API problem's field reasons, placed at the form's fields. */
-export function ruleFieldErrors(error: unknown, kind: ConditionKind): Map<RuleField | '', string> {
-  const out = new Map<RuleField | '', string>();
+export function ruleFieldErrors(error: unknown, kind: ConditionKind): Map<FormField, string> {
+  const out = new Map<FormField, string>();
   if (!(error instanceof ApiError)) return out;
   for (const { location, message } of error.problem.errors ?? []) {
     const field = fieldOfLocation(location, kind);
