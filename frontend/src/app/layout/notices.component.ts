@@ -2,7 +2,12 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 
 import { NotificationService } from '../core/errors/notification.service';
 
-/** The notices of NotificationService, announced to screen readers as they arrive. */
+/**
+ * The notices of NotificationService, announced to screen readers as they arrive. They stack in
+ * the bottom left corner, over the navigation's column (empty below its links), so they never
+ * cover the work area's tables and forms; below 900 px, where the navigation folds, they span the
+ * bottom edge. Each has its dismiss button beside its text, never on top of it.
+ */
 @Component({
   selector: 'app-notices',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -10,25 +15,31 @@ import { NotificationService } from '../core/errors/notification.service';
     <div class="notices" aria-live="assertive">
       @for (notice of notifications.notices(); track notice.id) {
         <div class="notice" [class]="'notice ' + notice.kind" role="alert">
-          <strong>{{ notice.title }}</strong>
-          @if (notice.detail) {
-            <p>{{ notice.detail }}</p>
-          }
-          @for (field of notice.fields; track $index) {
-            <p class="field"><code>{{ field.location }}</code>: {{ field.message }}</p>
-          }
-          <button type="button" aria-label="Dismiss" (click)="notifications.dismiss(notice.id)">×</button>
+          <div class="text">
+            <strong>{{ notice.title }}</strong>
+            @if (notice.detail) {
+              <p>{{ notice.detail }}</p>
+            }
+            @for (field of notice.fields; track $index) {
+              <p class="field"><code>{{ field.location }}</code>: {{ field.message }}</p>
+            }
+          </div>
+          <button type="button" aria-label="Dismiss notice" title="Dismiss notice" (click)="notifications.dismiss(notice.id)">×</button>
         </div>
       }
     </div>
   `,
   styles: `
-    .notices { position: fixed; right: 1rem; bottom: 1rem; display: flex; flex-direction: column; gap: 0.5rem; z-index: 20; max-width: 24rem; }
-    .notice { position: relative; padding: 0.75rem 2rem 0.75rem 0.9rem; border-radius: 8px; background: #fff; box-shadow: 0 4px 14px rgba(0,0,0,.15); border-left: 4px solid var(--accent); }
+    .notices { position: fixed; left: 0.5rem; bottom: 1rem; width: 12rem; max-height: calc(100vh - 2rem); overflow-y: auto; display: flex; flex-direction: column; gap: 0.5rem; z-index: 20; }
+    .notice { display: flex; align-items: flex-start; gap: 0.4rem; padding: 0.6rem 0.4rem 0.6rem 0.75rem; border-radius: 8px; background: #fff; box-shadow: 0 4px 14px rgba(0,0,0,.15); border-left: 4px solid var(--accent); }
     .notice.error { border-left-color: #dc2626; }
     .notice.warning { border-left-color: #d97706; }
+    .text { flex: 1; min-width: 0; overflow-wrap: anywhere; }
     .notice p { margin: 0.25rem 0 0; font-size: 0.9rem; }
-    .notice button { position: absolute; top: 0.35rem; right: 0.35rem; border: 0; background: transparent; font-size: 1.1rem; }
+    .notice button { flex: none; border: 0; background: transparent; font-size: 1.1rem; line-height: 1; padding: 0.1rem 0.35rem; }
+    @media (max-width: 900px) {
+      .notices { right: 0.5rem; width: auto; }
+    }
   `,
 })
 export class NoticesComponent {
