@@ -1,8 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
-import { Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 
 import { ApiClient, call } from '../../core/api/api-client';
 import { AuthService } from '../../core/auth/auth.service';
+import { TabManager } from '../../core/tabs/tab-manager.service';
 import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { problemFields, problemText } from '../../shared/problem-fields';
 import { type Release } from './firmware';
@@ -10,8 +11,12 @@ import { DEFAULT_DRAFT, type RolloutDraft, type RolloutErrors, fieldOfPath, toRo
 
 /**
  * Start a rollout (operators): a release, a target (groups, tags, device ids), the waves and the
- * health gate; then its page, where the waves are followed.
+ * health gate; once it started, the new rollout's tab takes this one's place (the form has done its
+ * work), and its waves are followed there.
  */
+/** This screen's path: its tab. */
+const START_PATH = '/firmware/rollouts/new';
+
 @Component({
   selector: 'app-rollout-start',
   imports: [RouterLink, EmptyStateComponent],
@@ -21,7 +26,7 @@ import { DEFAULT_DRAFT, type RolloutDraft, type RolloutErrors, fieldOfPath, toRo
 })
 export class RolloutStartComponent {
   private readonly client = inject(ApiClient);
-  private readonly router = inject(Router);
+  private readonly tabs = inject(TabManager);
   private readonly auth = inject(AuthService);
 
   /** `?release=` preselects a release (from its page). */
@@ -65,7 +70,8 @@ export class RolloutStartComponent {
     try {
       const rollout = await call(this.client.api.POST('/v1/firmware/rollouts', { body: built.body }));
       this.draft.set(DEFAULT_DRAFT);
-      await this.router.navigate(['/firmware/rollouts', rollout.rollout_id]);
+      await this.tabs.open(`/firmware/rollouts/${encodeURIComponent(rollout.rollout_id)}`);
+      await this.tabs.close(START_PATH);
     } catch (error) {
       const fields: RolloutErrors = {};
       for (const [path, messages] of problemFields(error)) {
