@@ -13,9 +13,11 @@ from iotsphere.domain.devices.messages import (
 )
 from iotsphere.domain.devices.targets import DeviceTarget
 from iotsphere.services.devices.commands import (
+    MAX_LISTED,
     _device_key,
     expire_overdue,
     get_command,
+    get_commands,
     record_result,
     send_command,
     send_to_target,
@@ -269,3 +271,14 @@ def test_a_bulk_command_refused_for_one_device_still_goes_to_the_others(ports, d
     )
     outcomes = {o.device_id: o.outcome for o in send_to_target(ORG, body, ports)}
     assert outcomes == {device_id: "created", other: "refused"}
+
+
+def test_many_commands_are_read_in_the_order_asked_from_the_callers_organization(ports, device_id):
+    sent = [send_command(ORG, device_id, NewCommand(name=f"c{i}"), ports) for i in range(3)]
+    theirs = onboard(ports, "t-other", org=OTHER_ORG).device_id
+    other = send_command(OTHER_ORG, theirs, NewCommand(name="x"), ports)
+    asked = [sent[2].id, other.id, sent[0].id, sent[2].id, "nothere1"]
+    assert [c.name for c in get_commands(ORG, asked, ports)] == ["c2", "c0"]
+    assert get_commands(ORG, [], ports) == []
+    with pytest.raises(InvalidInputError, match="at most 200"):
+        get_commands(ORG, [sent[0].id] * (MAX_LISTED + 1), ports)
