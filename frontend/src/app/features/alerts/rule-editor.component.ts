@@ -85,8 +85,9 @@ export class RuleEditorComponent {
       const id = this.id();
       untracked(() => void this.fetch(id));
     });
+    const typeScope = computed(() => this.form().scopeKind === 'device_type');
     effect(() => {
-      if (this.form().scopeKind === 'device_type') untracked(() => void this.fetchTypes());
+      if (typeScope()) untracked(() => void this.fetchTypes());
     });
   }
 
