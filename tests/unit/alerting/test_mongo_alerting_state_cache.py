@@ -43,11 +43,15 @@ def test_past_its_budget_the_cache_forgets_the_least_recently_used_first():
 
 
 def test_a_device_larger_than_the_whole_budget_is_not_kept():
-    cache = StoredDevices(max_points=5)
+    cache = StoredDevices(max_points=2 * device(1).points)
     cache.put("a", device(1))
     cache.put("big", device(100))
     assert cache.get("big") is None
     assert cache.get("a") is not None
+
+
+def test_a_state_weighs_more_than_its_points_so_many_small_ones_are_bounded_too():
+    assert device(0).points > 10 * StoredDevice(revision=0, states={}).points
 
 
 def test_an_absent_document_is_remembered_as_revision_zero_without_states():

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 
-DEFAULT_MAX_POINTS = 1_000_000  # history and waiting points, ~100 MB of Python objects at most
+DEFAULT_MAX_POINTS = 1_000_000  # ~100 MB of Python objects at most
+STATE_POINTS = 16  # a state's own fields weigh about as much as 16 points of its history
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,15 @@ class StoredDevice:
     points: int = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
-        weight = 1 + sum(1 + len(s.history) + len(s.pending) for s in self.states.values())
+        weight = 1 + sum(
+            STATE_POINTS + len(s.history) + len(s.pending) for s in self.states.values()
+        )
         object.__setattr__(self, "points", weight)
 
 
 class StoredDevices:
-    """Least recently used first out, once the kept states hold more than ``max_points``.
+    """Least recently used first out, once the kept states weigh more than ``max_points`` (their
+    history and waiting points, and ``STATE_POINTS`` for each state).
     Safe to share between threads (an evaluation in parts uses one store from several)."""
 
     def __init__(self, max_points: int = DEFAULT_MAX_POINTS) -> None:
