@@ -33,7 +33,7 @@ await runFlow('firmware-rollout', async (flow) => {
 
   /** A screenshot of the page without the notices of pause and resume (they last 6 s). */
   const shot = async (file) => {
-    for (const dismiss of await page.getByRole('button', { name: 'Dismiss', exact: true }).all()) {
+    for (const dismiss of await page.getByRole('button', { name: 'Dismiss notice', exact: true }).all()) {
       await dismiss.click({ timeout: 2_000 }).catch(() => undefined); // gone by itself meanwhile
     }
     await flow.shot(file, { fullPage: true });
