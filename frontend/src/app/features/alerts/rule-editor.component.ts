@@ -17,6 +17,7 @@ import {
   COMPOSITE_PARTS,
   CONDITION_KINDS,
   type CompositePart,
+  type ConditionKind,
   type FormField,
   type RuleField,
   type RuleForm,
@@ -26,6 +27,7 @@ import {
   metricsOffered,
   ruleFieldErrors,
   ruleFromForm,
+  withKind,
 } from './rule-form';
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
@@ -89,6 +91,12 @@ export class RuleEditorComponent {
     effect(() => {
       if (typeScope()) untracked(() => void this.fetchTypes());
     });
+  }
+
+  /** Another kind of condition (a whole one typed so far becomes a composite's first part). */
+  protected chooseKind(kind: ConditionKind): void {
+    this.form.update((f) => withKind(f, kind));
+    this.forget('kind');
   }
 
   /** One field of a composite's part; its reason (if any) goes, as the user changed it. */

@@ -1,5 +1,5 @@
 import { ApiError } from '../../core/api/problem';
-import { AGGREGATE_FUNCTIONS, emptyRuleForm, fieldOfLocation, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm, type Rule, type RuleForm } from './rule-form';
+import { AGGREGATE_FUNCTIONS, emptyRuleForm, fieldOfLocation, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm, withKind, type Rule, type RuleForm } from './rule-form';
 
 const form = (patch: Partial<RuleForm>): RuleForm => ({ ...emptyRuleForm(), id: 'hot', name: 'Hot', ...patch });
 
@@ -131,6 +131,17 @@ describe('rule form to rule JSON', () => {
     const one = ruleFromForm(form({ kind: 'composite', parts: [parts[0]] }));
     expect(!one.ok && one.errors.get('parts')).toBe('A composite joins 2 to 8 conditions.');
     expect(emptyRuleForm().parts).toHaveLength(2);
+  });
+
+  it('keeps the condition typed so far as the first part when the condition turns composite', () => {
+    const turned = withKind(form({ set: '80', clear: '75' }), 'composite');
+    expect(turned.kind).toBe('composite');
+    expect(JSON.parse(turned.parts[0].conditionJson)).toEqual({ type: 'threshold', op: 'above', set: 80, clear: 75 });
+    expect(turned.parts[1]).toEqual({ metric: '', conditionJson: '' });
+    const typed = { ...turned, parts: [{ metric: 'rpm', conditionJson: '{"type": "threshold", "op": "below", "set": 1}' }, turned.parts[1]] };
+    expect(withKind({ ...typed, kind: 'threshold' }, 'composite').parts).toEqual(typed.parts); // parts typed already stay
+    expect(withKind(form({ set: '' }), 'composite').parts[0].conditionJson).toBe(''); // nothing whole to keep
+    expect(withKind(form({}), 'rate').kind).toBe('rate');
   });
 
   it('offers the metrics the scope’s device type declares', () => {

@@ -23,7 +23,7 @@ export const CONDITION_KINDS: readonly { readonly value: ConditionKind; readonly
   { value: 'aggregate', label: 'Aggregate over a window' },
   { value: 'rate', label: 'Rate of change' },
   { value: 'missing_data', label: 'Missing data' },
-  { value: 'composite', label: 'All or any of several conditions' },
+  { value: 'composite', label: 'Several conditions' },
   { value: 'json', label: 'Other (band, anomaly, any condition) as JSON' },
 ];
 
@@ -265,6 +265,19 @@ export function ruleFromForm(form: RuleForm): RuleResult {
   set('flap', flap, rule);
   set('escalation', escalation, rule);
   return { ok: true, rule: rule as unknown as RuleDefinition };
+}
+
+/**
+ * The form with another kind of condition. Turning a whole single condition (typed in its form)
+ * into a composite keeps it as the first part, unless parts were typed already.
+ */
+export function withKind(form: RuleForm, kind: ConditionKind): RuleForm {
+  const untouched = form.parts.every((p) => !p.metric.trim() && !p.conditionJson.trim());
+  if (kind !== 'composite' || form.kind === 'composite' || !untouched) return { ...form, kind };
+  const built = ruleFromForm(form);
+  if (!built.ok) return { ...form, kind };
+  const first = { metric: '', conditionJson: JSON.stringify(built.rule.condition) };
+  return { ...form, kind, parts: [first, ...form.parts.slice(1)] };
 }
 
 /** A condition typed as JSON: an object with a `type`, or null with the reason set at `field`. */
