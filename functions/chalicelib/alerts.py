@@ -1,9 +1,7 @@
 """evaluate alerts: the ``alerts`` queue into alarms and notifications, and the scheduled sweep
 (missing data, readings past their lateness, escalation, end of flapping)."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -20,7 +18,7 @@ from pydantic import ValidationError
 from iotsphere import bootstrap
 from iotsphere.domain.messages import ReadingsBatch
 from iotsphere.services.alerting import sweep
-from iotsphere.services.alerting.evaluate_in_parts import PARTS, evaluate_in_parts
+from iotsphere.services.alerting.evaluate import evaluate_readings
 from iotsphere.services.alerting.ports import AlertingPorts
 
 bp = Blueprint(__name__)
@@ -32,17 +30,10 @@ def alerting_ports() -> AlertingPorts:
     return bootstrap.alerting_ports()
 
 
-@cache
-def _parts_pool() -> ThreadPoolExecutor:
-    """Kept by the warm worker, as its ports are."""
-    return ThreadPoolExecutor(max_workers=PARTS, thread_name_prefix="alerts")
-
-
 def evaluate_records(records: list[dict[str, Any]]) -> dict[str, Exception | None]:
     """The readings of every record evaluated together, in device time: one read and one write
     of each device's states per invocation, not per message, and readings of one device spread
-    over several messages are put in order before the watermark passes them. The devices are
-    evaluated in ``PARTS`` parts at once (``evaluate_in_parts``).
+    over several messages are put in order before the watermark passes them.
 
     Returns what failed each record (None: done). A body that is no ``ReadingsBatch`` fails
     alone: after the queue's receives it waits in the DLQ with the reason logged (ingest writes
@@ -64,9 +55,7 @@ def evaluate_records(records: list[dict[str, Any]]) -> dict[str, Exception | Non
         readings=[reading for batch in batches for reading in batch.readings],
     )
     try:
-        result = evaluate_in_parts(
-            together, alerting_ports(), datetime.now(tz=UTC), _parts_pool(), PARTS
-        )
+        result = evaluate_readings(together, alerting_ports(), now=datetime.now(tz=UTC))
     except Exception as exc:  # every record comes back; the processor logs why
         return {m: exc if failed is None else failed for m, failed in outcome.items()}
     logger.info(

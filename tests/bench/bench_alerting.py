@@ -22,8 +22,8 @@ evaluate_alerts, send_notifications) and the bridge, then
    expected, duplicates and lost;
 4. measures the evaluator alone, as its worker runs it: in this process on the stack's stores
    (MongoDB, InfluxDB, SQS) with the same rules, as fast as it goes, invocations of 1,000
-   readings (ten ``alerts`` messages of 100) evaluated in ``evaluate_in_parts.PARTS`` parts at
-   once: the sustained readings/s with those rules.
+   readings (ten ``alerts`` messages of 100, evaluated together): the sustained readings/s with
+   those rules.
 
 The result goes to stdout as JSON with the machine.
 """
@@ -35,7 +35,6 @@ import json
 import multiprocessing as mp
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
@@ -67,7 +66,7 @@ from iotsphere.domain.notifications.subscriptions import (
 )
 from iotsphere.local.secrets import SIMULATOR_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
-from iotsphere.services.alerting.evaluate_in_parts import PARTS, evaluate_in_parts
+from iotsphere.services.alerting.evaluate import evaluate_readings
 from iotsphere.services.alerting.history import TelemetryHistory
 from iotsphere.services.alerting.rule_admin import save_rule
 from iotsphere.simulator.payloads import encode, reading_document, telemetry_topic
@@ -281,7 +280,7 @@ def run_alerting(stack: Stack, fleet: AlertingFleet) -> dict[str, Any]:
 
 
 def evaluator_capacity(stack: Stack, fleet: AlertingFleet, seconds: float) -> dict[str, Any]:
-    """``evaluate_in_parts`` on the stack's own stores, back to back, for ``seconds``: every
+    """``evaluate_readings`` on the stack's own stores, back to back, for ``seconds``: every
     device once per round, in batches of ``BATCH``, stamped with the round's start (so each is
     newer than what the device sent before and nothing waits)."""
     settings = stack.settings
@@ -293,7 +292,6 @@ def evaluator_capacity(stack: Stack, fleet: AlertingFleet, seconds: float) -> di
         notifications=SqsPublisher(sqs, queue_url(sqs, settings.notifications_queue)),
     )
     readings = evaluated = rounds = 0
-    pool = ThreadPoolExecutor(max_workers=PARTS)
     cpu, started = time.process_time(), time.monotonic()
     while time.monotonic() - started < seconds:
         round_ms = int(time.time() * 1000)
@@ -310,12 +308,11 @@ def evaluator_capacity(stack: Stack, fleet: AlertingFleet, seconds: float) -> di
                     for i in range(first, min(first + BATCH, fleet.devices))
                 ],
             )
-            result = evaluate_in_parts(batch, ports, datetime.now(tz=UTC), pool, PARTS)
+            result = evaluate_readings(batch, ports, datetime.now(tz=UTC))
             readings += result.readings
             evaluated += result.evaluated
         rounds += 1
     wall, cpu = time.monotonic() - started, time.process_time() - cpu
-    pool.shutdown()
     return {
         "readings": readings,
         "rule_evaluations": evaluated,

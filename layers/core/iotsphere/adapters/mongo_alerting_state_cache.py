@@ -9,7 +9,6 @@ next load reads the device again.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,37 +37,32 @@ class StoredDevice:
 
 class StoredDevices:
     """Least recently used first out, once the kept states weigh more than ``max_points`` (their
-    history and waiting points, and ``STATE_POINTS`` for each state).
-    Safe to share between threads (an evaluation in parts uses one store from several)."""
+    history and waiting points, and ``STATE_POINTS`` for each state)."""
 
     def __init__(self, max_points: int = DEFAULT_MAX_POINTS) -> None:
         self._max_points = max_points
         self._devices: OrderedDict[str, StoredDevice] = OrderedDict()
-        self._lock = threading.Lock()
         self.points = 0
 
     def get(self, doc_id: str) -> StoredDevice | None:
-        with self._lock:
-            device = self._devices.get(doc_id)
-            if device is not None:
-                self._devices.move_to_end(doc_id)
-            return device
+        device = self._devices.get(doc_id)
+        if device is not None:
+            self._devices.move_to_end(doc_id)
+        return device
 
     def put(self, doc_id: str, device: StoredDevice) -> None:
-        with self._lock:
-            self._drop(doc_id)
-            if device.points > self._max_points:
-                return
-            self._devices[doc_id] = device
-            self.points += device.points
-            while self.points > self._max_points:
-                _, oldest = self._devices.popitem(last=False)
-                self.points -= oldest.points
+        self._drop(doc_id)
+        if device.points > self._max_points:
+            return
+        self._devices[doc_id] = device
+        self.points += device.points
+        while self.points > self._max_points:
+            _, oldest = self._devices.popitem(last=False)
+            self.points -= oldest.points
 
     def drop(self, doc_ids: Iterable[str]) -> None:
-        with self._lock:
-            for doc_id in doc_ids:
-                self._drop(doc_id)
+        for doc_id in doc_ids:
+            self._drop(doc_id)
 
     def _drop(self, doc_id: str) -> None:
         gone = self._devices.pop(doc_id, None)
