@@ -20,7 +20,8 @@ from iotsphere.adapters.mongo_alerting_revisions import save_revisions
 from iotsphere.adapters.mongo_alerting_state_cache import StoredDevice, StoredDevices
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
-from iotsphere.domain.alerting.transitions import AlarmStatus, digest
+from iotsphere.domain.alerting.transitions import AlarmStatus
+from iotsphere.domain.digests import digest
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
 from iotsphere.services.alerting.ports import StateKey
 from iotsphere.services.errors import StoreUnavailableError

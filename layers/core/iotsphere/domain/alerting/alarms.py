@@ -16,9 +16,9 @@ from iotsphere.domain.alerting.transitions import (
     AlarmStatus,
     AlarmTransition,
     TransitionKind,
-    digest,
     to_ms,
 )
+from iotsphere.domain.digests import digest
 
 MAX_COMMENTS = 200
 

@@ -31,7 +31,6 @@ from iotsphere.domain.alerting.evaluator_state import (
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.steps import step
-from iotsphere.domain.alerting.transitions import digest
 
 
 def new_state(rule: Rule, device_id: str) -> EvaluatorState:
@@ -46,7 +45,7 @@ def new_state(rule: Rule, device_id: str) -> EvaluatorState:
 
 
 def condition_digest(rule: Rule) -> str:
-    return digest(rule.condition.model_dump_json())
+    return rule.condition_digest
 
 
 def adopt(state: EvaluatorState, rule: Rule) -> EvaluatorState:

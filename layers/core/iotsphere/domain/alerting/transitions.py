@@ -8,7 +8,6 @@ one and the notifier delivers one.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -85,10 +84,6 @@ class NotificationMessage(BaseModel):
             rule_name=rule_name,
             transition=transition,
         )
-
-
-def digest(*parts: object) -> str:
-    return hashlib.sha256("\x00".join(str(part) for part in parts).encode()).hexdigest()[:32]
 
 
 def to_ms(moment: datetime) -> int:

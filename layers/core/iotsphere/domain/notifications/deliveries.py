@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from iotsphere.domain.alerting.transitions import NotificationMessage, digest
+from iotsphere.domain.alerting.transitions import NotificationMessage
+from iotsphere.domain.digests import digest
 from iotsphere.domain.notifications.channels import ChannelType
 
 MAX_ATTEMPTS = 6

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from iotsphere.domain.alerting.transitions import digest
+from iotsphere.domain.digests import digest
 from iotsphere.domain.notifications.payloads import NotificationItem
 
 

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from iotsphere.domain.alerting.transitions import AlarmTransition, digest
+from iotsphere.domain.alerting.transitions import AlarmTransition
+from iotsphere.domain.digests import digest
 from iotsphere.domain.notifications.deliveries import Delivery
 
 MAX_SLACK_LINES = 20
