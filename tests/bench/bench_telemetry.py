@@ -166,7 +166,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.rate, args.duration, args.devices, args.ceiling_messages = 500, 4, 10, 2000
-    with bench_stack(("runner", "bridge"), keep=args.keep) as stack:
+    with bench_stack(("runner", "bridge"), keep=args.keep, home="bench-telemetry") as stack:
         report = {
             "machine": machine(),
             "mqtt_ceiling_msgs_per_s": round(mqtt_ceiling(stack, args.ceiling_messages), 1),
