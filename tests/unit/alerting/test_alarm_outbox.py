@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from iotsphere.services.alerting.alarm_outbox import OutboxPorts, send_pending_actions
 
 from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.alerting.alarms import Alarm
@@ -16,6 +15,7 @@ from iotsphere.services.alerting.alarm_actions import (
     clear_alarm,
     comment_on_alarm,
 )
+from iotsphere.services.alerting.alarm_outbox import OutboxPorts, send_pending_actions
 from iotsphere.services.errors import StoreUnavailableError
 from tests.fakes import FakePublisher
 from tests.unit.alerting.fakes import FakeAlarms, FakeLog, FakeRules
