@@ -54,6 +54,19 @@ def create_widget(ctx: RequestContext, body: Widget) -> Widget:
     return body
 
 
+class WidgetPath(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    widget_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+
+
+@test_api.route(
+    "GET", "/widgets/{widget_id}", summary="one", permission=Permission.READ, path_params=WidgetPath
+)
+def get_widget(ctx: RequestContext, path: WidgetPath) -> dict[str, str]:
+    return {"id": path.widget_id}
+
+
 # Chalice consumes a Blueprint's route options when it registers them: one app per module.
 app = Chalice(app_name="conventions")
 app.register_blueprint(test_api.blueprint)
@@ -177,3 +190,11 @@ def test_an_unexpected_failure_is_a_500_without_internals(client):
     assert "secret" not in response.body.decode()
     assert "X-Request-Id" in body["detail"]
     assert response.headers["X-Request-Id"]
+
+
+def test_a_percent_encoded_path_parameter_is_read_decoded(client):
+    """API Gateway hands a handler decoded path parameters; the local server does not, so an id
+    with a colon sent as %3A must still match its pattern."""
+    response = client.http.get("/v1/widgets/a%3Ab", headers={"Authorization": "Bearer viewer"})
+    assert response.status_code == 200, response.body
+    assert json.loads(response.body) == {"id": "a:b"}

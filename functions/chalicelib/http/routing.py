@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from chalice.app import Blueprint, Request, Response
@@ -126,6 +127,7 @@ class Api:
         self, spec: RouteSpec, handler: Callable[..., Any], uri_params: dict[str, str]
     ) -> Response:
         request: Request = self.blueprint.current_request
+        uri_params = decoded(uri_params)
         context = RequestContext(
             principal=None,
             client_address=client_address(request, bootstrap.settings().trusted_proxy_hops),
@@ -146,6 +148,13 @@ class Api:
         audit(spec, context, uri_params, response.status_code)
         response.headers["X-Request-Id"] = context.request_id
         return response
+
+
+def decoded(uri_params: dict[str, str] | None) -> dict[str, str]:
+    """Path parameters as API Gateway hands them to a handler: percent-decoded. Chalice's local
+    server passes them as sent (``a%3Ab``). Decoding twice is harmless for our parameters, whose
+    patterns exclude ``%``."""
+    return {name: unquote(value) for name, value in (uri_params or {}).items()}
 
 
 def authenticate(request: Request, context: RequestContext) -> Principal:
