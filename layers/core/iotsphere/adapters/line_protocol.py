@@ -6,6 +6,8 @@ Numbers are always written as floats, so ``21`` and ``21.5`` of one metric never
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from iotsphere.domain.telemetry import Reading
 
 MEASUREMENT = "telemetry"
@@ -19,18 +21,10 @@ def escape_tag(value: str) -> str:
     return value.translate(_TAG_ESCAPES)
 
 
-_FIELD_KEYS: dict[str, str] = {}
-_MAX_CACHED_KEYS = 10_000
-
-
+@lru_cache(maxsize=10_000)
 def field_key(name: str) -> str:
     """The escaped field key; a fleet repeats a few names, so each is escaped once."""
-    escaped = _FIELD_KEYS.get(name)
-    if escaped is None:
-        escaped = name.translate(_FIELD_KEY_ESCAPES)
-        if len(_FIELD_KEYS) < _MAX_CACHED_KEYS:
-            _FIELD_KEYS[name] = escaped
-    return escaped
+    return name.translate(_FIELD_KEY_ESCAPES)
 
 
 def field_value(value: float | bool | str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,15 +90,11 @@ def parse_timestamp(raw: Any) -> datetime:
     return ts.replace(microsecond=ts.microsecond - ts.microsecond % 1000)
 
 
-# A fleet sends the same few metric names millions of times: remember the ones already found
-# valid (bounded, so a device inventing names cannot grow it without end).
-_VALID_METRIC_NAMES: set[str] = set()
-_MAX_REMEMBERED_NAMES = 10_000
-
-
+# A fleet sends the same few metric names millions of times: each valid one is checked once
+# (bounded, so a device inventing names cannot grow the cache without end; a refusal raises and
+# is never cached). Names are keys of a decoded JSON object, so always hashable.
+@lru_cache(maxsize=10_000)
 def validate_metric_name(name: Any) -> str:
-    if isinstance(name, str) and name in _VALID_METRIC_NAMES:
-        return name
     if not isinstance(name, str) or not METRIC_NAME_PATTERN.fullmatch(name):
         raise InvalidReadingError(
             f"metric name {str(name)[:80]!r} must start with a letter and hold at most 64 "
@@ -106,8 +102,6 @@ def validate_metric_name(name: Any) -> str:
         )
     if name in RESERVED_METRIC_NAMES:
         raise InvalidReadingError(f"metric name {name!r} is reserved")
-    if len(_VALID_METRIC_NAMES) < _MAX_REMEMBERED_NAMES:
-        _VALID_METRIC_NAMES.add(name)
     return name
 
 
