@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pymongo import MongoClient
 
-from iotsphere.adapters.mongo_alarm_outbox import MongoAlarmOutbox, mongo_alarm_outbox_ports
+from iotsphere.adapters.mongo_alarm_outbox import mongo_alarm_outbox_ports
 from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
 from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
 from iotsphere.adapters.mongo_alerting_state import ALARMS, MongoAlarmStore
@@ -64,7 +64,7 @@ def test_a_pending_acknowledgement_is_found_sent_once_and_emptied(database):
     )
     acknowledged = acknowledge_alarm(org, pending.id, "ana", AT, refused)
     (waiting,) = acknowledged.outbox
-    found = {a.id: a for a in MongoAlarmOutbox(database[ALARMS]).with_outbox(limit=10_000)}
+    found = {a.id: a for a in alarms.with_outbox(limit=10_000)}
     assert found[pending.id] == acknowledged
     assert quiet.id not in found
 

@@ -233,6 +233,12 @@ class MongoAlarmStore:
         }
         return self._find(where, limit=0)
 
+    def with_outbox(self, limit: int) -> list[Alarm]:
+        """Across organizations, for the outbox sweep only (``PendingActions``): alarms whose
+        outbox holds transitions of people's actions not yet sent. No index: the sweep runs once
+        a minute and finds nearly none."""
+        return self._find({"outbox.0": {"$exists": True}}, limit=limit, latest_first=False)
+
     def orgs_with_open_alarms(self) -> list[str]:
         try:
             found = self._collection.distinct(
