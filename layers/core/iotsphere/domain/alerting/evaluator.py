@@ -40,24 +40,20 @@ def new_state(rule: Rule, device_id: str) -> EvaluatorState:
         device_id=device_id,
         metric=rule.metric,
         latches=[LatchState() for _ in leaves(rule.condition)],
-        condition_digest=condition_digest(rule),
+        condition_digest=rule.condition_digest,
     )
-
-
-def condition_digest(rule: Rule) -> str:
-    return rule.condition_digest
 
 
 def adopt(state: EvaluatorState, rule: Rule) -> EvaluatorState:
     """The state under a rule whose condition may have changed since it was saved: a changed
     condition starts its latches afresh (readings, history and the raised state are kept, so an
     open alarm clears under the new condition)."""
-    if state.condition_digest == condition_digest(rule):
+    if state.condition_digest == rule.condition_digest:
         return state
     return state.model_copy(
         update={
             "latches": [LatchState() for _ in leaves(rule.condition)],
-            "condition_digest": condition_digest(rule),
+            "condition_digest": rule.condition_digest,
         }
     )
 
@@ -101,7 +97,7 @@ def accept(
     reading after it look late.
     """
     state = _copy(state)
-    pending = {_waiting_key(waiting): waiting for waiting in state.pending} if state.pending else {}
+    pending = {_waiting_key(waiting): waiting for waiting in state.pending}
     streams: list[tuple[str | None, Iterable[Point]]] = [(None, points)]
     streams += [(m, p) for m, p in (others or {}).items() if m != rule.metric]
     for metric, stream in streams:
@@ -162,7 +158,12 @@ def _copy(state: EvaluatorState) -> EvaluatorState:
 
 def _waiting_key(waiting: Waiting) -> tuple[int, str | None]:
     """A waiting reading is replaced by a redelivery of the same time and metric."""
-    return (waiting[0], waiting[2] if len(waiting) == 3 else None)
+    return (waiting[0], _other_metric(waiting))
+
+
+def _other_metric(waiting: Waiting) -> str | None:
+    """The metric of a waiting reading of another metric than the rule's (None: the rule's)."""
+    return waiting[2] if len(waiting) == 3 else None
 
 
 def _lateness_ms(rule: Rule) -> int:
@@ -176,7 +177,7 @@ def _release(
     ready, state.pending = state.pending[:cut], state.pending[cut:]
     at_time: dict[int, dict[str, float]] = {}
     for waiting in ready:
-        metric = waiting[2] if len(waiting) == 3 else rule.metric
+        metric = _other_metric(waiting) or rule.metric
         at_time.setdefault(waiting[0], {})[metric] = waiting[1]
     verdicts: list[Verdict] = []
     for ts_ms, values in at_time.items():

@@ -44,7 +44,7 @@ def step(
         reading = values.get(metric)
         signal = None
         if reading is not None:
-            history = state.history if metric == state.metric else history_of(state, metric)
+            history = history_of(state, metric)
             cutoff = ts_ms - getattr(leaf, "window_s", 0) * 1000
             start = bisect.bisect_right(history, (cutoff, float("inf")))
             signal = measure(leaf, history[start:], ts_ms, reading)
