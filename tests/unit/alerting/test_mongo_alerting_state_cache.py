@@ -58,3 +58,29 @@ def test_an_absent_document_is_remembered_as_revision_zero_without_states():
     cache = StoredDevices(max_points=10)
     cache.put("new", StoredDevice(revision=0, states={}))
     assert cache.get("new") == StoredDevice(revision=0, states={})
+
+
+def test_the_windows_of_a_composite_s_other_metrics_weigh_too():
+    both = make_rule(
+        {
+            "type": "composite",
+            "op": "and",
+            "conditions": [
+                {"type": "aggregate", "function": "mean", "window_s": 60, "op": "above", "set": 80},
+                {
+                    "type": "aggregate",
+                    "function": "mean",
+                    "window_s": 60,
+                    "op": "above",
+                    "set": 5,
+                    "metric": "vibration",
+                },
+            ],
+        }
+    )
+    points = [(T0 + i, 1.0) for i in range(10)]
+    state, _ = accept(new_state(both, "d1"), both, points, others={"vibration": points})
+    assert sum(len(kept.points) for kept in state.other_history) == 10
+    only_own, _ = accept(new_state(both, "d1"), both, points)
+    weighed = StoredDevice(revision=1, states={"slot": state}).points
+    assert weighed == StoredDevice(revision=1, states={"slot": only_own}).points + 10

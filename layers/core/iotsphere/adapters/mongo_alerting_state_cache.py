@@ -29,15 +29,20 @@ class StoredDevice:
     points: int = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
-        weight = 1 + sum(
-            STATE_POINTS + len(s.history) + len(s.pending) for s in self.states.values()
-        )
+        weight = 1 + sum(_points(state) for state in self.states.values())
         object.__setattr__(self, "points", weight)
+
+
+def _points(state: EvaluatorState) -> int:
+    """What a state weighs: its own fields, and every point it keeps (the rule's window, the
+    windows of the other metrics a composite reads, the readings waiting)."""
+    others = sum(len(kept.points) for kept in state.other_history)
+    return STATE_POINTS + len(state.history) + others + len(state.pending)
 
 
 class StoredDevices:
     """Least recently used first out, once the kept states weigh more than ``max_points`` (their
-    history and waiting points, and ``STATE_POINTS`` for each state)."""
+    kept and waiting points, and ``STATE_POINTS`` for each state)."""
 
     def __init__(self, max_points: int = DEFAULT_MAX_POINTS) -> None:
         self._max_points = max_points
