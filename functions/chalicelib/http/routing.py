@@ -150,11 +150,11 @@ class Api:
         return response
 
 
-def decoded(uri_params: dict[str, str] | None) -> dict[str, str]:
+def decoded(uri_params: dict[str, str]) -> dict[str, str]:
     """Path parameters as API Gateway hands them to a handler: percent-decoded. Chalice's local
     server passes them as sent (``a%3Ab``). Decoding twice is harmless for our parameters, whose
     patterns exclude ``%``."""
-    return {name: unquote(value) for name, value in (uri_params or {}).items()}
+    return {name: unquote(value) for name, value in uri_params.items()}
 
 
 def authenticate(request: Request, context: RequestContext) -> Principal:
