@@ -128,6 +128,8 @@ class Watcher:
             None if reason.is_failure else self._connected.set()
         )
         self._client.on_message = self._on_message
+        self._acked_subscriptions: set[int] = set()
+        self._client.on_subscribe = self._on_subscribe
         self._client.connect("127.0.0.1", port)
         self._client.loop_start()
         assert self._connected.wait(WAIT_S), f"{username}: not connected"
@@ -137,9 +139,21 @@ class Watcher:
             self.received.append(message)
             self._arrived.notify_all()
 
+    def _on_subscribe(self, _c: Any, _u: Any, mid: int, _codes: Any, _p: Any) -> None:
+        with self._arrived:
+            self._acked_subscriptions.add(mid)
+            self._arrived.notify_all()
+
     def subscribe(self, *topic_filters: str) -> None:
+        """Returns once the broker answered each subscription (granted or refused): a message
+        published on another connection right after could otherwise overtake it."""
         for topic_filter in topic_filters:
-            self._client.subscribe(topic_filter, qos=1)
+            _, mid = self._client.subscribe(topic_filter, qos=1)
+            with self._arrived:
+                answered = self._arrived.wait_for(
+                    lambda mid=mid: mid in self._acked_subscriptions, WAIT_S
+                )
+            assert answered, f"{topic_filter}: no SUBACK"
 
     def on(self, topic: str) -> list[mqtt.MQTTMessage]:
         with self._arrived:
