@@ -138,6 +138,11 @@ def batches(fleet: AlertingFleet, second: int, t0_ms: int, size: int) -> list[Re
     ]
 
 
+def _merged(parts: list[ReadingsBatch]) -> ReadingsBatch:
+    readings = [reading for part in parts for reading in part.readings]
+    return ReadingsBatch(envelope_id=parts[0].envelope_id, readings=readings)
+
+
 def process_cpu_s(pid: int) -> float:
     """User plus system CPU seconds of a process on this machine (Linux ``/proc``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -151,11 +156,17 @@ def measure(
     size: int,
     profile: int,
     server_pid: int | None = None,
+    span: int = 1,
 ) -> dict[str, Any]:
     t0_ms = int(time.time() * 1000) - (seconds + 5) * 1000
     for batch in batches(fleet, 0, t0_ms, size):  # the round that creates every state
         evaluate_readings(batch, ports, from_ms(t0_ms + 1000))
     work = [(s, b) for s in range(1, seconds + 1) for b in batches(fleet, s, t0_ms, size)]
+    if span > 1:  # one invocation takes the readings of ``span`` seconds, as under a backlog
+        work = [
+            (s + span - 1, _merged([b for second, b in work if s <= second < s + span]))
+            for s in range(1, seconds + 1, span)
+        ]
     profiler = cProfile.Profile() if profile else None
     server = process_cpu_s(server_pid) if server_pid else 0.0
     cpu, wall = time.process_time(), time.perf_counter()
@@ -197,6 +208,9 @@ def main() -> int:
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=20, help="simulated seconds measured")
     parser.add_argument("--batch", type=int, default=100, help="readings per alerts message")
+    parser.add_argument(
+        "--span", type=int, default=1, help="seconds of readings per invocation (a backlog)"
+    )
     parser.add_argument("--profile", type=int, default=0, help="print the top N of cProfile")
     args = parser.parse_args()
     fleet = AlertingFleet(
@@ -209,11 +223,18 @@ def main() -> int:
     )
     org_id = fleet.prefix
     if args.store == "fakes":
-        result = measure(fake_ports(fleet, org_id), fleet, args.seconds, args.batch, args.profile)
+        ports = fake_ports(fleet, org_id)
+        result = measure(ports, fleet, args.seconds, args.batch, args.profile, span=args.span)
     elif args.mongo_url:
         ports = mongo_ports(fleet, org_id, args.mongo_url)
         result = measure(
-            ports, fleet, args.seconds, args.batch, args.profile, server_pid=args.server_pid
+            ports,
+            fleet,
+            args.seconds,
+            args.batch,
+            args.profile,
+            server_pid=args.server_pid,
+            span=args.span,
         )
     else:
         stack = bench_stack()

@@ -5,6 +5,12 @@ and one per schedule that stays warm between ticks (as a Lambda container does).
 Like the SQS event source mapping, it deletes the messages a batch handled, leaves the ones named
 in ``batchItemFailures`` (all of them when the handler raised) to reappear after the visibility
 timeout, and SQS moves a message to its dead-letter queue after ``maxReceiveCount`` receives.
+
+A batch larger than SQS's ten messages per receive is filled as Lambda's poller fills one while
+messages are waiting: receives that come back full are followed by more, without waiting, up to
+the function's ``batch_size``. Unlike Lambda it does not wait out ``maximum_batching_window`` when
+the queue holds less: this one poller has no other way to keep up with a backlog (Lambda would
+add concurrent invocations), and a shallow queue should cost no latency (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from iotsphere.local.lambda_events import (
 from iotsphere.settings import Settings
 
 POLL_WAIT_S = 2
+SQS_MAX_MESSAGES = 10  # per ReceiveMessage and per DeleteMessageBatch
 
 
 def _log(**fields: Any) -> None:
@@ -53,6 +60,39 @@ def invoke_batch(
     return failed_message_ids(result, ids)
 
 
+def receive_batch(sqs: Any, url: str, batch_size: int, wait_s: float) -> list[dict[str, Any]]:
+    """Long-poll for the first messages, then, while each receive comes back full, take more
+    without waiting until ``batch_size``."""
+    messages: list[dict[str, Any]] = []
+    wait = wait_s
+    while len(messages) < batch_size:
+        asked = min(batch_size - len(messages), SQS_MAX_MESSAGES)
+        response = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=asked,
+            WaitTimeSeconds=wait,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        received = response.get("Messages", [])
+        messages += received
+        if len(received) < asked:
+            break
+        wait = 0
+    return messages
+
+
+def delete_done(sqs: Any, url: str, done: list[dict[str, Any]]) -> None:
+    for start in range(0, len(done), SQS_MAX_MESSAGES):
+        chunk = done[start : start + SQS_MAX_MESSAGES]
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)
+            ],
+        )
+
+
 def poll_queue(
     handler: Callable[..., Any],
     function_name: str,
@@ -68,26 +108,13 @@ def poll_queue(
         "QueueArn"
     ]
     while not stop.is_set():
-        response = sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=min(batch_size, 10),
-            WaitTimeSeconds=POLL_WAIT_S,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        messages = response.get("Messages", [])
+        messages = receive_batch(sqs, url, batch_size, POLL_WAIT_S)
         if not messages:
             continue
         context = LambdaContext(function_name=function_name, timeout_s=timeout_s)
         keep = invoke_batch(handler, messages, context, arn, settings.aws_region)
         done = [m for m in messages if m["MessageId"] not in keep]
-        if done:
-            sqs.delete_message_batch(
-                QueueUrl=url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
-                ],
-            )
+        delete_done(sqs, url, done)
         if keep:
             _log(level="WARNING", function=function_name, failed=len(keep), batch=len(messages))
 
