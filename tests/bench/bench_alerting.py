@@ -21,9 +21,10 @@ evaluate_alerts, send_notifications) and the bridge, then
    device time of the reading that caused it (the transition's ``at``), and counts received,
    expected, duplicates and lost;
 4. measures the evaluator alone, as its worker runs it: in this process on the stack's stores
-   (MongoDB, InfluxDB, SQS) with the same rules, as fast as it goes, invocations of 1,000
-   readings (ten ``alerts`` messages of 100, evaluated together): the sustained readings/s with
-   those rules.
+   (MongoDB, InfluxDB, SQS) with the same rules, as fast as it goes: the sustained readings/s
+   with those rules, once with one reading of each device per invocation (a shallow queue:
+   ten ``alerts`` messages of 100 evaluated together), once with ten (a backlog: the worker's
+   full batch of 100 messages).
 
 The result goes to stdout as JSON with the machine.
 """
@@ -78,7 +79,8 @@ from tests.bench.mqtt_load import Broker, WindowedPublisher
 from tests.bench.webhook_receiver import Arrival, WebhookReceiver
 
 SETTLE_S = 15.0  # no new notification for this long after the last publish: done
-BATCH = 1000  # readings per invocation in the evaluator measurement: ten messages of 100
+READING_GAP_MS = 50  # between one device's readings in one invocation of the evaluator alone
+BACKLOG_PER_DEVICE = 10  # a full batch of the worker: 100 messages of 100, 1,000 devices
 WARM_TIMEOUT_S = 180
 
 
@@ -279,10 +281,15 @@ def run_alerting(stack: Stack, fleet: AlertingFleet) -> dict[str, Any]:
     }
 
 
-def evaluator_capacity(stack: Stack, fleet: AlertingFleet, seconds: float) -> dict[str, Any]:
-    """``evaluate_readings`` on the stack's own stores, back to back, for ``seconds``: every
-    device once per round, in batches of ``BATCH``, stamped with the round's start (so each is
-    newer than what the device sent before and nothing waits)."""
+def evaluator_capacity(
+    stack: Stack, fleet: AlertingFleet, seconds: float, per_device: int = 1
+) -> dict[str, Any]:
+    """``evaluate_readings`` on the stack's own stores, back to back, for ``seconds``. Each
+    invocation holds ``per_device`` readings of every device, ``READING_GAP_MS`` apart and the
+    last stamped with the invocation's start (so each is newer than what the device sent before
+    and nothing waits): 1 is the pace of a shallow queue (ten messages of 100 readings per
+    invocation with 1,000 devices), 10 the pace at which the worker drains a backlog (its batch
+    of 100 messages)."""
     settings = stack.settings
     sqs = aws_client("sqs", settings)
     ports = mongo_alerting_ports(
@@ -295,25 +302,27 @@ def evaluator_capacity(stack: Stack, fleet: AlertingFleet, seconds: float) -> di
     cpu, started = time.process_time(), time.monotonic()
     while time.monotonic() - started < seconds:
         round_ms = int(time.time() * 1000)
-        for first in range(0, fleet.devices, BATCH):
-            batch = ReadingsBatch(
-                envelope_id=f"capacity-{rounds}-{first}",
-                readings=[
-                    ForwardedReading(
-                        device_id=fleet.device_id(i),
-                        ts_ms=round_ms,
-                        metrics=dict(fleet.metrics(i, 10**6 + rounds)),
-                        seq=10**6 + rounds,
-                    )
-                    for i in range(first, min(first + BATCH, fleet.devices))
-                ],
-            )
-            result = evaluate_readings(batch, ports, datetime.now(tz=UTC))
-            readings += result.readings
-            evaluated += result.evaluated
+        seq = 10**6 + rounds * per_device
+        batch = ReadingsBatch(
+            envelope_id=f"capacity-{rounds}",
+            readings=[
+                ForwardedReading(
+                    device_id=fleet.device_id(i),
+                    ts_ms=round_ms - (per_device - 1 - k) * READING_GAP_MS,
+                    metrics=dict(fleet.metrics(i, seq + k)),
+                    seq=seq + k,
+                )
+                for k in range(per_device)
+                for i in range(fleet.devices)
+            ],
+        )
+        result = evaluate_readings(batch, ports, datetime.now(tz=UTC))
+        readings += result.readings
+        evaluated += result.evaluated
         rounds += 1
     wall, cpu = time.monotonic() - started, time.process_time() - cpu
     return {
+        "readings_per_device_per_invocation": per_device,
         "readings": readings,
         "rule_evaluations": evaluated,
         "seconds": round(wall, 1),
@@ -351,6 +360,9 @@ def main() -> int:
             "machine": machine(),
             "publish_to_webhook": run_alerting(stack, fleet),
             "evaluator": evaluator_capacity(stack, fleet, args.capacity_seconds),
+            "evaluator_draining_a_backlog": evaluator_capacity(
+                stack, fleet, args.capacity_seconds, per_device=BACKLOG_PER_DEVICE
+            ),
         }
         print(json.dumps(report, indent=2))
         result = report["publish_to_webhook"]
