@@ -21,7 +21,7 @@ class FakeRuleCatalog(FakeRules):
                 r
                 for r in self.rules.values()
                 if r.org_id == org_id
-                and filters.metric in (None, r.metric)
+                and (filters.metric is None or filters.metric in r.metrics)
                 and filters.severity in (None, r.severity)
                 and filters.enabled in (None, r.enabled)
                 and (after is None or r.id > after)

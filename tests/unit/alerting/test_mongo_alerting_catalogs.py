@@ -37,7 +37,7 @@ def test_a_rule_page_filters_and_resumes_after_the_last_id_of_the_organization()
     (asked,) = collection.asked
     assert asked["where"] == {
         "org_id": "orga",
-        "metric": "temperature",
+        "$or": [{"metrics": "temperature"}, {"metric": "temperature"}],
         "severity": "major",
         "enabled": False,
         "_id": {"$gt": "orga/pump-hot"},

@@ -53,7 +53,9 @@ class MongoRuleCatalog(MongoRuleStore):
     ) -> list[Rule]:
         where: dict[str, Any] = {"org_id": org_id}
         if filters.metric is not None:
-            where["metric"] = str(filters.metric)
+            # a rule stored before ``metrics`` existed and not yet backfilled: its own metric
+            metric = str(filters.metric)
+            where["$or"] = [{"metrics": metric}, {"metric": metric}]
         if filters.severity is not None:
             where["severity"] = str(filters.severity)
         if filters.enabled is not None:

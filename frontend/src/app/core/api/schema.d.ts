@@ -5079,6 +5079,7 @@ export interface components {
             limit?: number;
             /**
              * Metric
+             * @description rules reading this metric: their own, or one a composite's part names
              * @default null
              */
             metric?: string | null;
@@ -11653,6 +11654,7 @@ export interface operations {
                 enabled?: boolean | null;
                 /** @description items per page, at most 100 */
                 limit?: number;
+                /** @description rules reading this metric: their own, or one a composite's part names */
                 metric?: string | null;
                 severity?: components["schemas"]["Severity"] | null;
             };

@@ -19,7 +19,8 @@ from iotsphere.services.devices.ports import DeviceTypeRepository
 
 @dataclass(frozen=True)
 class RuleFilters:
-    """Each given filter must match; ``None`` matches anything."""
+    """Each given filter must match; ``None`` matches anything. ``metric`` matches any metric
+    the rule reads (``Rule.metrics``): its own, or one a composite's part names."""
 
     metric: str | None = None
     severity: Severity | None = None

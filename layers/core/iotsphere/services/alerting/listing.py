@@ -63,7 +63,11 @@ FOREVER = timedelta(days=366 * 100)
 class RuleQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    metric: str | None = Field(default=None, pattern=METRIC_NAME_PATTERN.pattern)
+    metric: str | None = Field(
+        default=None,
+        pattern=METRIC_NAME_PATTERN.pattern,
+        description="rules reading this metric: their own, or one a composite's part names",
+    )
     severity: Severity | None = None
     enabled: QueryFlag | None = None
     cursor: str | None = Field(default=None, pattern=ID_PATTERN.pattern, description="a rule id")
