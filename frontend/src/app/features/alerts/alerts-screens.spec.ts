@@ -112,14 +112,19 @@ describe('rule editor', () => {
     fixture.destroy();
   });
 
-  it('lets a composite’s condition watch its own metric, offered from the device type', async () => {
+  it('edits each part of a composite with the same fields as a single condition, each watching its own metric', async () => {
     const TYPES = { items: [{ id: 'press', name: 'Press', metrics: [{ name: 'temperature', kind: 'gauge' }, { name: 'vibration', kind: 'gauge' }] }] };
     const seen = await signInToStubApi('operator', {
       'GET /v1/device-types': () => TYPES,
       'PUT /v1/rules/hot-shaking': (request: Request) =>
         request.clone().json().then((body) =>
           body.condition.conditions[1].metric === 'vibration'
-            ? problem(422, 'x', { errors: [{ location: 'body.condition.conditions.1.metric', message: "condition.conditions.1.metric: device type 'press' has no metric 'vibration'" }] })
+            ? problem(422, 'x', {
+                errors: [
+                  { location: 'body.condition.conditions.1.metric', message: "condition.conditions.1.metric: device type 'press' has no metric 'vibration'" },
+                  { location: 'body.condition.composite.conditions.1.band.clear_high', message: 'condition.conditions.1.clear_high: must be at most high' },
+                ],
+              })
             : { ...body, id: 'hot-shaking', org_id: 'o' },
         ),
     });
@@ -136,24 +141,58 @@ describe('rule editor', () => {
     set('#r-id', 'hot-shaking');
     set('#r-scope', 'device_type', 'change');
     set('#r-scope-value', 'press');
+    set('#r-set', '80');
+    set('#r-clear', '75');
     set('#r-kind', 'composite', 'change');
     await settle(fixture);
     expect([...el.querySelectorAll('#r-metrics option')].map((o) => (o as HTMLOptionElement).value)).toEqual(['temperature', 'vibration']);
     expect(el.querySelector('#r-part-1-metric')?.getAttribute('list')).toBe('r-metrics');
     expect(el.querySelector('#r-metric')?.getAttribute('list')).toBe('r-metrics');
-    set('#r-part-0-condition', '{"type": "threshold", "op": "above", "set": 80}');
+    expect(el.querySelectorAll('fieldset.part textarea')).toHaveLength(0);
+    expect((el.querySelector('#r-part-0-set') as HTMLInputElement).value).toBe('80'); // the single condition became the first part
+    expect((el.querySelector('#r-part-0-clear') as HTMLInputElement).value).toBe('75');
     set('#r-part-1-metric', 'vibration');
-    set('#r-part-1-condition', '{"type": "threshold", "op": "above", "set": 5}');
+    set('#r-part-1-kind', 'band', 'change');
+    expect(el.querySelector('#r-part-1-set')).toBeNull();
+    set('#r-part-1-low', '-5');
+    set('#r-part-1-high', '5');
+    set('#r-part-1-clear-high', '6');
     (el.querySelector('form[aria-label="Rule"]') as HTMLFormElement).dispatchEvent(new Event('submit'));
     await settle(fixture);
     const put = await seen.find((r) => r.method === 'PUT')?.json();
     expect(put.condition).toEqual({
       type: 'composite', op: 'and',
-      conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'threshold', metric: 'vibration', op: 'above', set: 5 }],
+      conditions: [{ type: 'threshold', op: 'above', set: 80, clear: 75 }, { type: 'band', metric: 'vibration', op: 'outside', low: -5, high: 5, clear_high: 6 }],
     });
     expect(el.querySelector('#r-part-1-metric-error')?.textContent?.trim()).toBe("device type 'press' has no metric 'vibration'");
     expect(el.querySelector('#r-part-1-metric')?.getAttribute('aria-invalid')).toBe('true');
+    expect(el.querySelector('#r-part-1-clear-high-error')?.textContent?.trim()).toBe('must be at most high');
+    expect(el.querySelector('#r-part-1-clear-high')?.getAttribute('aria-invalid')).toBe('true');
+    set('#r-part-1-clear-high', '5.5');
+    expect(el.querySelector('#r-part-1-clear-high-error')).toBeNull();
     expect(urlsOf(seen, '/v1/device-types')).toHaveLength(1);
+    fixture.destroy();
+  });
+
+  it('edits a band or anomaly rule in fields and keeps a nested group of conditions as saved', async () => {
+    const nested = { type: 'composite', op: 'or', conditions: [{ type: 'threshold', op: 'above', set: 1 }, { type: 'missing_data', timeout_s: 60 }] };
+    const saved = {
+      ...RULE, id: 'mixed',
+      condition: { type: 'composite', op: 'and', conditions: [{ type: 'anomaly', method: 'robust_z_diff', window_s: 600, min_points: 20, set: 3.5, clear: null, duration_s: 0 }, nested] },
+    };
+    const seen = await signInToStubApi('operator', { 'GET /v1/rules/mixed': () => saved, 'PUT /v1/rules/mixed': () => saved });
+    const fixture = TestBed.createComponent(RuleEditorComponent);
+    fixture.componentRef.setInput('id', 'mixed');
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    expect((el.querySelector('#r-part-0-method') as HTMLSelectElement).value).toBe('robust_z_diff');
+    expect((el.querySelector('#r-part-0-window') as HTMLInputElement).value).toBe('600');
+    expect((el.querySelector('#r-part-1-kind') as HTMLSelectElement).value).toBe('nested');
+    expect(el.querySelector('#r-part-1-nested')?.textContent).toContain('missing_data');
+    (el.querySelector('form[aria-label="Rule"]') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await settle(fixture);
+    const put = await seen.find((r) => r.method === 'PUT')?.json();
+    expect(put.condition.conditions).toEqual([{ type: 'anomaly', method: 'robust_z_diff', window_s: 600, min_points: 20, set: 3.5 }, nested]);
     fixture.destroy();
   });
 

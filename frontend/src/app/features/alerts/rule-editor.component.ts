@@ -12,22 +12,25 @@ import { TimeRangePickerComponent } from '../../shared/time-range-picker.compone
 import { SEVERITIES } from './alarms';
 import { devicesByAlarms } from './backtest';
 import { BacktestPreviewComponent, type BacktestRun } from './backtest-preview.component';
+import { type ConditionChange, ConditionFieldsComponent } from './condition-fields.component';
 import {
-  AGGREGATE_FUNCTIONS,
   COMPOSITE_PARTS,
   CONDITION_KINDS,
-  type CompositePart,
   type ConditionKind,
   type FormField,
+  LEAF_KINDS,
+  type PartKind,
   type RuleField,
   type RuleForm,
   SCOPE_KINDS,
+  emptyPart,
   emptyRuleForm,
   formFromRule,
   metricsOffered,
   ruleFieldErrors,
   ruleFromForm,
   withKind,
+  withLeafKind,
 } from './rule-form';
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
@@ -37,15 +40,16 @@ type DeviceType = components['schemas']['DeviceTypeView'];
 const RULE_ID = /^(?!new$)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 /**
- * A rule in a form (threshold, aggregate, rate of change, missing data, and a composite whose
- * conditions each name their own metric; other conditions as JSON), saved with PUT /v1/rules/{id}
+ * A rule in a form (threshold, band, aggregate, rate of change, anomaly, missing data, and a
+ * composite whose parts each name their own metric, every condition edited with the same
+ * `ConditionFieldsComponent`, no JSON typed), saved with PUT /v1/rules/{id}
  * whose field problems show at their fields, and a backtest of the draft over a past range drawn
  * on a device's telemetry. With a device-type scope the type's metrics are offered (the device
  * types are read once, when that scope is first chosen). Viewers read it; they cannot save.
  */
 @Component({
   selector: 'app-rule-editor',
-  imports: [ErrorStateComponent, TimeRangePickerComponent, BacktestPreviewComponent, ConfirmDialogComponent],
+  imports: [ErrorStateComponent, TimeRangePickerComponent, BacktestPreviewComponent, ConfirmDialogComponent, ConditionFieldsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-editor.component.html',
   styleUrl: './alerts.css',
@@ -79,8 +83,8 @@ export class RuleEditorComponent {
 
   protected readonly scopeKinds = SCOPE_KINDS;
   protected readonly conditionKinds = CONDITION_KINDS;
+  protected readonly leafKinds = LEAF_KINDS;
   protected readonly severities = SEVERITIES;
-  protected readonly functions = AGGREGATE_FUNCTIONS;
 
   constructor() {
     effect(() => {
@@ -99,15 +103,38 @@ export class RuleEditorComponent {
     this.forget('kind');
   }
 
-  /** One field of a composite's part; its reason (if any) goes, as the user changed it. */
-  protected patchPart(index: number, field: keyof CompositePart, value: string): void {
-    this.form.update((f) => ({ ...f, parts: f.parts.map((p, i) => (i === index ? { ...p, [field]: value } : p)) }));
-    this.forget(`parts.${index}.${field}`);
+  /** A field of the rule's single condition changed. */
+  protected patchCondition(change: ConditionChange): void {
+    this.form.update((f) => ({ ...f, [change.field]: change.value }));
+    this.forget(change.field);
+  }
+
+  /** A field of a composite's part (its metric, or a condition field); its reason (if any) goes, as the user changed it. */
+  protected patchPart(index: number, change: ConditionChange | { field: 'metric'; value: string }): void {
+    this.updatePart(index, (p) => ({ ...p, [change.field]: change.value }));
+    this.forget(`parts.${index}.${change.field}`);
+  }
+
+  /** Another kind of condition for a part (a nested group kept as saved is replaced). */
+  protected choosePartKind(index: number, kind: PartKind): void {
+    if (kind === 'nested') return;
+    this.updatePart(index, (p) => ({ ...withLeafKind(p, kind), nested: null }));
+    this.forget(`parts.${index}.kind`);
+    this.forget(`parts.${index}.nested`);
+  }
+
+  private updatePart(index: number, change: (part: RuleForm['parts'][number]) => RuleForm['parts'][number]): void {
+    this.form.update((f) => ({ ...f, parts: f.parts.map((p, i) => (i === index ? change(p) : p)) }));
   }
 
   protected addPart(): void {
-    this.form.update((f) => ({ ...f, parts: [...f.parts, { metric: '', conditionJson: '' }] }));
+    this.form.update((f) => ({ ...f, parts: [...f.parts, emptyPart()] }));
     this.forget('parts');
+  }
+
+  /** A nested group of conditions (only the API makes one), shown as saved, read only. */
+  protected nestedText(part: RuleForm['parts'][number]): string {
+    return JSON.stringify(part.nested);
   }
 
   /** Removes a part; the reasons by part index no longer fit, so they go. */
@@ -142,7 +169,7 @@ export class RuleEditorComponent {
     return this.errors().get(field) ?? null;
   }
 
-  protected partError(index: number, field: keyof CompositePart): string | null {
+  protected partError(index: number, field: 'metric' | 'kind' | 'nested'): string | null {
     return this.error(`parts.${index}.${field}`);
   }
 

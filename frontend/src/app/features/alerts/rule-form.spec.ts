@@ -1,5 +1,8 @@
 import { ApiError } from '../../core/api/problem';
-import { AGGREGATE_FUNCTIONS, emptyRuleForm, fieldOfLocation, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm, withKind, type Rule, type RuleForm } from './rule-form';
+import {
+  AGGREGATE_FUNCTIONS, emptyPart, emptyRuleForm, fieldOfLocation, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm, withKind, withLeafKind,
+  type CompositePart, type Rule, type RuleForm,
+} from './rule-form';
 
 const form = (patch: Partial<RuleForm>): RuleForm => ({ ...emptyRuleForm(), id: 'hot', name: 'Hot', ...patch });
 
@@ -34,9 +37,15 @@ describe('rule form to rule JSON', () => {
     expect(rule(form({ kind: 'missing_data', timeoutS: '120', latenessS: '0' }))).toMatchObject({ condition: { type: 'missing_data', timeout_s: 120 }, lateness_s: 0 });
   });
 
-  it('takes any other condition as JSON', () => {
-    const band = { type: 'band', op: 'outside', low: 2, high: 8 };
-    expect(rule(form({ kind: 'json', conditionJson: JSON.stringify(band) })).condition).toEqual(band);
+  it('writes band and anomaly conditions from their fields, no JSON typed', () => {
+    expect(rule(form({ kind: 'band', op: 'inside', low: '2', high: '8', clearLow: '1.5', clearHigh: '', durationS: '60' })).condition).toEqual({
+      type: 'band', op: 'inside', low: 2, high: 8, clear_low: 1.5, duration_s: 60,
+    });
+    expect(rule(form({ kind: 'band', op: 'above', low: '-1', high: '1' })).condition).toMatchObject({ op: 'outside' });
+    expect(rule(form({ kind: 'anomaly', method: 'robust_z_diff', windowS: '900', minPoints: '30', set: '', clear: '2.5' })).condition).toEqual({
+      type: 'anomaly', method: 'robust_z_diff', window_s: 900, min_points: 30, clear: 2.5,
+    });
+    expect(rule(form({ kind: 'anomaly', windowS: '', set: '4' })).condition).toEqual({ type: 'anomaly', method: 'robust_z', set: 4 });
   });
 
   it('names the fields it can tell are wrong', () => {
@@ -50,10 +59,8 @@ describe('rule form to rule JSON', () => {
       scopeValue: 'Name the device, group, tag or type.',
       latenessS: 'A whole number, please.',
     });
-    const json = ruleFromForm(form({ kind: 'json', conditionJson: '{"op": 1' }));
-    expect(!json.ok && json.errors.get('conditionJson')).toMatch(/^Not JSON/);
-    const noType = ruleFromForm(form({ kind: 'json', conditionJson: '[1]' }));
-    expect(!noType.ok && noType.errors.get('conditionJson')).toMatch(/"type"/);
+    const band = ruleFromForm(form({ kind: 'band', low: '', high: 'x' }));
+    expect(!band.ok && Object.fromEntries(band.errors)).toEqual({ low: 'Required.', high: 'A number, please.' });
   });
 
   it('reads a saved rule back into the same fields', () => {
@@ -93,11 +100,23 @@ describe('rule form to rule JSON', () => {
     expect(fieldOfLocation('body.flap.window_s', 'threshold')).toBe('flapJson');
   });
 
-  it('puts a band or anomaly rule in the JSON field', () => {
-    const band = { type: 'band', op: 'outside', low: 2, high: 8 };
-    const f = formFromRule({ id: 'b', org_id: 'o', name: 'B', scope: { kind: 'all' }, metric: 't', severity: 'info', condition: band } as Rule);
-    expect(f.kind).toBe('json');
-    expect(JSON.parse(f.conditionJson)).toEqual(band);
+  it('reads a band or anomaly rule into its fields and writes it back the same', () => {
+    const saved = (condition: object) => ({ id: 'b', org_id: 'o', name: 'B', scope: { kind: 'all' }, metric: 't', severity: 'info', condition }) as Rule;
+    const band = { type: 'band', op: 'outside', low: 2, high: 8, clear_low: 2.5, clear_high: null, duration_s: 0 };
+    const f = formFromRule(saved(band));
+    expect(f).toMatchObject({ kind: 'band', op: 'outside', low: '2', high: '8', clearLow: '2.5', clearHigh: '', durationS: '' });
+    expect(rule(f).condition).toEqual({ type: 'band', op: 'outside', low: 2, high: 8, clear_low: 2.5 });
+    const anomaly = { type: 'anomaly', method: 'robust_z_diff', window_s: 600, min_points: 20, set: 3.5, clear: null, duration_s: 30 };
+    const g = formFromRule(saved(anomaly));
+    expect(g).toMatchObject({ kind: 'anomaly', method: 'robust_z_diff', windowS: '600', minPoints: '20', set: '3.5', clear: '', durationS: '30' });
+    expect(rule(g).condition).toEqual({ type: 'anomaly', method: 'robust_z_diff', window_s: 600, min_points: 20, set: 3.5, duration_s: 30 });
+  });
+
+  it('keeps a comparison the kind has when the kind changes', () => {
+    expect(withLeafKind(form({ op: 'below' }), 'band').op).toBe('outside');
+    expect(withLeafKind(form({ op: 'inside' }), 'band').op).toBe('inside');
+    expect(withLeafKind(form({ op: 'inside' }), 'rate')).toMatchObject({ kind: 'rate', op: 'above' });
+    expect(withLeafKind(form({ op: 'below' }), 'aggregate').op).toBe('below');
   });
 
   it('reads a composite into its parts, each with its own metric, and writes it back the same', () => {
@@ -112,35 +131,37 @@ describe('rule form to rule JSON', () => {
     const f = formFromRule({ id: 'c', org_id: 'o', name: 'C', scope: { kind: 'device_type', value: 'press' }, metric: 'temperature', severity: 'info', condition: composite } as Rule);
     expect(f.kind).toBe('composite');
     expect(f.compositeOp).toBe('or');
-    expect(f.parts.map((p) => p.metric)).toEqual(['', 'vibration', '']);
-    expect(JSON.parse(f.parts[1].conditionJson)).toEqual({ type: 'aggregate', function: 'count', window_s: 60, op: 'above', set: 45 });
+    expect(f.parts.map((p) => [p.kind, p.metric])).toEqual([['threshold', ''], ['aggregate', 'vibration'], ['nested', '']]);
+    expect(f.parts[1]).toMatchObject({ fn: 'count', windowS: '60', op: 'above', set: '45' });
+    expect(f.parts[2].nested).toEqual(composite.conditions[2]);
     expect(rule(f).condition).toEqual(composite);
   });
 
   it('sets a part’s own metric, blank meaning the rule’s, and names the part that is wrong', () => {
-    const parts = [
-      { metric: '', conditionJson: '{"type": "threshold", "op": "above", "set": 80}' },
-      { metric: ' vibration ', conditionJson: '{"type": "threshold", "op": "above", "set": 5}' },
+    const parts: CompositePart[] = [
+      { ...emptyPart(), set: '80' },
+      { ...emptyPart(), kind: 'band', op: 'outside', metric: ' vibration ', low: '-5', high: '5' },
     ];
     expect(rule(form({ kind: 'composite', compositeOp: 'and', parts })).condition).toEqual({
       type: 'composite', op: 'and',
-      conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'threshold', metric: 'vibration', op: 'above', set: 5 }],
+      conditions: [{ type: 'threshold', op: 'above', set: 80 }, { type: 'band', metric: 'vibration', op: 'outside', low: -5, high: 5 }],
     });
-    const bad = ruleFromForm(form({ kind: 'composite', parts: [parts[0], { metric: '', conditionJson: '{"op": ' }] }));
-    expect(!bad.ok && bad.errors.get('parts.1.conditionJson')).toMatch(/^Not JSON/);
+    const bad = ruleFromForm(form({ kind: 'composite', parts: [parts[0], { ...parts[1], high: 'loud', kind: 'band' }, { ...emptyPart(), kind: 'rate', windowS: '' }] }));
+    expect(!bad.ok && Object.fromEntries(bad.errors)).toEqual({ 'parts.1.high': 'A number, please.', 'parts.2.windowS': 'Required.', 'parts.2.set': 'Required.' });
     const one = ruleFromForm(form({ kind: 'composite', parts: [parts[0]] }));
     expect(!one.ok && one.errors.get('parts')).toBe('A composite joins 2 to 8 conditions.');
     expect(emptyRuleForm().parts).toHaveLength(2);
   });
 
   it('keeps the condition typed so far as the first part when the condition turns composite', () => {
-    const turned = withKind(form({ set: '80', clear: '75' }), 'composite');
+    const turned = withKind(form({ kind: 'rate', per: 'second', windowS: '60', set: '80', clear: '75' }), 'composite');
     expect(turned.kind).toBe('composite');
-    expect(JSON.parse(turned.parts[0].conditionJson)).toEqual({ type: 'threshold', op: 'above', set: 80, clear: 75 });
-    expect(turned.parts[1]).toEqual({ metric: '', conditionJson: '' });
-    const typed = { ...turned, parts: [{ metric: 'rpm', conditionJson: '{"type": "threshold", "op": "below", "set": 1}' }, turned.parts[1]] };
+    expect(turned.parts[0]).toMatchObject({ kind: 'rate', metric: '', per: 'second', windowS: '60', set: '80', clear: '75' });
+    expect(turned.parts[1]).toEqual(emptyPart());
+    const written = rule({ ...turned, parts: [turned.parts[0], { ...emptyPart(), set: '1' }] }).condition as { conditions: object[] };
+    expect(written.conditions[0]).toEqual({ type: 'rate', per: 'second', window_s: 60, op: 'above', set: 80, clear: 75 });
+    const typed = { ...turned, parts: [{ ...emptyPart(), metric: 'rpm', op: 'below' as const, set: '1' }, turned.parts[1]] };
     expect(withKind({ ...typed, kind: 'threshold' }, 'composite').parts).toEqual(typed.parts); // parts typed already stay
-    expect(withKind(form({ set: '' }), 'composite').parts[0].conditionJson).toBe(''); // nothing whole to keep
     expect(withKind(form({}), 'rate').kind).toBe('rate');
   });
 
@@ -159,9 +180,13 @@ describe('API problems at the rule form fields', () => {
     expect(fieldOfLocation('body.rule.condition.aggregate.window_s', 'aggregate')).toBe('windowS');
     expect(fieldOfLocation('body.rule.scope.value', 'threshold')).toBe('scopeValue');
     expect(fieldOfLocation('body.metric', 'threshold')).toBe('metric');
-    expect(fieldOfLocation('body.condition.composite.conditions.0.threshold.set', 'json')).toBe('conditionJson');
+    expect(fieldOfLocation('body.condition.band.clear_low', 'band')).toBe('clearLow');
+    expect(fieldOfLocation('body.condition.method', 'anomaly')).toBe('method');
     expect(fieldOfLocation('body.condition.conditions.1.metric', 'composite')).toBe('parts.1.metric');
-    expect(fieldOfLocation('body.condition.composite.conditions.0.threshold.set', 'composite')).toBe('parts.0.conditionJson');
+    expect(fieldOfLocation('body.condition.composite.conditions.0.threshold.set', 'composite')).toBe('parts.0.set');
+    expect(fieldOfLocation('body.condition.conditions.1.clear_high', 'composite')).toBe('parts.1.clearHigh');
+    expect(fieldOfLocation('body.condition.conditions.1.band', 'composite')).toBe('parts.1.kind');
+    expect(fieldOfLocation('body.condition.composite.conditions.2.composite.conditions.0.threshold.set', 'composite')).toBe('parts.2.nested');
     expect(fieldOfLocation('body.rule.condition.composite.conditions.1.threshold.metric', 'composite')).toBe('parts.1.metric');
     expect(fieldOfLocation('body.condition.op', 'composite')).toBe('compositeOp');
     expect(fieldOfLocation('body.condition.conditions', 'composite')).toBe('parts');

@@ -15,42 +15,48 @@ export const SCOPE_KINDS: readonly { readonly value: ScopeKind; readonly label: 
   { value: 'all', label: 'All devices' },
 ];
 
-/** The conditions with a form of their own; `json` edits any condition (band, anomaly, composite) as JSON. */
-export type ConditionKind = 'threshold' | 'aggregate' | 'rate' | 'missing_data' | 'composite' | 'json';
+/** The single conditions, each with a form of its own. */
+export type LeafKind = 'threshold' | 'band' | 'aggregate' | 'rate' | 'anomaly' | 'missing_data';
+/** A rule's condition: a single one, or several joined (`composite`). */
+export type ConditionKind = LeafKind | 'composite';
+/** A composite's part: a single condition, or a group of conditions kept as saved (`nested`: only the API makes one). */
+export type PartKind = LeafKind | 'nested';
 
-export const CONDITION_KINDS: readonly { readonly value: ConditionKind; readonly label: string }[] = [
+export const LEAF_KINDS: readonly { readonly value: LeafKind; readonly label: string }[] = [
   { value: 'threshold', label: 'Threshold' },
+  { value: 'band', label: 'Inside or outside a band' },
   { value: 'aggregate', label: 'Aggregate over a window' },
   { value: 'rate', label: 'Rate of change' },
+  { value: 'anomaly', label: 'Anomaly (unusual value)' },
   { value: 'missing_data', label: 'Missing data' },
+];
+
+export const CONDITION_KINDS: readonly { readonly value: ConditionKind; readonly label: string }[] = [
+  ...LEAF_KINDS,
   { value: 'composite', label: 'Several conditions' },
-  { value: 'json', label: 'Other (band, anomaly, any condition) as JSON' },
 ];
 
 /** A composite joins this many conditions (the API's bounds). */
 export const COMPOSITE_PARTS = { min: 2, max: 8 } as const;
 
-/** One condition of a composite: the metric it watches (blank: the rule's) and the rest as JSON. */
-export interface CompositePart {
-  metric: string;
-  conditionJson: string;
-}
-
 /** Aggregates a rule compares over its window; `spread` is max - min (a stuck sensor spreads little). */
 export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count', 'percentile', 'spread'] as const;
 
-/** The editor's fields, numbers as the text typed (blank: not given). */
-export interface RuleForm {
-  id: string;
-  name: string;
-  enabled: boolean;
-  scopeKind: ScopeKind;
-  scopeValue: string;
-  metric: string;
-  severity: Severity;
-  latenessS: string;
-  kind: ConditionKind;
-  op: 'above' | 'below';
+/** Anomaly detectors: the value's robust z-score, or that of its change from the previous reading. */
+export const ANOMALY_METHODS: readonly { readonly value: 'robust_z' | 'robust_z_diff'; readonly label: string }[] = [
+  { value: 'robust_z', label: 'the value' },
+  { value: 'robust_z_diff', label: 'the change from the previous reading' },
+];
+
+/** Levels compare `above` / `below`; a band `inside` / `outside`. */
+export type ConditionOp = 'above' | 'below' | 'inside' | 'outside';
+
+/**
+ * The fields of one single condition, numbers as the text typed (blank: not given). A rule's own
+ * condition and each part of a composite are edited with the same fields (`ConditionFieldsComponent`).
+ */
+export interface ConditionFields {
+  op: ConditionOp;
   set: string;
   clear: string;
   durationS: string;
@@ -60,7 +66,31 @@ export interface RuleForm {
   minPoints: string;
   per: 'second' | 'minute';
   timeoutS: string;
-  conditionJson: string;
+  low: string;
+  high: string;
+  clearLow: string;
+  clearHigh: string;
+  method: 'robust_z' | 'robust_z_diff';
+}
+
+/** One condition of a composite: its kind and fields, the metric it watches (blank: the rule's), or a nested group kept as saved. */
+export interface CompositePart extends ConditionFields {
+  kind: PartKind;
+  metric: string;
+  nested: Condition | null;
+}
+
+/** The editor's fields: the rule's, its single condition's (`ConditionFields`), or a composite's parts. */
+export interface RuleForm extends ConditionFields {
+  id: string;
+  name: string;
+  enabled: boolean;
+  scopeKind: ScopeKind;
+  scopeValue: string;
+  metric: string;
+  severity: Severity;
+  latenessS: string;
+  kind: ConditionKind;
   /** A composite: all (`and`) or any (`or`) of its parts. */
   compositeOp: 'and' | 'or';
   parts: CompositePart[];
@@ -71,22 +101,14 @@ export interface RuleForm {
 }
 
 export type RuleField = keyof RuleForm;
+export type ConditionField = keyof ConditionFields;
 /** A field of one part of a composite, by its index. */
 export type PartField = `parts.${number}.${keyof CompositePart}`;
 /** Where a reason shows: a field of the form or of a composite's part ('' above the form). */
 export type FormField = RuleField | PartField | '';
 
-export function emptyRuleForm(): RuleForm {
+export function emptyConditionFields(): ConditionFields {
   return {
-    id: '',
-    name: '',
-    enabled: true,
-    scopeKind: 'all',
-    scopeValue: '',
-    metric: 'temperature',
-    severity: 'major',
-    latenessS: '',
-    kind: 'threshold',
     op: 'above',
     set: '',
     clear: '',
@@ -97,18 +119,38 @@ export function emptyRuleForm(): RuleForm {
     minPoints: '',
     per: 'minute',
     timeoutS: '300',
-    conditionJson: '',
+    low: '',
+    high: '',
+    clearLow: '',
+    clearHigh: '',
+    method: 'robust_z',
+  };
+}
+
+export function emptyPart(): CompositePart {
+  return { ...emptyConditionFields(), kind: 'threshold', metric: '', nested: null };
+}
+
+export function emptyRuleForm(): RuleForm {
+  return {
+    ...emptyConditionFields(),
+    id: '',
+    name: '',
+    enabled: true,
+    scopeKind: 'all',
+    scopeValue: '',
+    metric: 'temperature',
+    severity: 'major',
+    latenessS: '',
+    kind: 'threshold',
     compositeOp: 'and',
-    parts: [
-      { metric: '', conditionJson: '' },
-      { metric: '', conditionJson: '' },
-    ],
+    parts: [emptyPart(), emptyPart()],
     flapJson: '',
     escalationJson: '',
   };
 }
 
-/** A saved rule in the editor's fields; a condition without a form of its own goes to the JSON field. */
+/** A saved rule in the editor's fields. */
 export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? rule.id : ''): RuleForm {
   const form: RuleForm = {
     ...emptyRuleForm(),
@@ -124,12 +166,36 @@ export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? ru
     escalationJson: rule.escalation?.length ? JSON.stringify(rule.escalation, null, 2) : '',
   };
   const c = rule.condition;
+  if (c.type !== 'composite') return { ...form, ...fieldsOf(c) };
+  const parts = c.conditions.map((part): CompositePart => {
+    if (part.type === 'composite') return { ...emptyPart(), kind: 'nested', nested: part };
+    return { ...emptyPart(), ...fieldsOf(part), metric: ('metric' in part ? part.metric : null) ?? '' };
+  });
+  return { ...form, kind: 'composite', compositeOp: c.op, parts };
+}
+
+type Leaf = Exclude<Condition, { type: 'composite' }>;
+
+/** One single condition's kind and fields; what it leaves out keeps the empty form's text. */
+function fieldsOf(c: Leaf): ConditionFields & { kind: LeafKind } {
+  const empty = emptyConditionFields();
   switch (c.type) {
     case 'threshold':
-      return { ...form, kind: 'threshold', op: c.op, set: text(c.set), clear: text(c.clear), durationS: text(c.duration_s || null) };
+      return { ...empty, kind: 'threshold', op: c.op, set: text(c.set), clear: text(c.clear), durationS: text(c.duration_s || null) };
+    case 'band':
+      return {
+        ...empty,
+        kind: 'band',
+        op: c.op,
+        low: text(c.low),
+        high: text(c.high),
+        clearLow: text(c.clear_low),
+        clearHigh: text(c.clear_high),
+        durationS: text(c.duration_s || null),
+      };
     case 'aggregate':
       return {
-        ...form,
+        ...empty,
         kind: 'aggregate',
         fn: c.function,
         op: c.op,
@@ -142,7 +208,7 @@ export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? ru
       };
     case 'rate':
       return {
-        ...form,
+        ...empty,
         kind: 'rate',
         op: c.op,
         per: c.per ?? 'minute',
@@ -151,20 +217,19 @@ export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? ru
         durationS: text(c.duration_s || null),
         windowS: text(c.window_s),
       };
-    case 'missing_data':
-      return { ...form, kind: 'missing_data', timeoutS: text(c.timeout_s) };
-    case 'composite':
+    case 'anomaly':
       return {
-        ...form,
-        kind: 'composite',
-        compositeOp: c.op,
-        parts: c.conditions.map((part) => {
-          const { metric, ...rest } = part as typeof part & { metric?: string | null };
-          return { metric: metric ?? '', conditionJson: JSON.stringify(rest, null, 2) };
-        }),
+        ...empty,
+        kind: 'anomaly',
+        method: c.method ?? 'robust_z',
+        set: text(c.set),
+        clear: text(c.clear),
+        durationS: text(c.duration_s || null),
+        windowS: text(c.window_s),
+        minPoints: text(c.min_points),
       };
-    default:
-      return { ...form, kind: 'json', conditionJson: JSON.stringify(c, null, 2) };
+    case 'missing_data':
+      return { ...empty, kind: 'missing_data', timeoutS: text(c.timeout_s) };
   }
 }
 
@@ -179,63 +244,25 @@ export type RuleResult =
  */
 export function ruleFromForm(form: RuleForm): RuleResult {
   const errors = new Map<FormField, string>();
-  const num = (field: RuleField, required: boolean, integer = false): number | undefined => {
-    const raw = String(form[field]).trim();
-    if (!raw) {
-      if (required) errors.set(field, 'Required.');
-      return undefined;
+  let condition: Record<string, unknown>;
+  if (form.kind === 'composite') {
+    if (form.parts.length < COMPOSITE_PARTS.min || form.parts.length > COMPOSITE_PARTS.max) {
+      errors.set('parts', `A composite joins ${COMPOSITE_PARTS.min} to ${COMPOSITE_PARTS.max} conditions.`);
     }
-    const value = Number(raw);
-    if (!Number.isFinite(value)) errors.set(field, 'A number, please.');
-    else if (integer && !Number.isInteger(value)) errors.set(field, 'A whole number, please.');
-    return value;
-  };
-  const set = (key: string, value: unknown, into: Record<string, unknown>) => {
-    if (value !== undefined) into[key] = value;
-  };
-
-  let condition: Record<string, unknown> = {};
-  switch (form.kind) {
-    case 'threshold':
-      condition = { type: 'threshold', op: form.op, set: num('set', true) };
-      set('clear', num('clear', false), condition);
-      set('duration_s', num('durationS', false), condition);
-      break;
-    case 'aggregate':
-      condition = { type: 'aggregate', function: form.fn, window_s: num('windowS', true, true), op: form.op, set: num('set', true) };
-      if (form.fn === 'percentile') set('percentile', num('percentile', true), condition);
-      set('clear', num('clear', false), condition);
-      set('duration_s', num('durationS', false), condition);
-      set('min_points', num('minPoints', false, true), condition);
-      break;
-    case 'rate':
-      condition = { type: 'rate', per: form.per, window_s: num('windowS', true, true), op: form.op, set: num('set', true) };
-      set('clear', num('clear', false), condition);
-      set('duration_s', num('durationS', false), condition);
-      break;
-    case 'missing_data':
-      condition = { type: 'missing_data', timeout_s: num('timeoutS', true, true) };
-      break;
-    case 'composite': {
-      if (form.parts.length < COMPOSITE_PARTS.min || form.parts.length > COMPOSITE_PARTS.max) {
-        errors.set('parts', `A composite joins ${COMPOSITE_PARTS.min} to ${COMPOSITE_PARTS.max} conditions.`);
-      }
-      const conditions = form.parts.map((part, i) => {
-        const parsed = conditionOf(part.conditionJson, `parts.${i}.conditionJson`, errors, '{"type": "threshold", "op": "above", "set": 80}');
-        const metric = part.metric.trim();
-        return parsed && metric ? { ...parsed, metric } : parsed;
-      });
-      condition = { type: 'composite', op: form.compositeOp, conditions };
-      break;
-    }
-    case 'json':
-      condition = conditionOf(form.conditionJson, 'conditionJson', errors, '{"type": "band", …}') ?? {};
-      break;
+    const conditions = form.parts.map((part, i) => {
+      if (part.kind === 'nested') return part.nested;
+      const built = conditionFromFields(part, part.kind, errors, `parts.${i}.`);
+      const metric = part.metric.trim();
+      return metric ? { ...built, metric } : built;
+    });
+    condition = { type: 'composite', op: form.compositeOp, conditions };
+  } else {
+    condition = conditionFromFields(form, form.kind, errors, '');
   }
 
   if (!form.metric.trim()) errors.set('metric', 'Required.');
   if (form.scopeKind !== 'all' && !form.scopeValue.trim()) errors.set('scopeValue', 'Name the device, group, tag or type.');
-  const lateness = num('latenessS', false, true);
+  const lateness = numberAt(form.latenessS, 'latenessS', errors, false, true);
   const json = (field: 'flapJson' | 'escalationJson', list: boolean): unknown => {
     const raw = form[field].trim();
     if (!raw) return undefined;
@@ -261,37 +288,100 @@ export function ruleFromForm(form: RuleForm): RuleResult {
     severity: form.severity,
     condition,
   };
-  set('lateness_s', lateness, rule);
-  set('flap', flap, rule);
-  set('escalation', escalation, rule);
+  put('lateness_s', lateness, rule);
+  put('flap', flap, rule);
+  put('escalation', escalation, rule);
   return { ok: true, rule: rule as unknown as RuleDefinition };
 }
 
 /**
- * The form with another kind of condition. Turning a whole single condition (typed in its form)
- * into a composite keeps it as the first part, unless parts were typed already.
+ * One single condition as the API takes it, from its fields; a reason for a field goes to
+ * `errors` under `prefix` + the field (`set` for the rule's condition, `parts.1.set` for a part's).
+ */
+export function conditionFromFields(fields: ConditionFields, kind: LeafKind, errors: Map<FormField, string>, prefix: '' | `parts.${number}.`): Record<string, unknown> {
+  const num = (field: ConditionField, required: boolean, integer = false) =>
+    numberAt(fields[field], `${prefix}${field}` as FormField, errors, required, integer);
+  const level = (op: ConditionOp, into: Record<string, unknown>, setRequired = true) => {
+    into['op'] = op;
+    put('set', num('set', setRequired), into);
+    put('clear', num('clear', false), into);
+    put('duration_s', num('durationS', false, true), into);
+    return into;
+  };
+  const above = fields.op === 'below' ? 'below' : 'above';
+  switch (kind) {
+    case 'threshold':
+      return level(above, { type: 'threshold' });
+    case 'band': {
+      const band: Record<string, unknown> = { type: 'band', op: fields.op === 'inside' ? 'inside' : 'outside', low: num('low', true), high: num('high', true) };
+      put('clear_low', num('clearLow', false), band);
+      put('clear_high', num('clearHigh', false), band);
+      put('duration_s', num('durationS', false, true), band);
+      return band;
+    }
+    case 'aggregate': {
+      const aggregate = level(above, { type: 'aggregate', function: fields.fn, window_s: num('windowS', true, true) });
+      if (fields.fn === 'percentile') put('percentile', num('percentile', true), aggregate);
+      put('min_points', num('minPoints', false, true), aggregate);
+      return aggregate;
+    }
+    case 'rate':
+      return level(above, { type: 'rate', per: fields.per, window_s: num('windowS', true, true) });
+    case 'anomaly': {
+      const anomaly: Record<string, unknown> = { type: 'anomaly', method: fields.method };
+      put('window_s', num('windowS', false, true), anomaly);
+      put('min_points', num('minPoints', false, true), anomaly);
+      put('set', num('set', false), anomaly);
+      put('clear', num('clear', false), anomaly);
+      put('duration_s', num('durationS', false, true), anomaly);
+      return anomaly;
+    }
+    case 'missing_data':
+      return { type: 'missing_data', timeout_s: num('timeoutS', true, true) };
+  }
+}
+
+/** The fields with another kind of single condition; the comparison turns to one that kind has. */
+export function withLeafKind<T extends ConditionFields>(fields: T, kind: LeafKind): T & { kind: LeafKind } {
+  const band = fields.op === 'inside' || fields.op === 'outside';
+  const op: ConditionOp = kind === 'band' ? (band ? fields.op : 'outside') : band ? 'above' : fields.op;
+  return { ...fields, kind, op };
+}
+
+/**
+ * The form with another kind of condition. Turning a single condition into a composite keeps it
+ * (with its metric left blank: the rule's) as the first part, unless parts were changed already.
  */
 export function withKind(form: RuleForm, kind: ConditionKind): RuleForm {
-  const untouched = form.parts.every((p) => !p.metric.trim() && !p.conditionJson.trim());
-  if (kind !== 'composite' || form.kind === 'composite' || !untouched) return { ...form, kind };
-  const built = ruleFromForm(form);
-  if (!built.ok) return { ...form, kind };
-  const first = { metric: '', conditionJson: JSON.stringify(built.rule.condition) };
+  if (kind !== 'composite') return withLeafKind(form, kind);
+  const untouched = form.parts.every((p) => JSON.stringify(p) === JSON.stringify(emptyPart()));
+  if (form.kind === 'composite' || !untouched) return { ...form, kind };
+  const first: CompositePart = { ...emptyPart(), ...pick(form), kind: form.kind };
   return { ...form, kind, parts: [first, ...form.parts.slice(1)] };
 }
 
-/** A condition typed as JSON: an object with a `type`, or null with the reason set at `field`. */
-function conditionOf(raw: string, field: FormField, errors: Map<FormField, string>, example: string): Record<string, unknown> | null {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && typeof (parsed as { type?: unknown }).type === 'string') {
-      return parsed as Record<string, unknown>;
-    }
-    errors.set(field, `A JSON object with a "type", e.g. ${example}.`);
-  } catch (error) {
-    errors.set(field, raw.trim() ? `Not JSON: ${(error as Error).message}` : `Required: a condition as JSON, e.g. ${example}.`);
+/** The condition fields of a form (without the rule's own). */
+function pick(form: ConditionFields): ConditionFields {
+  const fields = emptyConditionFields();
+  for (const key of Object.keys(fields) as ConditionField[]) (fields as unknown as Record<string, unknown>)[key] = form[key];
+  return fields;
+}
+
+/** A number typed at `field`: undefined when blank (a reason when required) or not a number. */
+function numberAt(raw: string, field: FormField, errors: Map<FormField, string>, required: boolean, integer = false): number | undefined {
+  const trimmed = raw.trim();
+  if (!trimmed) {
+    if (required) errors.set(field, 'Required.');
+    return undefined;
   }
-  return null;
+  const value = Number(trimmed);
+  if (!Number.isFinite(value)) errors.set(field, 'A number, please.');
+  else if (integer && !Number.isInteger(value)) errors.set(field, 'A whole number, please.');
+  return value;
+}
+
+function put(key: string, value: unknown, into: Record<string, unknown>): void {
+  if (value !== undefined) into[key] = value;
 }
 
 /** The metrics a rule may watch that its scope's device type declares (none for another scope,
@@ -304,6 +394,25 @@ export function metricsOffered(form: Pick<RuleForm, 'scopeKind' | 'scopeValue'>,
 
 const CONDITION_TAGS = new Set(['threshold', 'band', 'aggregate', 'rate', 'anomaly', 'missing_data', 'composite']);
 
+/** A condition's API fields and the form fields that hold them. */
+const CONDITION_FIELDS: Record<string, ConditionField> = {
+  op: 'op',
+  set: 'set',
+  clear: 'clear',
+  duration_s: 'durationS',
+  function: 'fn',
+  percentile: 'percentile',
+  window_s: 'windowS',
+  min_points: 'minPoints',
+  per: 'per',
+  timeout_s: 'timeoutS',
+  low: 'low',
+  high: 'high',
+  clear_low: 'clearLow',
+  clear_high: 'clearHigh',
+  method: 'method',
+};
+
 const FORM_FIELDS: Record<string, RuleField> = {
   name: 'name',
   enabled: 'enabled',
@@ -313,48 +422,45 @@ const FORM_FIELDS: Record<string, RuleField> = {
   'scope.kind': 'scopeKind',
   'scope.value': 'scopeValue',
   scope: 'scopeValue',
-  'condition.op': 'op',
-  'condition.set': 'set',
-  'condition.clear': 'clear',
-  'condition.duration_s': 'durationS',
-  'condition.function': 'fn',
-  'condition.percentile': 'percentile',
-  'condition.window_s': 'windowS',
-  'condition.min_points': 'minPoints',
-  'condition.per': 'per',
-  'condition.timeout_s': 'timeoutS',
 };
 
 /**
  * Where an API field problem belongs in the form. Locations come as `body.condition.clear` (the
  * rule checks), `body.condition.threshold.set` (the schema, naming the condition type) or
- * `body.rule.…` (a draft backtest); a condition edited as JSON takes every `condition.…`, and
- * what no field holds goes to '' (shown above the form).
+ * `body.rule.…` (a draft backtest); what no field holds goes to '' (shown above the form).
  */
 export function fieldOfLocation(location: string, kind: ConditionKind): FormField {
   const parts = location.split('.');
   if (parts[0] === 'body') parts.shift();
   if (parts[0] === 'rule') parts.shift();
-  if (parts[0] === 'condition' && CONDITION_TAGS.has(parts[1] ?? '')) parts.splice(1, 1);
   const path = parts.join('.');
   if (path === 'flap' || path.startsWith('flap.')) return 'flapJson';
   if (path === 'escalation' || path.startsWith('escalation.')) return 'escalationJson';
-  if (path === 'condition' || path.startsWith('condition.')) {
-    if (kind === 'json') return 'conditionJson';
-    if (kind === 'composite') return compositeField(parts.slice(1));
-    return FORM_FIELDS[path] ?? '';
+  if (parts[0] === 'condition') {
+    const inside = withoutTag(parts.slice(1));
+    if (kind === 'composite') return compositeField(inside);
+    return CONDITION_FIELDS[inside.join('.')] ?? '';
   }
   return FORM_FIELDS[path] ?? '';
 }
 
-/** A location inside a composite (after `condition`): its op, its list, or one part's metric or the rest of it. */
+/** A path inside a condition without the condition type the schema names first. */
+function withoutTag(path: string[]): string[] {
+  return CONDITION_TAGS.has(path[0] ?? '') ? path.slice(1) : path;
+}
+
+/** A location inside a composite (after `condition`): its op, its list, or a field of one part. */
 function compositeField(path: string[]): FormField {
   if (path[0] === 'op') return 'compositeOp';
   if (path[0] !== 'conditions') return 'parts';
   const index = Number(path[1]);
   if (!Number.isInteger(index)) return 'parts';
-  const rest = CONDITION_TAGS.has(path[2] ?? '') ? path.slice(3) : path.slice(2);
-  return rest[0] === 'metric' ? `parts.${index}.metric` : `parts.${index}.conditionJson`;
+  const tag = path[2] ?? '';
+  const rest = withoutTag(path.slice(2));
+  if (tag === 'composite' || rest[0] === 'conditions') return `parts.${index}.nested`;
+  if (rest[0] === 'metric') return `parts.${index}.metric`;
+  const field = CONDITION_FIELDS[rest.join('.')];
+  return field ? `parts.${index}.${field}` : `parts.${index}.kind`;
 }
 
 /** An API problem's field reasons, placed at the form's fields. */
@@ -364,7 +470,7 @@ export function ruleFieldErrors(error: unknown, kind: ConditionKind): Map<FormFi
   for (const { location, message } of error.problem.errors ?? []) {
     const field = fieldOfLocation(location, kind);
     // shown at its field, a reason need not repeat the path it starts with (`condition.clear: …`)
-    const text = field && !field.endsWith('Json') ? message.replace(/^[\w.[\]]+: /, '') : message;
+    const text = field && !field.endsWith('Json') && !field.endsWith('nested') ? message.replace(/^[\w.[\]]+: /, '') : message;
     out.set(field, out.has(field) ? `${out.get(field)} ${text}` : text);
   }
   return out;
