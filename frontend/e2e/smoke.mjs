@@ -4,6 +4,7 @@
 //   SCREENSHOT_DIR   where the screenshots go (default: docs/screenshots of the repository)
 //   CHROMIUM         the browser (default: /usr/bin/chromium)
 //   SMOKE_PORT       the port (default: 31200)
+//   SMOKE_API_PORT   the stub API's port (default: any free one)
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ if (!existsSync(executablePath)) fail(`${executablePath} is missing: apt-get ins
 mkdirSync(shots, { recursive: true });
 
 const profile = mkdtempSync(join(tmpdir(), 'iotsphere-smoke-'));
-const stub = await startStubApi();
+const stub = await startStubApi(Number(process.env.SMOKE_API_PORT ?? 0));
 const server = await startWebServer({ root: dist, port, api: stub.url });
 const context = await chromium.launchPersistentContext(profile, {
   executablePath,
@@ -165,6 +166,25 @@ try {
     await page.getByRole('navigation', { name: 'Modules' }).getByText('Maintenance predictions').waitFor();
     await page.screenshot({ path: join(shots, 'webapp-tablet.png') });
     await audit('the tablet layout');
+  });
+
+  await step('below 900 px a notice stacks under the header, clear of the form’s buttons', async () => {
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.goto(`${base}/alerts/rules/new`);
+    await page.getByLabel('Id', { exact: true }).fill('boiler-hot');
+    await page.getByLabel('Set level', { exact: true }).fill('80');
+    const save = page.getByRole('button', { name: 'Save rule' });
+    await save.click();
+    const notice = page.getByRole('alert').filter({ hasText: 'Rule saved' });
+    await notice.waitFor();
+    await page.getByRole('heading', { name: 'Rule boiler-hot' }).waitFor();
+    const [area, header, button] = await Promise.all([page.locator('.notices').boundingBox(), page.locator('header').boundingBox(), save.boundingBox()]);
+    if (area.y < header.y + header.height) throw new Error(`the notices (top ${area.y}) cover the header`);
+    if (area.x > 16 || area.x + area.width < 800 - 16) throw new Error(`the notices do not span the width: ${JSON.stringify(area)}`);
+    const overlaps = button.y < area.y + area.height && area.y < button.y + button.height;
+    if (overlaps) throw new Error(`the notices cover the Save rule button: ${JSON.stringify({ area, button })}`);
+    await page.screenshot({ path: join(shots, 'webapp-notice-narrow.png') });
+    await audit('a notice on a narrow screen');
   });
 
   await step('signing out returns to the login page', async () => {

@@ -77,6 +77,8 @@ function series(deviceId, metric, start, end) {
 let issued = 0;
 /** Requests the stub answered, by kind, for the smoke test to count. */
 export const hits = { telemetry: 0 };
+/** Rules saved through PUT /v1/rules/{id}, by id. */
+const rules = new Map();
 async function api(req, res, url) {
   const path = url.pathname;
   if (path === '/v1/auth/login' && req.method === 'POST') {
@@ -121,6 +123,13 @@ async function api(req, res, url) {
     return json(res, { values, unknown_device_ids: [], next_cursor: null });
   }
   if (path === '/v1/inbox') return json(res, { items: [], next_cursor: null });
+  m = /^\/v1\/rules\/([^/]+)$/.exec(path);
+  if (m && req.method === 'PUT') {
+    const rule = { version: 1, enabled: true, lateness_s: 60, flap: null, escalation: [], ...(await bodyOf(req)), id: m[1], org_id: user.org_id };
+    rules.set(m[1], rule);
+    return json(res, rule);
+  }
+  if (m && rules.has(m[1])) return json(res, rules.get(m[1]));
   return problem(res, 404, 'Not Found', `The stub API has no ${req.method} ${path}.`);
 }
 

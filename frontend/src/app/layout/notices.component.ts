@@ -5,8 +5,11 @@ import { NotificationService } from '../core/errors/notification.service';
 /**
  * The notices of NotificationService, announced to screen readers as they arrive. They stack in
  * the bottom left corner, over the navigation's column (empty below its links), so they never
- * cover the work area's tables and forms; below 900 px, where the navigation folds, they span the
- * bottom edge. Each has its dismiss button beside its text, never on top of it.
+ * cover the work area's tables and forms. Below 900 px, where the navigation folds into a menu,
+ * they stack at the top just under the header, full width less a margin and at most 40 % of the
+ * height (scrolling beyond), away from the forms' action buttons at the bottom of the screen, and
+ * under the menu when it is open.
+ * Each has its dismiss button beside its text, never on top of it.
  */
 @Component({
   selector: 'app-notices',
@@ -38,7 +41,7 @@ import { NotificationService } from '../core/errors/notification.service';
     .notice p { margin: 0.25rem 0 0; font-size: 0.9rem; }
     .notice button { flex: none; border: 0; background: transparent; font-size: 1.1rem; line-height: 1; padding: 0.1rem 0.35rem; }
     @media (max-width: 900px) {
-      .notices { right: 0.5rem; width: auto; }
+      .notices { top: 3.25rem; bottom: auto; right: 0.5rem; width: auto; max-height: 40vh; z-index: 4; } /* under the open menu (5) */
     }
   `,
 })
