@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.domain.telemetry import Reading
 from iotsphere.domain.telemetry_query import (
+    DevicesSeriesQuery,
     FleetQuery,
     FleetWindow,
     LatestQuery,
@@ -27,6 +28,7 @@ class FakeTelemetryStore:
         self.down = False
         self.refuse: dict[str, str] = {}  # metric name -> reason
         self.fleet_queries: list[FleetQuery] = []
+        self.series_queries: list[DevicesSeriesQuery] = []
 
     def write(self, readings: Sequence[Reading]) -> list[tuple[Reading, str]]:
         if self.down:
@@ -48,6 +50,17 @@ class FakeTelemetryStore:
             if r.device_id == query.device_id and query.start <= r.ts < query.end
         ]
         return sorted(rows, key=lambda p: p.time, reverse=not query.oldest_first)[: query.limit]
+
+    def series(self, query: DevicesSeriesQuery) -> dict[str, list[SeriesPoint]]:
+        self.series_queries.append(query)
+        found: dict[str, list[SeriesPoint]] = {}
+        for r in sorted(self.points.values(), key=lambda r: r.ts, reverse=True):
+            wanted = r.device_id in query.device_ids and query.start <= r.ts < query.end
+            if wanted and query.metric in r.metrics:
+                rows = found.setdefault(r.device_id, [])
+                if len(rows) < query.limit_per_device:
+                    rows.append(SeriesPoint(time=r.ts, value=r.metrics[query.metric]))
+        return found
 
     def latest(self, query: LatestQuery) -> list[LatestValue]:
         newest: dict[tuple[str, str], Reading] = {}

@@ -7,7 +7,12 @@ import pytest
 
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.domain.telemetry import Reading
-from iotsphere.domain.telemetry_query import FleetQuery, LatestQuery, TelemetryQuery
+from iotsphere.domain.telemetry_query import (
+    DevicesSeriesQuery,
+    FleetQuery,
+    LatestQuery,
+    TelemetryQuery,
+)
 from iotsphere.services.errors import InvalidQueryError
 
 pytestmark = pytest.mark.integration
@@ -59,6 +64,24 @@ def test_writing_the_same_readings_twice_stores_them_once(store, device):
     store.write(readings(device, 5))
     (count,) = store.query(query(device, window="1h", aggregation="count"))
     assert count.value == 5
+
+
+def test_series_of_many_devices_come_per_device_newest_first_each_capped(store, device):
+    other, silent = f"{device}-b", f"{device}-c"
+    store.write(readings(device, 10) + readings(other, 3))
+    found = store.series(
+        DevicesSeriesQuery(
+            device_ids=(device, other, silent),
+            metric="t",
+            start=BASE + timedelta(seconds=1),
+            end=BASE + timedelta(seconds=9),
+            limit_per_device=5,
+        )
+    )
+    assert set(found) == {device, other}
+    assert [p.value for p in found[device]] == [8.0, 7.0, 6.0, 5.0, 4.0]
+    assert [p.value for p in found[other]] == [2.0, 1.0]
+    assert found[other][0].time == BASE + timedelta(seconds=2)
 
 
 def test_windows_aggregate(store, device):

@@ -62,7 +62,18 @@ class FakeHistory:
         self.series: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self.asked: list[tuple[str, str, datetime, datetime]] = []
 
+        self.reads: list[tuple[str, list[str]]] = []  # each read: its metric and devices
+
     def points(self, device_id, metric, start, end):
+        self.reads.append((metric, [device_id]))
+        return self._points(device_id, metric, start, end)
+
+    def windows(self, metric, ranges):
+        self.reads.append((metric, sorted(ranges)))
+        found = {d: self._points(d, metric, start, end) for d, (start, end) in ranges.items()}
+        return {d: points for d, points in found.items() if points}
+
+    def _points(self, device_id, metric, start, end):
         self.asked.append((device_id, metric, start, end))
         return [
             p

@@ -138,6 +138,33 @@ def test_a_fresh_state_is_primed_with_the_window_before_its_first_reading(fakes)
     assert len(fakes.history.asked) == 1
 
 
+def test_fresh_states_of_many_devices_are_primed_with_one_read_per_metric(fakes):
+    """A rule saved over a group of many devices: one history read for all their new states,
+    each primed with the window before its own first reading."""
+    fakes.devices.known |= {
+        d: DeviceProfile(device_id=d, org_id="org-a", groups={"plant-1"})
+        for d in ("pump-2", "pump-3")
+    }
+    mean = {"type": "aggregate", "function": "mean", "window_s": 60, "op": "above", "set": 50}
+    rate = {"type": "rate", "window_s": 30, "op": "above", "set": 100, "per": "minute"}
+    fakes.rules.rules["r1"] = make_rule(mean, scope={"kind": "group", "value": "plant-1"})
+    fakes.rules.rules["r2"] = make_rule(rate, id="r2", scope={"kind": "group", "value": "plant-1"})
+    fakes.history.series[("pump-2", "temperature")] = [(T0 - 30_000, 100.0)]
+    fakes.history.series[("pump-3", "temperature")] = [(T0 + 1000 - 61_000, 100.0)]
+    readings = [
+        ForwardedReading(device_id=d, ts_ms=T0 + offset, metrics={"temperature": 20.0})
+        for d, offset in (("pump-1", 0), ("pump-2", 0), ("pump-3", 1000))
+    ]
+    result = evaluate_readings(
+        ReadingsBatch(envelope_id="e1", readings=readings), fakes.ports(), NOW
+    )
+    assert fakes.history.reads == [("temperature", ["pump-1", "pump-2", "pump-3"])]
+    assert [(t.device_id, t.kind.value) for t in result.transitions] == [("pump-2", "raised")]
+    assert ("pump-3", "temperature", from_ms(T0 + 1000 - 60_000), from_ms(T0 + 1000)) in (
+        fakes.history.asked
+    )
+
+
 def test_an_alarm_changed_between_read_and_save_is_evaluated_again_from_the_store(fakes):
     evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
     load, raced = fakes.alarms.load, []

@@ -48,6 +48,59 @@ def test_history_stops_at_its_point_cap_keeping_the_newest():
     assert [v for _, v in points] == [float(i) for i in range(15, 30)]
 
 
+def test_windows_of_many_devices_are_one_read_each_device_in_its_own_range():
+    store = FakeTelemetryStore()
+    store.write(
+        [
+            Reading(device_id=d, ts=AT + timedelta(seconds=i), metrics={"t": float(i)})
+            for d in ("d1", "d2", "d3")
+            for i in range(20)
+        ]
+        + [
+            Reading(
+                device_id="d2", ts=AT + timedelta(seconds=5, milliseconds=1), metrics={"t": "x"}
+            )
+        ]
+    )
+    found = TelemetryHistory(store).windows(
+        "t",
+        {
+            "d1": (AT + timedelta(seconds=2), AT + timedelta(seconds=5)),
+            "d2": (AT + timedelta(seconds=4), AT + timedelta(seconds=7)),
+            "d4": (AT, AT + timedelta(seconds=7)),
+        },
+    )
+    start_ms = int(AT.timestamp() * 1000)
+    assert found == {
+        "d1": [(start_ms + i * 1000, float(i)) for i in (2, 3, 4)],
+        "d2": [(start_ms + i * 1000, float(i)) for i in (4, 5, 6)],
+    }
+    (query,) = store.series_queries
+    assert set(query.device_ids) == {"d1", "d2", "d4"}
+
+
+def test_windows_read_at_most_the_store_cap_of_devices_per_read():
+    store = FakeTelemetryStore()
+    ranges = {f"d{i:03d}": (AT, AT + timedelta(seconds=1)) for i in range(450)}
+    TelemetryHistory(store).windows("t", ranges)
+    assert [len(q.device_ids) for q in store.series_queries] == [200, 200, 50]
+
+
+def test_a_device_whose_window_fills_a_page_is_paged_back_alone():
+    store = FakeTelemetryStore()
+    store.write(
+        [
+            Reading(device_id=d, ts=AT + timedelta(seconds=i), metrics={"t": float(i)})
+            for d, count in (("busy", 25), ("calm", 3))
+            for i in range(count)
+        ]
+    )
+    window = (AT, AT + timedelta(minutes=1))
+    found = TelemetryHistory(store, page=10).windows("t", {"busy": window, "calm": window})
+    assert [v for _, v in found["busy"]] == [float(i) for i in range(25)]
+    assert [v for _, v in found["calm"]] == [0.0, 1.0, 2.0]
+
+
 def device(device_id, org="orga", status=DeviceStatus.ONLINE):
     return Device(
         id=device_id,

@@ -15,6 +15,7 @@ from iotsphere.adapters.influx_client import influx_client
 from iotsphere.adapters.line_protocol import MEASUREMENT, to_line
 from iotsphere.domain.telemetry import Reading
 from iotsphere.domain.telemetry_query import (
+    DevicesSeriesQuery,
     FleetQuery,
     FleetWindow,
     LatestQuery,
@@ -60,6 +61,17 @@ def _any_device(device_ids: Sequence[str]) -> tuple[str, dict[str, str]]:
     params = {f"d{index}": device_id for index, device_id in enumerate(device_ids)}
     condition = " OR ".join(f"device_id = ${name}" for name in params)
     return f"({condition})", params
+
+
+def build_series_influxql(query: DevicesSeriesQuery) -> tuple[str, dict[str, str]]:
+    """``LIMIT`` under ``GROUP BY device_id`` bounds each device's series, not the answer."""
+    devices, params = _any_device(query.device_ids)
+    statement = (
+        f"SELECT {quote_identifier(query.metric)} AS value FROM {MEASUREMENT} "  # noqa: S608
+        f"WHERE {devices} AND time >= $start AND time < $end GROUP BY device_id "
+        f"ORDER BY time DESC LIMIT {int(query.limit_per_device)}"
+    )
+    return statement, {**params, "start": _rfc3339(query.start), "end": _rfc3339(query.end)}
 
 
 def build_latest_influxql(query: LatestQuery) -> tuple[str, dict[str, str]]:
@@ -160,6 +172,14 @@ class InfluxTelemetryStore:
     def query(self, query: TelemetryQuery) -> list[SeriesPoint]:
         (result,) = self._query(*build_influxql(query))
         return [_point(row) for row in result.get_points()]
+
+    def series(self, query: DevicesSeriesQuery) -> dict[str, list[SeriesPoint]]:
+        (result,) = self._query(*build_series_influxql(query))
+        return {
+            tags["device_id"]: [_point(row) for row in rows]
+            for (_, tags), rows in result.items()
+            if tags
+        }
 
     def latest(self, query: LatestQuery) -> list[LatestValue]:
         results = self._query(*build_latest_influxql(query))

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.domain.telemetry import Reading
-from iotsphere.domain.telemetry_query import SeriesPoint, TelemetryQuery
+from iotsphere.domain.telemetry_query import DevicesSeriesQuery, SeriesPoint, TelemetryQuery
 
 
 class TelemetryStore(Protocol):
@@ -19,6 +19,10 @@ class TelemetryStore(Protocol):
 
     def query(self, query: TelemetryQuery) -> list[SeriesPoint]:
         """Points of one metric of one device, newest first."""
+
+    def series(self, query: DevicesSeriesQuery) -> dict[str, list[SeriesPoint]]:
+        """Points of one metric of each of many devices, newest first (devices with none are
+        left out)."""
 
 
 class QuarantineStore(Protocol):

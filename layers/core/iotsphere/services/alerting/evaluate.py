@@ -3,9 +3,11 @@ devices, in device time, into alarm changes, transition events and notifications
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator import (
@@ -138,29 +140,50 @@ def _work(
 def _load_states(work: list[Work], ports: AlertingPorts) -> dict[StateKey, EvaluatorState]:
     keys = [(rule.org_id, rule.id, profile.device_id, rule.metric) for rule, profile, _ in work]
     saved = ports.states.load(keys)
+    fresh = [
+        (rule, profile.device_id, min(ts for found in points.values() for ts, _ in found))
+        for key, (rule, profile, points) in zip(keys, work, strict=True)
+        if key not in saved
+    ]
+    states = saved | _fresh(fresh, ports.history)
+    return {key: adopt(states[key], rule) for key, (rule, _, _) in zip(keys, work, strict=True)}
+
+
+def _fresh(
+    fresh: list[tuple[Rule, str, int]], history: HistoryReader
+) -> dict[StateKey, EvaluatorState]:
+    """New states, each primed with the window before its first reading of each metric whose
+    leaves need one: one history read per metric for all of them (a rule saved over a thousand
+    devices starts them all at once), over the widest window any of them needs on the device."""
+    ranges: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # metric -> device -> ms
+    for rule, device_id, first_ms in fresh:
+        for metric, window_s in needs_history(rule).items():
+            start, end = first_ms - window_s * 1000, first_ms
+            if (known := ranges[metric].get(device_id)) is not None:
+                start, end = min(start, known[0]), max(end, known[1])
+            ranges[metric][device_id] = (start, end)
+    read = {
+        metric: history.windows(metric, {d: (from_ms(a), from_ms(b)) for d, (a, b) in by.items()})
+        for metric, by in ranges.items()
+    }
     states: dict[StateKey, EvaluatorState] = {}
-    for key, (rule, profile, points) in zip(keys, work, strict=True):
-        state = saved.get(key)
-        if state is None:
-            first_ms = min(ts for found in points.values() for ts, _ in found)
-            state = _fresh(rule, profile.device_id, first_ms, ports.history)
-        states[key] = adopt(state, rule)
+    for rule, device_id, first_ms in fresh:
+        found = {
+            metric: _between(read[metric].get(device_id, []), first_ms - window_s * 1000, first_ms)
+            for metric, window_s in needs_history(rule).items()
+        }
+        state = new_state(rule, device_id)
+        if found:
+            state = prime(state, found.pop(rule.metric, []), others=found)
+        states[state.key] = state
     return states
 
 
-def _fresh(rule: Rule, device_id: str, first_ms: int, history: HistoryReader) -> EvaluatorState:
-    """A new state, primed with the window before its first reading of each metric whose
-    leaves need one (one history read per such metric)."""
-    state = new_state(rule, device_id)
-    windows = needs_history(rule)
-    if not windows:
-        return state
-    first = from_ms(first_ms)
-    found = {
-        metric: history.points(device_id, metric, first - timedelta(seconds=window_s), first)
-        for metric, window_s in windows.items()
-    }
-    return prime(state, found.pop(rule.metric, []), others=found)
+def _between(points: list[Point], start_ms: int, end_ms: int) -> list[Point]:
+    """The sorted points with ``start_ms <= ts < end_ms``."""
+    low = bisect.bisect_left(points, (start_ms, -math.inf))
+    high = bisect.bisect_left(points, (end_ms, -math.inf))
+    return points[low:high]
 
 
 def _load_alarms(watched: list[tuple[Rule, DeviceProfile]], store: AlarmStore) -> dict[str, Alarm]:

@@ -1,15 +1,25 @@
-"""History windows from the telemetry store: ``HistoryReader`` over ``TelemetryStore.query``."""
+"""History windows from the telemetry store: ``HistoryReader`` over ``TelemetryStore.query``
+(one device) and ``TelemetryStore.series`` (many devices in one read)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.transitions import to_ms
-from iotsphere.domain.telemetry_query import MAX_LIMIT, TelemetryQuery
+from iotsphere.domain.telemetry_query import (
+    MAX_LIMIT,
+    MAX_SERIES_DEVICES,
+    DevicesSeriesQuery,
+    SeriesPoint,
+    TelemetryQuery,
+)
 from iotsphere.services.ports import TelemetryStore
 
 MAX_POINTS = 200_000
+
+Range = tuple[datetime, datetime]
 
 
 class TelemetryHistory:
@@ -31,12 +41,39 @@ class TelemetryHistory:
                 device_id=device_id, metric=metric, start=start, end=upper, limit=self._page
             )
             rows = self._store.query(query)
-            found += [
-                (to_ms(row.time), float(row.value))
-                for row in rows
-                if isinstance(row.value, int | float)
-            ]
+            found += _numbers(rows)
             if len(rows) < self._page:
                 break
             upper = rows[-1].time
         return sorted(found)[-self._max_points :]
+
+    def windows(self, metric: str, ranges: Mapping[str, Range]) -> dict[str, list[Point]]:
+        """Each device's points in its own range, read for up to ``MAX_SERIES_DEVICES`` devices
+        at a time over the span of their ranges; a device whose answer fills a page may have
+        more, and is paged back alone."""
+        devices = sorted(ranges)
+        found: dict[str, list[Point]] = {}
+        for first in range(0, len(devices), MAX_SERIES_DEVICES):
+            chunk = devices[first : first + MAX_SERIES_DEVICES]
+            query = DevicesSeriesQuery(
+                device_ids=tuple(chunk),
+                metric=metric,
+                start=min(ranges[d][0] for d in chunk),
+                end=max(ranges[d][1] for d in chunk),
+                limit_per_device=self._page,
+            )
+            for device_id, rows in self._store.series(query).items():
+                start, end = ranges[device_id]
+                if len(rows) >= self._page:
+                    points = self.points(device_id, metric, start, end)
+                else:
+                    points = sorted(p for p in _numbers(rows) if to_ms(start) <= p[0] < to_ms(end))
+                if points:
+                    found[device_id] = points
+        return found
+
+
+def _numbers(rows: Sequence[SeriesPoint]) -> list[Point]:
+    return [
+        (to_ms(row.time), float(row.value)) for row in rows if isinstance(row.value, int | float)
+    ]

@@ -3,7 +3,7 @@ except the few the sweep makes across organizations, which say so in their names
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -39,6 +39,12 @@ class DeviceDirectory(Protocol):
 class HistoryReader(Protocol):
     def points(self, device_id: str, metric: str, start: datetime, end: datetime) -> list[Point]:
         """Numeric points of one device metric with ``start <= time < end``, oldest first."""
+
+    def windows(
+        self, metric: str, ranges: Mapping[str, tuple[datetime, datetime]]
+    ) -> dict[str, list[Point]]:
+        """``points`` of each device in its own range, read together (devices with none are left
+        out)."""
 
 
 class EvaluatorStateStore(Protocol):
