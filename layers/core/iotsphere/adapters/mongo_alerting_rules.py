@@ -38,7 +38,7 @@ class MongoRuleStore:
         keeps what its save wrote."""
         missing = {"metrics": {"$exists": False}}
         try:
-            for document in self._collection.find(missing):
+            for document in list(self._collection.find(missing)):  # read all, then write
                 metrics = _rule_of(document).metrics
                 self._collection.update_one(
                     {"_id": document["_id"], **missing}, {"$set": {"metrics": metrics}}
