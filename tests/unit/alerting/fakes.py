@@ -85,6 +85,7 @@ class FakeHistory:
 class FakeStates:
     def __init__(self) -> None:
         self.saved: dict[StateKey, EvaluatorState] = {}
+        self.handed: list[StateKey] = []  # every state ``due_across_orgs`` returned
 
     def load(self, keys):
         return {k: self.saved[k] for k in keys if k in self.saved}
@@ -97,12 +98,10 @@ class FakeStates:
         for state in states:
             self.saved[state.key] = state.model_copy(update={"revision": state.revision + 1})
 
-    def sweepable(self, org_id, missing_data_rule_ids):
-        return [
-            s
-            for s in self.saved.values()
-            if s.org_id == org_id and (s.pending or s.rule_id in missing_data_rule_ids)
-        ]
+    def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
+        due = [s for s in self.saved.values() if s.due_ms is not None and s.due_ms <= now_ms]
+        self.handed += [s.key for s in due]
+        return due
 
 
 class FakeAlarms:

@@ -27,6 +27,7 @@ from iotsphere.services.alerting.ports import StateKey
 from iotsphere.services.errors import StoreUnavailableError
 
 STATES = "alert_device_states"  # one document per device (``alert_states`` held one per rule)
+DUE = "due_ms"  # of a device document: the earliest due time of its states (None: none is due)
 ALARMS = "alarms"
 
 
@@ -59,9 +60,10 @@ class MongoEvaluatorStateStore:
         self._kept = StoredDevices() if kept is None else kept
 
     def ensure_indexes(self) -> None:
-        """None beside ``_id``: each index costs every replace a third more on the MongoDB-wire
-        server, and the sweep finds an organization's documents by their ids' prefix. The
-        ``org_id`` index of earlier versions is dropped."""
+        """None beside ``_id``: on the MongoDB-wire server an index on ``due_ms`` made every
+        replace half as costly again (0.8 to 1.25 ms), about 25 s of its CPU a minute at 1,000
+        device saves a second, while the sweep's one scan for due documents costs it 0.3 s a
+        minute at 16,000 devices. The ``org_id`` index of earlier versions is dropped."""
         if "org_id_1" in self._collection.index_information():
             self._collection.drop_index("org_id_1")
 
@@ -101,17 +103,20 @@ class MongoEvaluatorStateStore:
         for doc_id, device in saved.items():
             self._kept.put(doc_id, device)
 
-    def sweepable(self, org_id: str, missing_data_rule_ids: Ids[str]) -> list[EvaluatorState]:
-        """Every device document of the organization, filtered here: with the default lateness
-        most states wait on readings, so an index would save the sweep (once a minute) little."""
-        missing = set(missing_data_rule_ids)
-        prefix = {"$gte": f"{org_id}/", "$lt": f"{org_id}0"}  # "0" follows "/"
-        states = (
-            state
-            for device in self._find({"_id": prefix, "org_id": org_id}).values()
-            for state in device.states.values()
-        )
-        return [s for s in states if s.pending or s.rule_id in missing]
+    def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
+        """The due states of the documents due by ``now_ms``, or saved before due times existed
+        (no ``due_ms``: their states read as due at once; documents named by a digest, older
+        still, are not: their ids have no "/"). One query for every organization: the server
+        scans its documents once either way (an ``_id`` range is no index lookup on it), and
+        decodes, sends and parses only the due ones, not every device.
+
+        What is read is kept like every other read: the sweep runs in its own process, never
+        the evaluator's, and it saves each of these documents next (every due state gets a later
+        due time), a save that needs the revision read here."""
+        before_due_times = {DUE: {"$exists": False}, "_id": {"$regex": "/"}}
+        due = {"$or": [{DUE: {"$lte": now_ms}}, before_due_times]}
+        states = (state for device in self._find(due).values() for state in device.states.values())
+        return [s for s in states if s.due_ms is not None and s.due_ms <= now_ms]
 
     def _devices(self, doc_ids: set[str]) -> dict[str, StoredDevice]:
         """The kept documents, and the others read in one query (revision 0: none stored)."""
@@ -176,6 +181,7 @@ def _fields_of(first: EvaluatorState, states: dict[str, EvaluatorState]) -> dict
         "org_id": first.org_id,
         "device_id": first.device_id,
         "states": {slot: state.model_dump_json() for slot, state in states.items()},
+        DUE: min((s.due_ms for s in states.values() if s.due_ms is not None), default=None),
     }
 
 

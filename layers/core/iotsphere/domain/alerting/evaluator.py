@@ -31,6 +31,7 @@ from iotsphere.domain.alerting.evaluator_state import (
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.steps import step
+from iotsphere.domain.alerting.sweep_due import scheduled
 
 
 def new_state(rule: Rule, device_id: str) -> EvaluatorState:
@@ -41,6 +42,7 @@ def new_state(rule: Rule, device_id: str) -> EvaluatorState:
         metric=rule.metric,
         latches=[LatchState() for _ in leaves(rule.condition)],
         condition_digest=rule.condition_digest,
+        due_ms=None,
     )
 
 
@@ -50,12 +52,13 @@ def adopt(state: EvaluatorState, rule: Rule) -> EvaluatorState:
     open alarm clears under the new condition)."""
     if state.condition_digest == rule.condition_digest:
         return state
-    return state.model_copy(
+    changed = state.model_copy(
         update={
             "latches": [LatchState() for _ in leaves(rule.condition)],
             "condition_digest": rule.condition_digest,
         }
     )
+    return scheduled(changed, rule)
 
 
 def needs_history(rule: Rule) -> dict[str, int]:
@@ -94,9 +97,12 @@ def accept(
 
     With the platform clock ``now_ms`` the watermark never passes ``now_ms - lateness``: one
     reading stamped minutes ahead by a wrong device clock waits, instead of making every honest
-    reading after it look late.
+    reading after it look late. It is also when the device was last heard (``received_ms``), which
+    the sweep's due time reads.
     """
     state = _copy(state)
+    if now_ms is not None:
+        state.received_ms = now_ms
     pending = {_waiting_key(waiting): waiting for waiting in state.pending}
     streams: list[tuple[str | None, Iterable[Point]]] = [(None, points)]
     streams += [(m, p) for m, p in (others or {}).items() if m != rule.metric]
@@ -110,35 +116,39 @@ def accept(
             state.max_seen_ms = ts_ms if seen is None else max(seen, ts_ms)
     state.pending = sorted(pending.values())
     if state.max_seen_ms is None:
-        return state, []
+        return scheduled(state, rule), []
     until = state.max_seen_ms if now_ms is None else min(state.max_seen_ms, now_ms)
-    return _release(state, rule, until - _lateness_ms(rule))
+    released, verdicts = _release(state, rule, until - _lateness_ms(rule))
+    return scheduled(released, rule), verdicts
 
 
 def release_until(
     state: EvaluatorState, rule: Rule, until_ms: int
 ) -> tuple[EvaluatorState, list[Verdict]]:
     """Evaluate what waits up to ``until_ms`` (the sweep: wall clock minus lateness)."""
-    return _release(_copy(state), rule, until_ms)
+    released, verdicts = _release(_copy(state), rule, until_ms)
+    return scheduled(released, rule), verdicts
 
 
 def check_missing(
     state: EvaluatorState, rule: Rule, now_ms: int
 ) -> tuple[EvaluatorState, list[Verdict]]:
     """Raise a missing-data rule when nothing came for its timeout; the alarm's time is the last
-    reading plus the timeout, so every sweep after it names the same moment."""
+    reading plus the timeout, so every sweep after it names the same moment. The state comes back
+    with its due time, also when nothing rose (a state saved before due times gets one here)."""
     condition = rule.condition
     if not isinstance(condition, MissingDataCondition) or state.active:
-        return state, []
+        return scheduled(state, rule), []
     if state.max_seen_ms is None:
-        return state, []
+        return scheduled(state, rule), []
     due = state.max_seen_ms + condition.timeout_s * 1000
     if now_ms < due:
-        return state, []
+        return scheduled(state, rule), []
     state = _copy(state)
     state.active = True
     state.latches = [LatchState(active=True, since_ms=due)]
-    return state, [Verdict(ts_ms=due, value=None, score=None, active=True, changed=True)]
+    raised = Verdict(ts_ms=due, value=None, score=None, active=True, changed=True)
+    return scheduled(state, rule), [raised]
 
 
 def _copy(state: EvaluatorState) -> EvaluatorState:

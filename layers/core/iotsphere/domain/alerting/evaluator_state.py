@@ -33,7 +33,12 @@ class MetricHistory(BaseModel):
 
 class EvaluatorState(BaseModel):
     """``metric`` is the rule's; a composite reading other metrics keeps their waiting readings
-    in ``pending`` (third item: the metric) and their windows in ``other_history``."""
+    in ``pending`` (third item: the metric) and their windows in ``other_history``.
+
+    ``received_ms`` is the platform time of the last readings accepted; ``due_ms`` the platform
+    time from which the sweep has something to do with the state (``sweep_due_ms``; None:
+    nothing until a reading comes). A state saved before due times existed reads as 0: due at
+    once, and the sweep that looks at it gives it its due time."""
 
     org_id: str
     rule_id: str
@@ -50,6 +55,8 @@ class EvaluatorState(BaseModel):
     last_ts_ms: int | None = None
     late_dropped: int = 0
     condition_digest: str = ""
+    received_ms: int | None = None
+    due_ms: int | None = 0
 
     @property
     def key(self) -> tuple[str, str, str, str]:

@@ -55,10 +55,10 @@ class EvaluatorStateStore(Protocol):
         """Save each state if its stored revision is still ``state.revision``, as revision + 1;
         raise ``ConcurrentUpdateError`` otherwise."""
 
-    def sweepable(
-        self, org_id: str, missing_data_rule_ids: Collection[str]
-    ) -> list[EvaluatorState]:
-        """States with readings waiting, and every state of these missing-data rules."""
+    def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
+        """Across organizations, for the sweep only: the states due by ``now_ms`` (``due_ms`` at
+        or before it; a state saved before due times existed reads as 0), none whose ``due_ms``
+        is later or None."""
 
 
 class AlarmStore(Protocol):

@@ -1,6 +1,9 @@
 """The scheduled sweep: missing-data alarms, readings that waited past their lateness, escalation
 of unacknowledged alarms and the end of flapping. Repeating a sweep at the same ``now`` changes
-nothing: every moment it names is derived from stored times, never from when it ran."""
+nothing: every moment it names is derived from stored times, never from when it ran.
+
+It reads only the evaluator states that are due (``sweep_due``), and saves each of them with its
+next due time, so the next sweep reads none of them again until then."""
 
 from __future__ import annotations
 
@@ -10,9 +13,8 @@ from datetime import datetime
 from iotsphere.domain.alerting.alarm_handling import escalate
 from iotsphere.domain.alerting.alarm_lifecycle import retire, settle
 from iotsphere.domain.alerting.alarms import Alarm
-from iotsphere.domain.alerting.conditions import MissingDataCondition
 from iotsphere.domain.alerting.evaluator import adopt, check_missing, release_until
-from iotsphere.domain.alerting.evaluator_state import Verdict
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState, Verdict
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
@@ -28,27 +30,36 @@ class SweepResult:
 
 
 def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
-    orgs = sorted({*ports.rules.orgs_with_enabled_rules(), *ports.alarms.orgs_with_open_alarms()})
+    """Every organization with enabled rules, open alarms or due states (one query finds the due
+    states of all of them: on the MongoDB-wire server a query per organization would scan every
+    document once per organization)."""
+    due: dict[str, list[EvaluatorState]] = {}
+    for state in ports.states.due_across_orgs(to_ms(now)):
+        due.setdefault(state.org_id, []).append(state)
+    orgs = sorted(
+        {*ports.rules.orgs_with_enabled_rules(), *ports.alarms.orgs_with_open_alarms(), *due}
+    )
     transitions: list[AlarmTransition] = []
     states_changed = 0
     for org_id in orgs:
-        changes = _sweep_org(org_id, now, ports)
+        changes = _sweep_org(org_id, due.get(org_id, []), now, ports)
         states_changed += len(changes.states)
         transitions += commit(changes, ports)
     return SweepResult(len(orgs), states_changed, transitions)
 
 
-def _sweep_org(org_id: str, now: datetime, ports: AlertingPorts) -> Changes:
+def _sweep_org(
+    org_id: str, due: list[EvaluatorState], now: datetime, ports: AlertingPorts
+) -> Changes:
     rules = {rule.id: rule for rule in ports.rules.enabled_rules(org_id)}
-    missing = [i for i, r in rules.items() if isinstance(r.condition, MissingDataCondition)]
-    states = [s for s in ports.states.sweepable(org_id, missing) if s.rule_id in rules]
+    now_ms = to_ms(now)
+    states = [s for s in due if s.rule_id in rules]
+    changes = Changes(states=[_set_aside(s) for s in due if s.rule_id not in rules])
     alarms = {a.id: a for a in ports.alarms.open_or_flapping(org_id)}
     keys = [alarm_key(rules[s.rule_id], s.device_id) for s in states]
     alarms.update(ports.alarms.load(org_id, [k for k in keys if k not in alarms]))
     devices = {s.device_id for s in states} | {a.device_id for a in alarms.values()}
     profiles = ports.devices.profiles(sorted(devices))
-    changes = Changes()
-    now_ms = to_ms(now)
     for saved, key in zip(states, keys, strict=True):
         rule = rules[saved.rule_id]
         state = adopt(saved, rule)
@@ -72,6 +83,13 @@ def _sweep_org(org_id: str, now: datetime, ports: AlertingPorts) -> Changes:
         elif alarm.is_open:
             _retire(alarm, now, changes, device)
     return changes
+
+
+def _set_aside(state: EvaluatorState) -> EvaluatorState:
+    """A due state of a rule that is disabled or deleted is due no more: read at every sweep, it
+    would keep its device's document due for good. Its next reading under the rule, enabled
+    again, gives it a due time."""
+    return state.model_copy(update={"due_ms": None})
 
 
 def _applies(rule: Rule, alarm: Alarm, device: DeviceProfile | None) -> bool:
