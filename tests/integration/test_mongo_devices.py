@@ -77,6 +77,14 @@ def test_many_devices_are_read_at_once_and_only_from_their_organization(database
     assert devices.get_many(org, []) == []
 
 
+def test_more_devices_than_one_read_takes_all_come_back(database, org):
+    devices = MongoDeviceRepository(database[COLLECTION])
+    many = [make_device(org, f"n{i:03d}") for i in range(120)]
+    devices.add(many)
+    found = devices.get_many(org, [d.id for d in reversed(many)])
+    assert sorted(d.id for d in found) == sorted(d.id for d in many)
+
+
 def test_a_taken_name_inserts_none_of_the_batch(database, org):
     devices = MongoDeviceRepository(database[COLLECTION])
     devices.add([make_device(org, "a")])

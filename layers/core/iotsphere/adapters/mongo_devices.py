@@ -15,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
 from iotsphere.adapters.mongo_devices_errors import insert_all, mongo_errors
+from iotsphere.adapters.mongo_id_reads import find_by_ids
 from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.search import DeviceSearch
 
@@ -95,9 +96,9 @@ class MongoDeviceRepository:
     def get_many(self, org_id: str, device_ids: Sequence[str]) -> list[Device]:
         if not device_ids:
             return []
-        where = {"_id": {"$in": list(dict.fromkeys(device_ids))}, "org_id": org_id}
         with mongo_errors("devices"):
-            return [from_document(d) for d in self._collection.find(where)]
+            found = find_by_ids(self._collection, device_ids, {"org_id": org_id})
+            return [from_document(d) for d in found]
 
     def locate(self, device_id: str) -> Device | None:
         with mongo_errors("devices"):

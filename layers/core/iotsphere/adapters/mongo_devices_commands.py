@@ -14,6 +14,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
 from iotsphere.adapters.mongo_devices_errors import mongo_errors
+from iotsphere.adapters.mongo_id_reads import find_by_ids
 from iotsphere.domain.devices.commands import Command, CommandState
 
 COLLECTION = "device_commands"
@@ -61,9 +62,9 @@ class MongoCommandRepository:
     def get_many(self, org_id: str, command_ids: Sequence[str]) -> list[Command]:
         if not command_ids:
             return []
-        where = {"_id": {"$in": list(dict.fromkeys(command_ids))}, "org_id": org_id}
         with mongo_errors("commands"):
-            return [_from_document(d) for d in self._collection.find(where)]
+            found = find_by_ids(self._collection, command_ids, {"org_id": org_id})
+            return [_from_document(d) for d in found]
 
     def get_by_key(self, org_id: str, idempotency_key: str) -> Command | None:
         return self._find_one({"idempotency_scope": f"{org_id}:{idempotency_key}"})
