@@ -24,7 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("iotsphere.simulator.main", "publish telemetry from a simulated fleet"),
     "package": ("iotsphere.local.package", "write the AWS SAM template and deployment package"),
     "quarantine": ("iotsphere.local.quarantine", "list readings that ingest refused"),
-    "alerts": ("iotsphere.services.alerting.score_command", "score a series with an alert rule"),
+    "alerts": (
+        "iotsphere.client.alerts",
+        "try an alert rule: score a CSV series, or backtest over stored history",
+    ),
 }
 
 

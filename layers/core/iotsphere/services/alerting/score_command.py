@@ -18,11 +18,18 @@ from iotsphere.services.alerting.scoring import score_series
 from iotsphere.services.alerting.series_csv import SeriesFormatError, read_series, write_scored
 
 DRAFT = {"id": "draft", "org_id": "local", "name": "draft", "scope": {"kind": "all"}}
+HELP = "score a timestamp,value CSV with a rule"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="action", required=True)
-    score = actions.add_parser("score", help="score a timestamp,value CSV with a rule")
+    """``score`` as the one action of ``parser``; ``iotsphere alerts`` (``iotsphere.client.alerts``)
+    puts it beside ``backtest``, which asks the API and so lives above this layer."""
+    add_score_arguments(
+        parser.add_subparsers(dest="action", required=True).add_parser("score", help=HELP)
+    )
+
+
+def add_score_arguments(score: argparse.ArgumentParser) -> None:
     score.add_argument("--rule", required=True, type=Path, help="rule JSON file")
     score.add_argument("--input", required=True, type=Path, help="CSV of timestamp,value")
     score.add_argument("--output", type=Path, help="where to write (default: standard output)")
