@@ -174,6 +174,49 @@ describe('rule editor', () => {
     fixture.destroy();
   });
 
+  it('starts each kind of a new rule or part with its own window, keeps a typed one, and hints the kind’s limits', async () => {
+    const seen = await signInToStubApi('operator', { 'PUT /v1/rules/odd': (request: Request) => request.clone().json().then((body) => ({ ...body, id: 'odd', org_id: 'o' })) });
+    const fixture = TestBed.createComponent(RuleEditorComponent);
+    fixture.componentRef.setInput('id', 'new');
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    const set = (selector: string, value: string, event = 'input') => {
+      const field = el.querySelector(selector) as HTMLInputElement;
+      field.value = value;
+      field.dispatchEvent(new Event(event));
+      fixture.detectChanges();
+    };
+    const value = (selector: string) => (el.querySelector(selector) as HTMLInputElement).value;
+    const hint = (id: string) => el.querySelector(`#${id}-hint`)?.textContent?.trim();
+    set('#r-id', 'odd');
+    set('#r-kind', 'aggregate', 'change');
+    expect(value('#r-window')).toBe('300');
+    expect(hint('r-window')).toBe('1 to 3600 s');
+    set('#r-kind', 'anomaly', 'change');
+    expect(value('#r-window')).toBe('600');
+    expect(hint('r-window')).toBe('1 to 3600 s; blank: 600');
+    expect(el.querySelector('#r-window')?.getAttribute('aria-describedby')).toBe('r-window-hint');
+    (el.querySelector('form[aria-label="Rule"]') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await settle(fixture);
+    const put = await seen.find((r) => r.method === 'PUT')?.json();
+    expect(put.condition).toEqual({ type: 'anomaly', method: 'robust_z', window_s: 600 });
+
+    set('#r-kind', 'composite', 'change');
+    await settle(fixture);
+    set('#r-part-1-kind', 'anomaly', 'change');
+    expect(value('#r-part-1-window')).toBe('600');
+    set('#r-part-1-window', '300');
+    set('#r-part-1-kind', 'aggregate', 'change');
+    set('#r-part-1-kind', 'anomaly', 'change');
+    expect(value('#r-part-1-window')).toBe('300'); // typed: kept
+    [...el.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Add a condition')?.click();
+    fixture.detectChanges();
+    set('#r-part-2-kind', 'rate', 'change');
+    expect(value('#r-part-2-window')).toBe('300');
+    expect(hint('r-part-2-window')).toBe('1 to 3600 s');
+    fixture.destroy();
+  });
+
   it('edits a band or anomaly rule in fields and keeps a nested group of conditions as saved', async () => {
     const nested = { type: 'composite', op: 'or', conditions: [{ type: 'threshold', op: 'above', set: 1 }, { type: 'missing_data', timeout_s: 60 }] };
     const saved = {

@@ -1,7 +1,7 @@
 import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 
-import { AGGREGATE_FUNCTIONS, ANOMALY_METHODS, type ConditionField, type ConditionFields, type FormField, type LeafKind } from './rule-form';
+import { AGGREGATE_FUNCTIONS, ANOMALY_METHODS, type ConditionField, type ConditionFields, type FormField, type LeafKind, conditionBounds, fieldHint } from './rule-form';
 
 /** One field changed to the text (or choice) now in it. */
 export interface ConditionChange {
@@ -59,7 +59,7 @@ export interface ConditionChange {
       </div>
     }
     @if (k === 'aggregate' || k === 'rate' || k === 'anomaly') {
-      <ng-container *ngTemplateOutlet="number; context: { field: 'windowS', id: 'window', label: 'Window (s)', mode: 'numeric', hint: k === 'anomaly' ? '600' : '' }" />
+      <ng-container *ngTemplateOutlet="number; context: { field: 'windowS', id: 'window', label: 'Window (s)', mode: 'numeric' }" />
     }
     @if (k === 'threshold' || k === 'aggregate' || k === 'rate') {
       <div class="field">
@@ -90,24 +90,26 @@ export interface ConditionChange {
       <ng-container *ngTemplateOutlet="number; context: { field: 'clear', id: 'clear', label: 'Clear level (blank: the set level)', mode: 'decimal' }" />
     }
     @if (k === 'anomaly') {
-      <ng-container *ngTemplateOutlet="number; context: { field: 'set', id: 'set', label: 'Raise above score |z|', mode: 'decimal', hint: '3.5' }" />
+      <ng-container *ngTemplateOutlet="number; context: { field: 'set', id: 'set', label: 'Raise above score |z|', mode: 'decimal' }" />
       <ng-container *ngTemplateOutlet="number; context: { field: 'clear', id: 'clear', label: 'Clear at score (blank: the raise score)', mode: 'decimal' }" />
     }
     @if (k !== 'missing_data') {
-      <ng-container *ngTemplateOutlet="number; context: { field: 'durationS', id: 'duration', label: 'Holds for (s)', mode: 'numeric', hint: '0' }" />
+      <ng-container *ngTemplateOutlet="number; context: { field: 'durationS', id: 'duration', label: 'Holds for (s)', mode: 'numeric' }" />
     }
     @if (k === 'aggregate' || k === 'anomaly') {
-      <ng-container *ngTemplateOutlet="number; context: { field: 'minPoints', id: 'min-points', label: 'Fewest points', mode: 'numeric', hint: k === 'anomaly' ? '20' : '1' }" />
+      <ng-container *ngTemplateOutlet="number; context: { field: 'minPoints', id: 'min-points', label: 'Fewest points', mode: 'numeric' }" />
     }
     @if (k === 'missing_data') {
       <ng-container *ngTemplateOutlet="number; context: { field: 'timeoutS', id: 'timeout', label: 'No reading for (s)', mode: 'numeric' }" />
     }
 
-    <ng-template #number let-field="field" let-id="id" let-label="label" let-mode="mode" let-hint="hint">
+    <ng-template #number let-field="field" let-id="id" let-label="label" let-mode="mode">
+      @let hint = hintOf(field);
       <div class="field">
         <label [for]="p + '-' + id">{{ label }}</label>
-        <input [id]="p + '-' + id" [attr.inputmode]="mode" [placeholder]="hint || ''" [value]="valueOf(field)" (input)="change(field, $event)"
-          [attr.aria-invalid]="!!error(field)" [attr.aria-describedby]="error(field) ? p + '-' + id + '-error' : null" />
+        <input [id]="p + '-' + id" [attr.inputmode]="mode" [placeholder]="blankOf(field)" [value]="valueOf(field)" (input)="change(field, $event)"
+          [attr.aria-invalid]="!!error(field)" [attr.aria-describedby]="describedBy(p + '-' + id, !!hint, !!error(field))" />
+        @if (hint) { <p class="field-hint muted" [id]="p + '-' + id + '-hint'">{{ hint }}</p> }
         @if (error(field); as e) { <p class="field-error" [id]="p + '-' + id + '-error'">{{ e }}</p> }
       </div>
     </ng-template>
@@ -129,6 +131,22 @@ export class ConditionFieldsComponent {
 
   protected valueOf(field: ConditionField): string {
     return this.fields()[field];
+  }
+
+  /** The API's bounds for the field under the chosen kind, shown under it. */
+  protected hintOf(field: ConditionField): string {
+    return fieldHint(this.kind(), field);
+  }
+
+  /** What the API uses when the field is left blank, as its placeholder. */
+  protected blankOf(field: ConditionField): string {
+    const blank = conditionBounds(this.kind(), field)?.blank;
+    return blank === undefined ? '' : String(blank);
+  }
+
+  protected describedBy(id: string, hint: boolean, error: boolean): string | null {
+    const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+    return ids.length ? ids.join(' ') : null;
   }
 
   protected error(field: ConditionField): string | null {

@@ -31,6 +31,7 @@ import {
   ruleFromForm,
   withKind,
   withLeafKind,
+  withTyped,
 } from './rule-form';
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
@@ -103,15 +104,15 @@ export class RuleEditorComponent {
     this.forget('kind');
   }
 
-  /** A field of the rule's single condition changed. */
+  /** A field of the rule's single condition changed (typed: no change of kind replaces it). */
   protected patchCondition(change: ConditionChange): void {
-    this.form.update((f) => ({ ...f, [change.field]: change.value }));
+    this.form.update((f) => withTyped(f, change.field, change.value));
     this.forget(change.field);
   }
 
   /** A field of a composite's part (its metric, or a condition field); its reason (if any) goes, as the user changed it. */
   protected patchPart(index: number, change: ConditionChange | { field: 'metric'; value: string }): void {
-    this.updatePart(index, (p) => ({ ...p, [change.field]: change.value }));
+    this.updatePart(index, (p) => (change.field === 'metric' ? { ...p, metric: change.value } : withTyped(p, change.field, change.value)));
     this.forget(`parts.${index}.${change.field}`);
   }
 

@@ -1,6 +1,7 @@
 import { ApiError } from '../../core/api/problem';
 import {
-  AGGREGATE_FUNCTIONS, emptyPart, emptyRuleForm, fieldOfLocation, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm, withKind, withLeafKind,
+  AGGREGATE_FUNCTIONS, conditionBounds, emptyPart, emptyRuleForm, fieldOfLocation, fieldHint, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm,
+  withKind, withLeafKind, withTyped,
   type CompositePart, type Rule, type RuleForm,
 } from './rule-form';
 
@@ -117,6 +118,45 @@ describe('rule form to rule JSON', () => {
     expect(withLeafKind(form({ op: 'inside' }), 'band').op).toBe('inside');
     expect(withLeafKind(form({ op: 'inside' }), 'rate')).toMatchObject({ kind: 'rate', op: 'above' });
     expect(withLeafKind(form({ op: 'below' }), 'aggregate').op).toBe('below');
+  });
+
+  it('gives a new condition the window of its kind until the operator types one', () => {
+    const anomaly = withLeafKind(emptyRuleForm(), 'anomaly');
+    expect(anomaly.windowS).toBe(String(conditionBounds('anomaly', 'windowS')?.blank));
+    expect(rule({ ...anomaly, id: 'odd' }).condition).toEqual({ type: 'anomaly', method: 'robust_z', window_s: 600 });
+    expect(withLeafKind(anomaly, 'aggregate').windowS).toBe('300');
+    expect(withLeafKind(withLeafKind(emptyPart(), 'rate'), 'anomaly').windowS).toBe('600');
+    expect(withLeafKind(emptyRuleForm(), 'missing_data').timeoutS).toBe('300');
+    // typed by the operator, even the very text the kind starts with: kept
+    const typed = withTyped(withLeafKind(emptyPart(), 'aggregate'), 'windowS', '300');
+    expect(withLeafKind(typed, 'anomaly').windowS).toBe('300');
+    expect(withLeafKind(withTyped(anomaly, 'windowS', '900'), 'rate').windowS).toBe('900');
+    expect(withTyped(anomaly, 'set', '4')).toMatchObject({ set: '4', windowS: '600', prefilled: anomaly.prefilled });
+  });
+
+  it('keeps a saved rule’s window when its kind changes, and fills only what it did not hold', () => {
+    const saved = (condition: object) => formFromRule({ id: 's', org_id: 'o', name: 'S', scope: { kind: 'all' }, metric: 't', severity: 'info', condition } as Rule);
+    const aggregate = saved({ type: 'aggregate', function: 'mean', window_s: 300, op: 'above', set: 1, min_points: 1, duration_s: 0 });
+    expect(withLeafKind(aggregate, 'anomaly').windowS).toBe('300');
+    expect(withLeafKind(saved({ type: 'threshold', op: 'above', set: 80, duration_s: 0 }), 'anomaly').windowS).toBe('600');
+    const heartbeat = saved({ type: 'missing_data', timeout_s: 120 });
+    expect(withLeafKind(heartbeat, 'rate').windowS).toBe('300');
+    expect(withLeafKind(withLeafKind(heartbeat, 'rate'), 'missing_data').timeoutS).toBe('120');
+    const part = saved({ type: 'composite', op: 'and', conditions: [{ type: 'rate', per: 'minute', window_s: 60, op: 'above', set: 1 }, { type: 'threshold', op: 'above', set: 2 }] }).parts;
+    expect(withLeafKind(part[0], 'anomaly').windowS).toBe('60');
+    expect(withLeafKind(part[1], 'anomaly').windowS).toBe('600');
+  });
+
+  it('hints the API’s limits of each kind’s fields', () => {
+    expect(fieldHint('aggregate', 'windowS')).toBe('1 to 3600 s');
+    expect(fieldHint('rate', 'windowS')).toBe('1 to 3600 s');
+    expect(fieldHint('anomaly', 'windowS')).toBe('1 to 3600 s; blank: 600');
+    expect(fieldHint('anomaly', 'minPoints')).toBe('at least 3; blank: 20');
+    expect(fieldHint('aggregate', 'minPoints')).toBe('at least 1; blank: 1');
+    expect(fieldHint('anomaly', 'set')).toBe('above 0; blank: 3.5');
+    expect(fieldHint('missing_data', 'timeoutS')).toBe('10 to 604800 s');
+    expect(fieldHint('threshold', 'durationS')).toBe('0 to 86400 s; blank: 0');
+    expect(fieldHint('threshold', 'set')).toBe('');
   });
 
   it('reads a composite into its parts, each with its own metric, and writes it back the same', () => {

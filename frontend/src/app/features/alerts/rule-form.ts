@@ -73,15 +73,24 @@ export interface ConditionFields {
   method: 'robust_z' | 'robust_z_diff';
 }
 
+/**
+ * Condition fields as edited: `prefilled` names the fields that still hold the text the form put
+ * there (neither typed by the operator nor read from a saved rule), which a change of kind may
+ * replace with the new kind's own (`withLeafKind`).
+ */
+export interface ConditionDraft extends ConditionFields {
+  prefilled: readonly ConditionField[];
+}
+
 /** One condition of a composite: its kind and fields, the metric it watches (blank: the rule's), or a nested group kept as saved. */
-export interface CompositePart extends ConditionFields {
+export interface CompositePart extends ConditionDraft {
   kind: PartKind;
   metric: string;
   nested: Condition | null;
 }
 
 /** The editor's fields: the rule's, its single condition's (`ConditionFields`), or a composite's parts. */
-export interface RuleForm extends ConditionFields {
+export interface RuleForm extends ConditionDraft {
   id: string;
   name: string;
   enabled: boolean;
@@ -115,10 +124,10 @@ export function emptyConditionFields(): ConditionFields {
     durationS: '',
     fn: 'mean',
     percentile: '',
-    windowS: '300',
+    windowS: '', // prefilled with the kind's own when a kind that has one is chosen (`withLeafKind`)
     minPoints: '',
     per: 'minute',
-    timeoutS: '300',
+    timeoutS: '',
     low: '',
     high: '',
     clearLow: '',
@@ -128,12 +137,13 @@ export function emptyConditionFields(): ConditionFields {
 }
 
 export function emptyPart(): CompositePart {
-  return { ...emptyConditionFields(), kind: 'threshold', metric: '', nested: null };
+  return { ...emptyConditionFields(), prefilled: PREFILLABLE, kind: 'threshold', metric: '', nested: null };
 }
 
 export function emptyRuleForm(): RuleForm {
   return {
     ...emptyConditionFields(),
+    prefilled: PREFILLABLE,
     id: '',
     name: '',
     enabled: true,
@@ -176,8 +186,14 @@ export function formFromRule(rule: Rule | RuleDefinition, id = 'id' in rule ? ru
 
 type Leaf = Exclude<Condition, { type: 'composite' }>;
 
-/** One single condition's kind and fields; what it leaves out keeps the empty form's text. */
-function fieldsOf(c: Leaf): ConditionFields & { kind: LeafKind } {
+/** One single condition's kind and fields; what it leaves out keeps the empty form's text (prefilled). */
+function fieldsOf(c: Leaf): ConditionDraft & { kind: LeafKind } {
+  const held = c as Record<string, unknown>;
+  const prefilled = PREFILLABLE.filter((field) => held[API_NAMES[field]] == null);
+  return { ...savedFields(c), prefilled };
+}
+
+function savedFields(c: Leaf): ConditionFields & { kind: LeafKind } {
   const empty = emptyConditionFields();
   switch (c.type) {
     case 'threshold':
@@ -341,12 +357,75 @@ export function conditionFromFields(fields: ConditionFields, kind: LeafKind, err
   }
 }
 
-/** The fields with another kind of single condition; the comparison turns to one that kind has. */
-export function withLeafKind<T extends ConditionFields>(fields: T, kind: LeafKind): T & { kind: LeafKind } {
+/**
+ * The fields with another kind of single condition: the comparison turns to one that kind has, and
+ * a field still prefilled takes the new kind's starting text (an anomaly's window is not an
+ * aggregate's); what the operator typed or a saved rule held stays.
+ */
+export function withLeafKind<T extends ConditionDraft>(fields: T, kind: LeafKind): T & { kind: LeafKind } {
   const band = fields.op === 'inside' || fields.op === 'outside';
   const op: ConditionOp = kind === 'band' ? (band ? fields.op : 'outside') : band ? 'above' : fields.op;
-  return { ...fields, kind, op };
+  const starts = Object.entries(STARTING_TEXT[kind]).filter(([field]) => fields.prefilled.includes(field as ConditionField));
+  return { ...fields, ...Object.fromEntries(starts), kind, op };
 }
+
+/** The fields with `value` typed at `field`: the operator's text, which no change of kind replaces. */
+export function withTyped<T extends ConditionDraft>(fields: T, field: ConditionField, value: string): T {
+  return { ...fields, [field]: value, prefilled: fields.prefilled.filter((f) => f !== field) };
+}
+
+/**
+ * What the API takes in a condition's number field (domain/alerting/conditions.py and
+ * rule_checks.py): `min` (or above it, when `above`) up to `max`, and what it uses when the field is
+ * left out (`blank`; none: required, or nothing at all).
+ */
+export interface FieldBounds {
+  readonly min: number;
+  readonly above?: boolean;
+  readonly max?: number;
+  readonly blank?: number;
+  readonly unit?: 's';
+}
+
+const WINDOW: FieldBounds = { min: 1, max: 3600, unit: 's' };
+const DURATION: FieldBounds = { min: 0, max: 86_400, blank: 0, unit: 's' };
+
+const BOUNDS: Record<LeafKind, Partial<Record<ConditionField, FieldBounds>>> = {
+  threshold: { durationS: DURATION },
+  band: { durationS: DURATION },
+  aggregate: { windowS: WINDOW, durationS: DURATION, minPoints: { min: 1, blank: 1 }, percentile: { min: 0, max: 100 } },
+  rate: { windowS: WINDOW, durationS: DURATION },
+  anomaly: { windowS: { ...WINDOW, blank: 600 }, durationS: DURATION, minPoints: { min: 3, blank: 20 }, set: { min: 0, above: true, blank: 3.5 } },
+  missing_data: { timeoutS: { min: 10, max: 604_800, unit: 's' } },
+};
+
+/** The API's bounds of a field for a kind of condition (undefined: none the form states). */
+export function conditionBounds(kind: LeafKind, field: ConditionField): FieldBounds | undefined {
+  return BOUNDS[kind][field];
+}
+
+/** The API's bounds of a field as shown under it ('' when it has none to state): `1 to 3600 s; blank: 600`. */
+export function fieldHint(kind: LeafKind, field: ConditionField): string {
+  const b = conditionBounds(kind, field);
+  if (!b) return '';
+  const unit = b.unit ? ` ${b.unit}` : '';
+  const range = b.max !== undefined ? `${b.min} to ${b.max}${unit}` : `${b.above ? 'above' : 'at least'} ${b.min}${unit}`;
+  return b.blank === undefined ? range : `${range}; blank: ${b.blank}`;
+}
+
+/** The fields a new condition fills in for the operator, each with the name the API gives it. */
+const API_NAMES = { windowS: 'window_s', timeoutS: 'timeout_s' } as const;
+const PREFILLABLE = Object.keys(API_NAMES) as (keyof typeof API_NAMES)[];
+
+/** The text a new condition of each kind starts with in the prefillable fields it has (an anomaly: the API's own default). */
+const STARTING_TEXT: Record<LeafKind, Partial<Record<keyof typeof API_NAMES, string>>> = {
+  threshold: {},
+  band: {},
+  aggregate: { windowS: '300' },
+  rate: { windowS: '300' },
+  anomaly: { windowS: String(BOUNDS.anomaly.windowS?.blank) },
+  missing_data: { timeoutS: '300' },
+};
 
 /**
  * The form with another kind of condition. Turning a single condition into a composite keeps it
@@ -356,7 +435,7 @@ export function withKind(form: RuleForm, kind: ConditionKind): RuleForm {
   if (kind !== 'composite') return withLeafKind(form, kind);
   const untouched = form.parts.every((p) => JSON.stringify(p) === JSON.stringify(emptyPart()));
   if (form.kind === 'composite' || !untouched) return { ...form, kind };
-  const first: CompositePart = { ...emptyPart(), ...pick(form), kind: form.kind };
+  const first: CompositePart = { ...emptyPart(), ...pick(form), prefilled: form.prefilled, kind: form.kind };
   return { ...form, kind, parts: [first, ...form.parts.slice(1)] };
 }
 
