@@ -31,7 +31,7 @@ from iotsphere.domain.alerting.evaluator_state import (
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.steps import step
-from iotsphere.domain.alerting.sweep_due import scheduled
+from iotsphere.domain.alerting.sweep_due import scheduled, sweep_due_ms
 
 
 def new_state(rule: Rule, device_id: str) -> EvaluatorState:
@@ -116,10 +116,10 @@ def accept(
             state.max_seen_ms = ts_ms if seen is None else max(seen, ts_ms)
     state.pending = sorted(pending.values())
     if state.max_seen_ms is None:
-        return scheduled(state, rule), []
+        return _own_scheduled(state, rule), []
     until = state.max_seen_ms if now_ms is None else min(state.max_seen_ms, now_ms)
     released, verdicts = _release(state, rule, until - _lateness_ms(rule))
-    return scheduled(released, rule), verdicts
+    return _own_scheduled(released, rule), verdicts
 
 
 def release_until(
@@ -127,7 +127,7 @@ def release_until(
 ) -> tuple[EvaluatorState, list[Verdict]]:
     """Evaluate what waits up to ``until_ms`` (the sweep: wall clock minus lateness)."""
     released, verdicts = _release(_copy(state), rule, until_ms)
-    return scheduled(released, rule), verdicts
+    return _own_scheduled(released, rule), verdicts
 
 
 def check_missing(
@@ -148,7 +148,7 @@ def check_missing(
     state.active = True
     state.latches = [LatchState(active=True, since_ms=due)]
     raised = Verdict(ts_ms=due, value=None, score=None, active=True, changed=True)
-    return scheduled(state, rule), [raised]
+    return _own_scheduled(state, rule), [raised]
 
 
 def _copy(state: EvaluatorState) -> EvaluatorState:
@@ -164,6 +164,13 @@ def _copy(state: EvaluatorState) -> EvaluatorState:
             "latches": list(state.latches),
         }
     )
+
+
+def _own_scheduled(state: EvaluatorState, rule: Rule) -> EvaluatorState:
+    """``scheduled`` for a copy made here: set in place (a copy of the copy cost ~10 % of a
+    streaming state's ``accept``)."""
+    state.due_ms = sweep_due_ms(state, rule)
+    return state
 
 
 def _waiting_key(waiting: Waiting) -> tuple[int, str | None]:
