@@ -80,7 +80,7 @@ def test_states_round_trip_and_a_stale_revision_is_refused(database):
     the_rule = rule(owner, lateness_s=60)
     state, _ = accept(new_state(the_rule, "d1"), the_rule, [(T0, 90.0), (T0 + 1000, 91.0)])
     store.save([state])
-    loaded = store.load([state.key, (owner, "r1", "d2", "temperature")])
+    loaded = store.load([state.key, (owner, "r1", "d2", "temperature")]).states
     assert list(loaded) == [state.key]
     assert loaded[state.key] == state.model_copy(update={"revision": 1})
     with pytest.raises(ConcurrentUpdateError):

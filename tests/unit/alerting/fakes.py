@@ -13,7 +13,7 @@ from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
-from iotsphere.services.alerting.ports import AlertingPorts, StateKey
+from iotsphere.services.alerting.ports import AlertingPorts, LoadedStates, StateKey
 from tests.fakes import FakePublisher
 
 
@@ -86,9 +86,11 @@ class FakeStates:
     def __init__(self) -> None:
         self.saved: dict[StateKey, EvaluatorState] = {}
         self.handed: list[StateKey] = []  # every state ``due_across_orgs`` returned
+        self.kept: set[StateKey] = set()  # saved by this "process"; clear() is a restart
 
     def load(self, keys):
-        return {k: self.saved[k] for k in keys if k in self.saved}
+        found = {k: self.saved[k] for k in keys if k in self.saved}
+        return LoadedStates(found, frozenset(found.keys() - self.kept))
 
     def save(self, states: Sequence[EvaluatorState]) -> None:
         for state in states:
@@ -97,6 +99,7 @@ class FakeStates:
                 raise ConcurrentUpdateError(f"state {state.key} changed")
         for state in states:
             self.saved[state.key] = state.model_copy(update={"revision": state.revision + 1})
+            self.kept.add(state.key)
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
         due = [s for s in self.saved.values() if s.due_ms is not None and s.due_ms <= now_ms]

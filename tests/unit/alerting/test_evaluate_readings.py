@@ -165,6 +165,40 @@ def test_fresh_states_of_many_devices_are_primed_with_one_read_per_metric(fakes)
     )
 
 
+MEAN_ABOVE_50 = {"type": "aggregate", "function": "mean", "window_s": 60, "op": "above", "set": 50}
+
+
+def test_a_state_restored_from_the_store_first_takes_the_stored_readings_it_never_saw(fakes):
+    """The store saves a quiet state at most every few seconds: after a restart, the readings
+    evaluated since its last save are read back from history, in device time, before the batch."""
+    fakes.rules.rules["r1"] = make_rule(MEAN_ABOVE_50)
+    evaluate_readings(batch((0, 20)), fakes.ports(), NOW)
+    fakes.states.kept.clear()  # a restart: the worker keeps nothing
+    fakes.history.series[("pump-1", "temperature")] = [
+        (T0, 20.0),
+        (T0 + 1000, 200.0),
+        (T0 + 2000, 200.0),
+    ]
+    result = evaluate_readings(batch((3, 20)), fakes.ports(), NOW)
+    assert [(t.kind.value, t.at) for t in result.transitions] == [("raised", from_ms(T0 + 1000))]
+    assert fakes.history.asked[-1] == (
+        "pump-1",
+        "temperature",
+        from_ms(T0 + 1),
+        from_ms(T0 + 3000),
+    )
+    (state,) = fakes.states.saved.values()
+    assert [v for _, v in state.history] == [20.0, 200.0, 200.0, 20.0]
+
+
+def test_a_state_this_worker_kept_reads_no_history(fakes):
+    fakes.rules.rules["r1"] = make_rule(MEAN_ABOVE_50)
+    evaluate_readings(batch((0, 20)), fakes.ports(), NOW)
+    asked = len(fakes.history.asked)
+    evaluate_readings(batch((3, 20)), fakes.ports(), NOW)
+    assert len(fakes.history.asked) == asked
+
+
 def test_an_alarm_changed_between_read_and_save_is_evaluated_again_from_the_store(fakes):
     evaluate_readings(batch((0, 90)), fakes.ports(), NOW)
     load, raced = fakes.alarms.load, []

@@ -7,8 +7,10 @@ rule, device and metric always land on the same document.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Collection as Ids
-from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -17,18 +19,20 @@ from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
 from iotsphere.adapters.mongo_alerting_revisions import save_revisions
-from iotsphere.adapters.mongo_alerting_state_cache import StoredDevice, StoredDevices
+from iotsphere.adapters.mongo_alerting_state_cache import StoredDevice, StoredDevices, Written
+from iotsphere.adapters.mongo_id_reads import find_by_ids
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.transitions import AlarmStatus
 from iotsphere.domain.digests import digest
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
-from iotsphere.services.alerting.ports import StateKey
+from iotsphere.services.alerting.ports import LoadedStates, StateKey
 from iotsphere.services.errors import StoreUnavailableError
 
 STATES = "alert_device_states"  # one document per device (``alert_states`` held one per rule)
 DUE = "due_ms"  # of a device document: the earliest due time of its states (None: none is due)
 ALARMS = "alarms"
+CHECKPOINT_S = 5.0  # the longest a kept device document may be ahead of the stored one
 OUTBOX_PENDING = (
     "outbox_pending"  # of an alarm: True while its outbox holds transitions, else absent
 )
@@ -54,13 +58,29 @@ class MongoEvaluatorStateStore:
     writer has since saved makes the save miss: ``ConcurrentUpdateError``, the kept documents of
     that save are dropped, and the caller's next load reads them again. Each state keeps its own
     revision too, and a state older than the kept one fails its save the same way.
+
+    **Deferred writes.** A document is written at once when it is new, when any state's
+    ``decision`` changed, or when it has (or its stored copy had) something due for the sweep;
+    otherwise only the kept copy changes, and the document is written at the next save at least
+    ``checkpoint_s`` after its last write. The MongoDB-wire server's cost is per document written,
+    and a streaming device's windows change with every reading while its alarm decision rarely
+    does. What a restart, an eviction or a lost save leaves behind is at most ``checkpoint_s`` of
+    windows and watermark: ``load`` names such documents' states ``restored``, and the evaluator
+    takes the readings they miss again from history. The sweep never reads a document without a
+    due time, so it never acts on a stale copy.
     """
 
     def __init__(
-        self, collection: Collection[dict[str, Any]], kept: StoredDevices | None = None
+        self,
+        collection: Collection[dict[str, Any]],
+        kept: StoredDevices | None = None,
+        checkpoint_s: float = CHECKPOINT_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._collection = collection
         self._kept = StoredDevices() if kept is None else kept
+        self._checkpoint_s = checkpoint_s
+        self._clock = clock
 
     def ensure_indexes(self) -> None:
         """None beside ``_id``: on the MongoDB-wire server an index on ``due_ms`` made every
@@ -70,17 +90,22 @@ class MongoEvaluatorStateStore:
         if "org_id_1" in self._collection.index_information():
             self._collection.drop_index("org_id_1")
 
-    def load(self, keys: Ids[StateKey]) -> dict[StateKey, EvaluatorState]:
+    def load(self, keys: Ids[StateKey]) -> LoadedStates:
+        read: set[str] = set()
         devices = self._devices(
-            {_device_doc(org_id, device_id) for org_id, _, device_id, _ in keys}
+            {_device_doc(org_id, device_id) for org_id, _, device_id, _ in keys}, read
         )
         found: dict[StateKey, EvaluatorState] = {}
+        restored: set[StateKey] = set()
         for key in keys:
             org_id, rule_id, device_id, metric = key
-            state = devices[_device_doc(org_id, device_id)].states.get(_slot(rule_id, metric))
+            doc_id = _device_doc(org_id, device_id)
+            state = devices[doc_id].states.get(_slot(rule_id, metric))
             if state is not None:
                 found[key] = state
-        return found
+                if doc_id in read:
+                    restored.add(key)
+        return LoadedStates(found, frozenset(restored))
 
     def save(self, states: Sequence[EvaluatorState]) -> None:
         by_device: dict[str, list[EvaluatorState]] = {}
@@ -89,6 +114,7 @@ class MongoEvaluatorStateStore:
         if not by_device:
             return
         devices = self._devices(set(by_device))
+        now = self._clock()
         saved: dict[str, StoredDevice] = {}
         documents: list[tuple[str, int, dict[str, Any]]] = []
         for doc_id, group in by_device.items():
@@ -100,11 +126,26 @@ class MongoEvaluatorStateStore:
                 _slot(s.rule_id, s.metric): s.model_copy(update={"revision": s.revision + 1})
                 for s in group
             }
-            saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new)
-            documents.append((doc_id, stored.revision, _fields_of(group[0], new)))
+            due = _due(new)
+            written = Written(at=now, decisions=_decisions(new), due=due is not None)
+            if self._defer(stored.written, written):
+                saved[doc_id] = replace(stored, states=new, unwritten=True)
+                continue
+            saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new, written=written)
+            documents.append((doc_id, stored.revision, _fields_of(group[0], new, due)))
         self._write(documents)
         for doc_id, device in saved.items():
             self._kept.put(doc_id, device)
+
+    def _defer(self, stored: Written | None, new: Written) -> bool:
+        """Whether the kept copy alone may change (the class docstring says when)."""
+        return (
+            stored is not None
+            and not stored.due
+            and not new.due
+            and stored.decisions == new.decisions
+            and new.at - stored.at < self._checkpoint_s
+        )
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
         """The due states of the documents due by ``now_ms``, or saved before due times existed
@@ -121,8 +162,9 @@ class MongoEvaluatorStateStore:
         states = (state for device in self._find(due).values() for state in device.states.values())
         return [s for s in states if s.due_ms is not None and s.due_ms <= now_ms]
 
-    def _devices(self, doc_ids: set[str]) -> dict[str, StoredDevice]:
-        """The kept documents, and the others read in one query (revision 0: none stored)."""
+    def _devices(self, doc_ids: set[str], read: set[str] | None = None) -> dict[str, StoredDevice]:
+        """The kept documents, and the others read from the store (revision 0: none stored);
+        ``read`` gets the ids of those found there."""
         devices: dict[str, StoredDevice] = {}
         for doc_id in doc_ids:
             kept = self._kept.get(doc_id)
@@ -130,26 +172,32 @@ class MongoEvaluatorStateStore:
                 devices[doc_id] = kept
         missing = doc_ids - devices.keys()
         if missing:
-            devices |= self._find({"_id": {"$in": sorted(missing)}})
+            found = self._found(lambda: find_by_ids(self._collection, sorted(missing)))
+            devices |= found
+            if read is not None:
+                read.update(found)
             for doc_id in missing - devices.keys():
                 devices[doc_id] = StoredDevice(revision=0, states={})
                 self._kept.put(doc_id, devices[doc_id])
         return devices
 
     def _find(self, where: dict[str, Any]) -> dict[str, StoredDevice]:
+        return self._found(lambda: self._collection.find(where))
+
+    def _found(self, documents: Callable[[], Iterable[dict[str, Any]]]) -> dict[str, StoredDevice]:
         try:
-            documents = list(self._collection.find(where))
+            listed = list(documents())
         except PyMongoError as exc:
             raise _read("alert state read", exc) from exc
+        now = self._clock()
         found: dict[str, StoredDevice] = {}
-        for doc in documents:
-            found[doc["_id"]] = StoredDevice(
-                revision=doc["revision"],
-                states={
-                    slot: EvaluatorState.model_validate_json(saved)
-                    for slot, saved in doc["states"].items()
-                },
-            )
+        for doc in listed:
+            states = {
+                slot: EvaluatorState.model_validate_json(saved)
+                for slot, saved in doc["states"].items()
+            }
+            written = Written(at=now, decisions=_decisions(states), due=doc.get(DUE) is not None)
+            found[doc["_id"]] = StoredDevice(doc["revision"], states, written)
             self._kept.put(doc["_id"], found[doc["_id"]])
         return found
 
@@ -174,17 +222,27 @@ def _slot(rule_id: str, metric: str) -> str:
     return digest(rule_id, metric)
 
 
+def _decisions(states: dict[str, EvaluatorState]) -> tuple[object, ...]:
+    return tuple(sorted((slot, state.decision) for slot, state in states.items()))
+
+
 def _revision(device: StoredDevice, state: EvaluatorState) -> int:
     stored = device.states.get(_slot(state.rule_id, state.metric))
     return 0 if stored is None else stored.revision
 
 
-def _fields_of(first: EvaluatorState, states: dict[str, EvaluatorState]) -> dict[str, Any]:
+def _due(states: dict[str, EvaluatorState]) -> int | None:
+    return min((s.due_ms for s in states.values() if s.due_ms is not None), default=None)
+
+
+def _fields_of(
+    first: EvaluatorState, states: dict[str, EvaluatorState], due: int | None
+) -> dict[str, Any]:
     return {
         "org_id": first.org_id,
         "device_id": first.device_id,
         "states": {slot: state.model_dump_json() for slot, state in states.items()},
-        DUE: min((s.due_ms for s in states.values() if s.due_ms is not None), default=None),
+        DUE: due,
     }
 
 
@@ -211,8 +269,12 @@ class MongoAlarmStore:
     def load(self, org_id: str, alarm_ids: Ids[str]) -> dict[str, Alarm]:
         if not alarm_ids:
             return {}
-        where = {"_id": {"$in": list(alarm_ids)}, "org_id": org_id}
-        return {alarm.id: alarm for alarm in self._find(where, limit=0, latest_first=False)}
+        try:
+            found = find_by_ids(self._collection, alarm_ids, {"org_id": org_id})
+            alarms = [Alarm.model_validate({**_fields(doc), "id": doc["_id"]}) for doc in found]
+        except PyMongoError as exc:
+            raise _read("alarm read", exc) from exc
+        return {alarm.id: alarm for alarm in alarms}
 
     def get(self, org_id: str, alarm_id: str) -> Alarm:
         found = self._find({"_id": alarm_id, "org_id": org_id}, limit=1)

@@ -21,16 +21,28 @@ STATE_POINTS = 16  # a state's own fields weigh about as much as 16 points of it
 
 @dataclass(frozen=True)
 class StoredDevice:
-    """One device document: its revision (0: none stored yet) and its states by slot, each with
-    the revision it has in the store."""
+    """One device document as this process holds it: the revision it has in the store (0: none
+    stored yet) and its states by slot, each with its own revision. ``written`` is what the store
+    holds of it: when this process last wrote or read it (``time.monotonic``), and whether that
+    copy had anything due for the sweep; None while nothing is stored. ``unwritten`` marks states
+    newer than the stored copy (a deferred save)."""
 
     revision: int
     states: dict[str, EvaluatorState]
+    written: Written | None = None
+    unwritten: bool = False
     points: int = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         weight = 1 + sum(_points(state) for state in self.states.values())
         object.__setattr__(self, "points", weight)
+
+
+@dataclass(frozen=True)
+class Written:
+    at: float
+    decisions: tuple[object, ...]
+    due: bool
 
 
 def _points(state: EvaluatorState) -> int:

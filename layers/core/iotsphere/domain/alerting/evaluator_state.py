@@ -62,6 +62,13 @@ class EvaluatorState(BaseModel):
     def key(self) -> tuple[str, str, str, str]:
         return (self.org_id, self.rule_id, self.device_id, self.metric)
 
+    @property
+    def decision(self) -> tuple[object, ...]:
+        """What decides the rule's alarm from here on and cannot be read back from telemetry:
+        raised or not, each leaf's latch, the condition they belong to. The rest (windows,
+        watermark, readings waiting) follows from the stored readings."""
+        return (self.active, tuple(self.latches), self.condition_digest)
+
 
 @dataclass(frozen=True)
 class Verdict:

@@ -45,6 +45,7 @@ class EvaluationResult:
 
 Work = tuple[Rule, DeviceProfile, dict[str, list[Point]]]  # points of each metric the rule reads
 MAX_ATTEMPTS = 3
+CATCH_UP_S = 300  # how far back a restored state takes the readings stored after its newest
 
 
 def numeric_points(readings: list[ForwardedReading], metric: str) -> list[Point]:
@@ -138,15 +139,57 @@ def _work(
 
 
 def _load_states(work: list[Work], ports: AlertingPorts) -> dict[StateKey, EvaluatorState]:
+    """Saved states, restored ones caught up (their work gets the stored readings they never
+    saw), and new ones primed with history."""
     keys = [(rule.org_id, rule.id, profile.device_id, rule.metric) for rule, profile, _ in work]
-    saved = ports.states.load(keys)
+    loaded = ports.states.load(keys)
+    saved = loaded.states
     fresh = [
-        (rule, profile.device_id, min(ts for found in points.values() for ts, _ in found))
+        (rule, profile.device_id, _first_ms(points))
         for key, (rule, profile, points) in zip(keys, work, strict=True)
         if key not in saved
     ]
+    restored = [
+        (saved[key], item) for key, item in zip(keys, work, strict=True) if key in loaded.restored
+    ]
+    _catch_up(restored, ports.history)
     states = saved | _fresh(fresh, ports.history)
     return {key: adopt(states[key], rule) for key, (rule, _, _) in zip(keys, work, strict=True)}
+
+
+def _first_ms(points: dict[str, list[Point]]) -> int:
+    return min(ts for found in points.values() for ts, _ in found)
+
+
+def _catch_up(restored: list[tuple[EvaluatorState, Work]], history: HistoryReader) -> None:
+    """Add to each restored state's work the stored readings after the newest it saw and before
+    the batch's first (at most ``CATCH_UP_S`` back): one history read per metric. Readings the
+    state did see, or that still wait in the queue, come again as late ones and are dropped."""
+    ranges: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # metric -> device -> ms
+    wanted: list[tuple[Work, int, int]] = []
+    for state, item in restored:
+        rule, profile, points = item
+        if state.max_seen_ms is None:
+            continue
+        end = _first_ms(points)
+        start = max(state.max_seen_ms + 1, end - CATCH_UP_S * 1000)
+        if start >= end:
+            continue
+        wanted.append((item, start, end))
+        for metric in rule.metrics:
+            known = ranges[metric].get(profile.device_id)
+            if known is not None:
+                start, end = min(start, known[0]), max(end, known[1])
+            ranges[metric][profile.device_id] = (start, end)
+    read = {
+        metric: history.windows(metric, {d: (from_ms(a), from_ms(b)) for d, (a, b) in by.items()})
+        for metric, by in ranges.items()
+    }
+    for (rule, profile, points), start, end in wanted:
+        for metric in rule.metrics:
+            gap = _between(read[metric].get(profile.device_id, []), start, end)
+            if gap:
+                points[metric] = gap + points.get(metric, [])
 
 
 def _fresh(

@@ -47,13 +47,25 @@ class HistoryReader(Protocol):
         out)."""
 
 
+@dataclass(frozen=True)
+class LoadedStates:
+    """The saved states among the keys asked. ``restored`` are those read from the store now,
+    not kept by this process since it last saved them: a store may write a state whose alarm
+    decision did not change only every few seconds, so a restored state may lag the readings
+    already evaluated, and the evaluator first takes those again from history."""
+
+    states: dict[StateKey, EvaluatorState]
+    restored: frozenset[StateKey] = frozenset()
+
+
 class EvaluatorStateStore(Protocol):
-    def load(self, keys: Collection[StateKey]) -> dict[StateKey, EvaluatorState]:
+    def load(self, keys: Collection[StateKey]) -> LoadedStates:
         """Saved states among these keys."""
 
     def save(self, states: Sequence[EvaluatorState]) -> None:
         """Save each state if its stored revision is still ``state.revision``, as revision + 1;
-        raise ``ConcurrentUpdateError`` otherwise."""
+        raise ``ConcurrentUpdateError`` otherwise. The store may defer writing a state whose
+        alarm decision did not change, for a few seconds at most (``LoadedStates.restored``)."""
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
         """Across organizations, for the sweep only: the states due by ``now_ms`` (``due_ms`` at
