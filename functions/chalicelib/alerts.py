@@ -1,6 +1,7 @@
 """evaluate alerts: the ``alerts`` queue into alarms and notifications, and the scheduled sweep
 (missing data, readings past their lateness, escalation, end of flapping)."""
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +56,7 @@ def evaluate_records(records: list[dict[str, Any]]) -> dict[str, Exception | Non
         readings=[reading for batch in batches for reading in batch.readings],
     )
     try:
+        started = time.perf_counter()
         result = evaluate_readings(together, alerting_ports(), now=datetime.now(tz=UTC))
     except Exception as exc:  # every record comes back; the processor logs why
         return {m: exc if failed is None else failed for m, failed in outcome.items()}
@@ -68,6 +70,7 @@ def evaluate_records(records: list[dict[str, Any]]) -> dict[str, Exception | Non
             "unknown_devices": result.unknown_devices,
             "late_dropped": result.late_dropped,
             "transitions": len(result.transitions),
+            "seconds": round(time.perf_counter() - started, 3),
         },
     )
     return outcome

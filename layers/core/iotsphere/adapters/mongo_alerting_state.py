@@ -32,7 +32,7 @@ from iotsphere.services.errors import StoreUnavailableError
 STATES = "alert_device_states"  # one document per device (``alert_states`` held one per rule)
 DUE = "due_ms"  # of a device document: the earliest due time of its states (None: none is due)
 ALARMS = "alarms"
-CHECKPOINT_S = 5.0  # the longest a kept device document may be ahead of the stored one
+CHECKPOINT_S = 30.0  # the longest a kept device document may be ahead of the stored one
 OUTBOX_PENDING = (
     "outbox_pending"  # of an alarm: True while its outbox holds transitions, else absent
 )
@@ -61,13 +61,15 @@ class MongoEvaluatorStateStore:
 
     **Deferred writes.** A document is written at once when it is new, when any state's
     ``decision`` changed, or when it has (or its stored copy had) something due for the sweep;
-    otherwise only the kept copy changes, and the document is written at the next save at least
-    ``checkpoint_s`` after its last write. The MongoDB-wire server's cost is per document written,
-    and a streaming device's windows change with every reading while its alarm decision rarely
-    does. What a restart, an eviction or a lost save leaves behind is at most ``checkpoint_s`` of
-    windows and watermark: ``load`` names such documents' states ``restored``, and the evaluator
-    takes the readings they miss again from history. The sweep never reads a document without a
-    due time, so it never acts on a stale copy.
+    otherwise only the kept copy changes, and the document is written at the next save between
+    half of ``checkpoint_s`` and all of it after its last write (the fraction is the document's
+    own, from its id, so a fleet that started together does not come due in one batch). The
+    MongoDB-wire server's cost is per document written, and a streaming device's windows change
+    with every reading while its alarm decision rarely does. What a restart, an eviction or a
+    lost save leaves behind is at most ``checkpoint_s`` of windows and watermark: ``load`` names
+    such documents' states ``restored``, and the evaluator takes the readings they miss again
+    from history. The sweep never reads a document without a due time, so it never acts on a
+    stale copy.
     """
 
     def __init__(
@@ -128,7 +130,7 @@ class MongoEvaluatorStateStore:
             }
             due = _due(new)
             written = Written(at=now, decisions=_decisions(new), due=due is not None)
-            if self._defer(stored.written, written):
+            if self._defer(doc_id, stored.written, written):
                 saved[doc_id] = replace(stored, states=new, unwritten=True)
                 continue
             saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new, written=written)
@@ -137,14 +139,14 @@ class MongoEvaluatorStateStore:
         for doc_id, device in saved.items():
             self._kept.put(doc_id, device)
 
-    def _defer(self, stored: Written | None, new: Written) -> bool:
+    def _defer(self, doc_id: str, stored: Written | None, new: Written) -> bool:
         """Whether the kept copy alone may change (the class docstring says when)."""
         return (
             stored is not None
             and not stored.due
             and not new.due
             and stored.decisions == new.decisions
-            and new.at - stored.at < self._checkpoint_s
+            and new.at - stored.at < self._checkpoint_s * _spread(doc_id)
         )
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
@@ -220,6 +222,12 @@ def _device_doc(org_id: str, device_id: str) -> str:
 @lru_cache(maxsize=100_000)  # a few names, asked for several times per state and batch
 def _slot(rule_id: str, metric: str) -> str:
     return digest(rule_id, metric)
+
+
+@lru_cache(maxsize=100_000)
+def _spread(doc_id: str) -> float:
+    """The document's own fraction of the checkpoint interval, between 0.5 and 1."""
+    return 0.5 + int(digest(doc_id)[:4], 16) / 0x1FFFF
 
 
 def _decisions(states: dict[str, EvaluatorState]) -> tuple[object, ...]:
