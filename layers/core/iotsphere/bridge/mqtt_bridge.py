@@ -31,6 +31,7 @@ from iotsphere.domain.messages import encode_raw_message
 
 log = Logger(service="bridge")
 
+
 @dataclass(frozen=True)
 class BridgeOptions:
     host: str
