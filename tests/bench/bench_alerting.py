@@ -79,7 +79,6 @@ from tests.bench.mqtt_load import Broker, WindowedPublisher
 from tests.bench.webhook_receiver import Arrival, WebhookReceiver
 
 SETTLE_S = 15.0  # no new notification for this long after the last publish: done
-READING_GAP_MS = 50  # between one device's readings in one invocation of the evaluator alone
 BACKLOG_PER_DEVICE = 10  # a full batch of the worker: 100 messages of 100, 1,000 devices
 WARM_TIMEOUT_S = 180
 
@@ -285,11 +284,12 @@ def evaluator_capacity(
     stack: Stack, fleet: AlertingFleet, seconds: float, per_device: int = 1
 ) -> dict[str, Any]:
     """``evaluate_readings`` on the stack's own stores, back to back, for ``seconds``. Each
-    invocation holds ``per_device`` readings of every device, ``READING_GAP_MS`` apart and the
-    last stamped with the invocation's start (so each is newer than what the device sent before
-    and nothing waits): 1 is the pace of a shallow queue (ten messages of 100 readings per
-    invocation with 1,000 devices), 10 the pace at which the worker drains a backlog (its batch
-    of 100 messages)."""
+    invocation holds ``per_device`` readings of every device, spread evenly over the time since
+    the previous invocation, the last stamped with the invocation's start (so each is newer
+    than what the device sent before and nothing waits), valued as the fleet's reading of that
+    second: 1 is the pace of a shallow queue (ten messages of 100 readings per invocation with
+    1,000 devices), 10 the pace at which the worker drains a backlog (its batch of 100
+    messages)."""
     settings = stack.settings
     sqs = aws_client("sqs", settings)
     ports = mongo_alerting_ports(
@@ -300,19 +300,20 @@ def evaluator_capacity(
     )
     readings = evaluated = rounds = 0
     cpu, started = time.process_time(), time.monotonic()
+    last_ms = int(time.time() * 1000) - 1000
     while time.monotonic() - started < seconds:
         round_ms = int(time.time() * 1000)
-        seq = 10**6 + rounds * per_device
+        stamps = [last_ms + (round_ms - last_ms) * (k + 1) // per_device for k in range(per_device)]
         batch = ReadingsBatch(
             envelope_id=f"capacity-{rounds}",
             readings=[
                 ForwardedReading(
                     device_id=fleet.device_id(i),
-                    ts_ms=round_ms - (per_device - 1 - k) * READING_GAP_MS,
-                    metrics=dict(fleet.metrics(i, seq + k)),
-                    seq=seq + k,
+                    ts_ms=ts_ms,
+                    metrics=dict(fleet.metrics(i, ts_ms // 1000)),  # no fault that late
+                    seq=ts_ms // 1000,
                 )
-                for k in range(per_device)
+                for ts_ms in stamps
                 for i in range(fleet.devices)
             ],
         )
@@ -320,6 +321,7 @@ def evaluator_capacity(
         readings += result.readings
         evaluated += result.evaluated
         rounds += 1
+        last_ms = round_ms
     wall, cpu = time.monotonic() - started, time.process_time() - cpu
     return {
         "readings_per_device_per_invocation": per_device,
