@@ -85,6 +85,14 @@ def test_more_devices_than_one_read_takes_all_come_back(database, org):
     assert sorted(d.id for d in found) == sorted(d.id for d in many)
 
 
+def test_devices_are_located_by_ids_alone_across_organizations(database, org):
+    devices = MongoDeviceRepository(database[COLLECTION])
+    mine, theirs = make_device(org, "a"), make_device(uuid.uuid4().hex[:12], "a")
+    devices.add([mine, theirs])
+    found = devices.locate_many([theirs.id, "dnothere", mine.id, mine.id])
+    assert sorted(d.id for d in found) == sorted([mine.id, theirs.id])
+
+
 def test_a_taken_name_inserts_none_of_the_batch(database, org):
     devices = MongoDeviceRepository(database[COLLECTION])
     devices.add([make_device(org, "a")])

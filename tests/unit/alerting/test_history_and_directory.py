@@ -141,8 +141,8 @@ def test_devices_first_seen_together_are_not_read_again_all_at_once():
     ids = [f"pump{i}" for i in range(100)]
     registry.add([device(i) for i in ids])
     reads = []
-    locate = registry.locate
-    registry.locate = lambda device_id: reads.append(device_id) or locate(device_id)
+    locate_many = registry.locate_many
+    registry.locate_many = lambda device_ids: reads.extend(device_ids) or locate_many(device_ids)
     clock = [0.0]
     directory = RegistryDeviceDirectory(registry, ttl_s=30, clock=lambda: clock[0])
     directory.profiles(ids)
@@ -155,6 +155,20 @@ def test_devices_first_seen_together_are_not_read_again_all_at_once():
     assert read_again[0] == 0  # nothing before half the TTL
     assert 20 <= read_again[1] <= 80  # some of them half-way
     assert read_again[1] + read_again[2] == 100  # and every one by the full TTL, once
+
+
+def test_the_profiles_a_batch_lacks_are_read_together():
+    registry = FakeRegistry()
+    registry.add([device(f"pump{i}") for i in range(5)])
+    calls = []
+    locate_many = registry.locate_many
+    registry.locate_many = lambda device_ids: (
+        calls.append(sorted(device_ids)) or locate_many(device_ids)
+    )
+    directory = RegistryDeviceDirectory(registry, ttl_s=30, clock=lambda: 0.0)
+    assert len(directory.profiles(["pump0", "pump1"])) == 2
+    assert len(directory.profiles(["pump0", "pump2", "pump3", "ghost"])) == 3
+    assert calls == [["pump0", "pump1"], ["ghost", "pump2", "pump3"]]
 
 
 def test_an_alarm_transition_as_an_alerts_line():

@@ -42,6 +42,9 @@ class FakeDevices:
     def locate(self, device_id: str) -> Device | None:
         return self.rows.get(device_id)
 
+    def locate_many(self, device_ids: Sequence[str]) -> list[Device]:
+        return [self.rows[d] for d in dict.fromkeys(device_ids) if d in self.rows]
+
     def save(self, device: Device) -> Device | None:
         stored = self.get(device.org_id, device.id)
         if stored is None or stored.revision != device.revision:

@@ -105,6 +105,10 @@ class MongoDeviceRepository:
             document = self._collection.find_one({"_id": device_id})
         return None if document is None else from_document(document)
 
+    def locate_many(self, device_ids: Sequence[str]) -> list[Device]:
+        with mongo_errors("devices"):
+            return [from_document(d) for d in find_by_ids(self._collection, device_ids)]
+
     def save(self, device: Device) -> Device | None:
         saved = device.model_copy(update={"revision": device.revision + 1})
         where = {"_id": device.id, "org_id": device.org_id, "revision": device.revision}

@@ -41,16 +41,23 @@ class RegistryDeviceDirectory:
         """Known devices that are not decommissioned (the id alone names the organization: the
         readings came from a topic the broker authenticated)."""
         now = self._clock()
+        expired = [
+            device_id
+            for device_id in device_ids
+            if (cached := self._cache.get(device_id)) is None
+            or now - cached[0] >= self._ttl_of(device_id)
+        ]
+        if expired:
+            located = {device.id: device for device in self._devices.locate_many(expired)}
+            for device_id in expired:
+                device = located.get(device_id)
+                usable = device is not None and device.status is not DeviceStatus.DECOMMISSIONED
+                self._cache[device_id] = (now, profile_of(device) if device and usable else None)
         found: dict[str, DeviceProfile] = {}
         for device_id in device_ids:
-            cached = self._cache.get(device_id)
-            if cached is None or now - cached[0] >= self._ttl_of(device_id):
-                device = self._devices.locate(device_id)
-                usable = device is not None and device.status is not DeviceStatus.DECOMMISSIONED
-                cached = (now, profile_of(device) if device is not None and usable else None)
-                self._cache[device_id] = cached
-            if cached[1] is not None:
-                found[device_id] = cached[1]
+            profile = self._cache[device_id][1]
+            if profile is not None:
+                found[device_id] = profile
         return found
 
     def _ttl_of(self, device_id: str) -> float:

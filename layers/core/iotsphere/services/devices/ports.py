@@ -33,6 +33,9 @@ class DeviceRepository(Protocol):
     def locate(self, device_id: str) -> Device | None:
         """A device by id alone: only for messages on a topic the broker authenticated."""
 
+    def locate_many(self, device_ids: Sequence[str]) -> list[Device]:
+        """``locate`` for many ids in one read; ids of no device are left out."""
+
     def save(self, device: Device) -> Device | None:
         """Store ``device`` if its ``revision`` is still the stored one; return it with the
         revision raised, or None when someone saved in between."""
