@@ -165,26 +165,18 @@ def _catch_up(restored: list[tuple[EvaluatorState, Work]], history: HistoryReade
     """Add to each restored state's work the stored readings after the newest it saw and before
     the batch's first (at most ``CATCH_UP_S`` back): one history read per metric. Readings the
     state did see, or that still wait in the queue, come again as late ones and are dropped."""
-    ranges: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # metric -> device -> ms
     wanted: list[tuple[Work, int, int]] = []
     for state, item in restored:
-        rule, profile, points = item
         if state.max_seen_ms is None:
             continue
-        end = _first_ms(points)
+        end = _first_ms(item[2])
         start = max(state.max_seen_ms + 1, end - CATCH_UP_S * 1000)
-        if start >= end:
-            continue
-        wanted.append((item, start, end))
-        for metric in rule.metrics:
-            known = ranges[metric].get(profile.device_id)
-            if known is not None:
-                start, end = min(start, known[0]), max(end, known[1])
-            ranges[metric][profile.device_id] = (start, end)
-    read = {
-        metric: history.windows(metric, {d: (from_ms(a), from_ms(b)) for d, (a, b) in by.items()})
-        for metric, by in ranges.items()
-    }
+        if start < end:
+            wanted.append((item, start, end))
+    read = _read_windows(
+        [(m, profile.device_id, a, b) for (rule, profile, _), a, b in wanted for m in rule.metrics],
+        history,
+    )
     for (rule, profile, points), start, end in wanted:
         for metric in rule.metrics:
             gap = _between(read[metric].get(profile.device_id, []), start, end)
@@ -197,18 +189,15 @@ def _fresh(
 ) -> dict[StateKey, EvaluatorState]:
     """New states, each primed with the window before its first reading of each metric whose
     leaves need one: one history read per metric for all of them (a rule saved over a thousand
-    devices starts them all at once), over the widest window any of them needs on the device."""
-    ranges: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # metric -> device -> ms
-    for rule, device_id, first_ms in fresh:
-        for metric, window_s in needs_history(rule).items():
-            start, end = first_ms - window_s * 1000, first_ms
-            if (known := ranges[metric].get(device_id)) is not None:
-                start, end = min(start, known[0]), max(end, known[1])
-            ranges[metric][device_id] = (start, end)
-    read = {
-        metric: history.windows(metric, {d: (from_ms(a), from_ms(b)) for d, (a, b) in by.items()})
-        for metric, by in ranges.items()
-    }
+    devices starts them all at once)."""
+    read = _read_windows(
+        [
+            (metric, device_id, first_ms - window_s * 1000, first_ms)
+            for rule, device_id, first_ms in fresh
+            for metric, window_s in needs_history(rule).items()
+        ],
+        history,
+    )
     states: dict[StateKey, EvaluatorState] = {}
     for rule, device_id, first_ms in fresh:
         found = {
@@ -220,6 +209,22 @@ def _fresh(
             state = prime(state, found.pop(rule.metric, []), others=found)
         states[state.key] = state
     return states
+
+
+def _read_windows(
+    wanted: list[tuple[str, str, int, int]], history: HistoryReader
+) -> dict[str, dict[str, list[Point]]]:
+    """``(metric, device, start ms, end ms)`` read with one ``HistoryReader.windows`` per metric,
+    each device over the span of all it is wanted for: points by metric and device."""
+    spans: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for metric, device_id, start, end in wanted:
+        if (known := spans[metric].get(device_id)) is not None:
+            start, end = min(start, known[0]), max(end, known[1])
+        spans[metric][device_id] = (start, end)
+    return {
+        metric: history.windows(metric, {d: (from_ms(a), from_ms(b)) for d, (a, b) in by.items()})
+        for metric, by in spans.items()
+    }
 
 
 def _between(points: list[Point], start_ms: int, end_ms: int) -> list[Point]:
