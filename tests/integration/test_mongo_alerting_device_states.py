@@ -205,28 +205,33 @@ def test_a_save_that_changes_no_decision_is_written_after_the_checkpoint_interva
     assert (stored.max_seen_ms, stored.revision) == (T0 + 5000, 4)
 
 
-def test_a_changed_decision_is_written_at_once(database):
-    clock, owner = Clock(), org()
+def second_save_as_stored(database, lateness_s, second_value):
+    """A state saved new, then one second later with a reading of ``second_value``, by a store
+    deferring for 5 s; what another store reads back."""
+    clock = Clock()
     ours = MongoEvaluatorStateStore(database[STATES], checkpoint_s=5, clock=clock)
-    hot = rule(owner, "hot", lateness_s=0)
-    state, _ = accept(new_state(hot, "d1"), hot, [(T0, 20.0)])
+    watching = rule(org(), "watching", lateness_s=lateness_s)
+    state, _ = accept(new_state(watching, "d1"), watching, [(T0, 20.0)])
     ours.save([state])
     clock.now += 1
-    ours.save([accept(ours.load([state.key]).states[state.key], hot, [(T0 + 1000, 95.0)])[0]])
-    stored = MongoEvaluatorStateStore(database[STATES]).load([state.key]).states[state.key]
+    kept = ours.load([state.key]).states[state.key]
+    ours.save([accept(kept, watching, [(T0 + 1000, second_value)])[0]])
+    return MongoEvaluatorStateStore(database[STATES]).load([state.key]).states[state.key]
+
+
+def test_a_changed_decision_is_written_at_once(database):
+    stored = second_save_as_stored(database, lateness_s=0, second_value=95.0)
     assert (stored.active, stored.max_seen_ms) == (True, T0 + 1000)
 
 
 def test_a_document_with_something_due_for_the_sweep_is_written_at_every_save(database):
-    clock, owner = Clock(), org()
-    ours = MongoEvaluatorStateStore(database[STATES], checkpoint_s=5, clock=clock)
-    waits = rule(owner, "waits", lateness_s=60)
-    state, _ = accept(new_state(waits, "d1"), waits, [(T0, 20.0)])
-    ours.save([state])
-    clock.now += 1
-    ours.save([accept(ours.load([state.key]).states[state.key], waits, [(T0 + 1000, 20.0)])[0]])
-    stored = MongoEvaluatorStateStore(database[STATES]).load([state.key]).states[state.key]
+    stored = second_save_as_stored(database, lateness_s=60, second_value=20.0)
     assert stored.max_seen_ms == T0 + 1000
+
+
+def test_a_quiet_save_of_a_document_with_nothing_due_waits(database):
+    stored = second_save_as_stored(database, lateness_s=0, second_value=20.0)
+    assert stored.max_seen_ms == T0
 
 
 def test_a_lost_write_keeps_none_of_its_deferred_saves(database):
