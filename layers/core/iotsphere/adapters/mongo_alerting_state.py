@@ -132,7 +132,7 @@ class MongoEvaluatorStateStore:
             due = _due(new)
             written = Written(at=now, decisions=_decisions(new), due=due is not None)
             if self._defer(doc_id, stored.written, written):
-                saved[doc_id] = replace(stored, states=new, unwritten=True)
+                saved[doc_id] = replace(stored, states=new)
                 continue
             saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new, written=written)
             documents.append((doc_id, stored.revision, _fields_of(group[0], new, due)))
@@ -280,12 +280,8 @@ class MongoAlarmStore:
     def load(self, org_id: str, alarm_ids: Ids[str]) -> dict[str, Alarm]:
         if not alarm_ids:
             return {}
-        try:
-            found = find_by_ids(self._collection, alarm_ids, {"org_id": org_id})
-            alarms = [Alarm.model_validate({**_fields(doc), "id": doc["_id"]}) for doc in found]
-        except PyMongoError as exc:
-            raise _read("alarm read", exc) from exc
-        return {alarm.id: alarm for alarm in alarms}
+        found = self._alarms(lambda: find_by_ids(self._collection, alarm_ids, {"org_id": org_id}))
+        return {alarm.id: alarm for alarm in found}
 
     def get(self, org_id: str, alarm_id: str) -> Alarm:
         found = self._find({"_id": alarm_id, "org_id": org_id}, limit=1)
@@ -337,11 +333,18 @@ class MongoAlarmStore:
         return sorted(found)
 
     def _find(self, where: dict[str, Any], limit: int, latest_first: bool = True) -> list[Alarm]:
-        try:
+        def documents() -> Iterable[dict[str, Any]]:
             cursor = self._collection.find(where).limit(limit)
             if latest_first:  # the server sorts in Python: only when the order is asked for
                 cursor = cursor.sort("last_at", DESCENDING)
-            return [Alarm.model_validate({**_fields(doc), "id": doc["_id"]}) for doc in cursor]
+            return cursor
+
+        return self._alarms(documents)
+
+    @staticmethod
+    def _alarms(documents: Callable[[], Iterable[dict[str, Any]]]) -> list[Alarm]:
+        try:
+            return [Alarm.model_validate({**_fields(doc), "id": doc["_id"]}) for doc in documents()]
         except PyMongoError as exc:
             raise _read("alarm read", exc) from exc
 

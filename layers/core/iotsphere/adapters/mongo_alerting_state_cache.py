@@ -24,13 +24,12 @@ class StoredDevice:
     """One device document as this process holds it: the revision it has in the store (0: none
     stored yet) and its states by slot, each with its own revision. ``written`` is what the store
     holds of it: when this process last wrote or read it (``time.monotonic``), and whether that
-    copy had anything due for the sweep; None while nothing is stored. ``unwritten`` marks states
-    newer than the stored copy (a deferred save)."""
+    copy had anything due for the sweep; None while nothing is stored. A deferred save changes
+    ``states`` and keeps the rest."""
 
     revision: int
     states: dict[str, EvaluatorState]
     written: Written | None = None
-    unwritten: bool = False
     points: int = field(init=False, compare=False)
 
     def __post_init__(self) -> None:

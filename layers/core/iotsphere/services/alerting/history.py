@@ -67,7 +67,8 @@ class TelemetryHistory:
                 if len(rows) >= self._page:
                     points = self.points(device_id, metric, start, end)
                 else:
-                    points = sorted(p for p in _numbers(rows) if to_ms(start) <= p[0] < to_ms(end))
+                    low, high = to_ms(start), to_ms(end)
+                    points = sorted(p for p in _numbers(rows) if low <= p[0] < high)
                 if points:
                     found[device_id] = points
         return found

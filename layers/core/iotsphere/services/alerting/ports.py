@@ -51,7 +51,7 @@ class HistoryReader(Protocol):
 class LoadedStates:
     """The saved states among the keys asked. ``restored`` are those read from the store now,
     not kept by this process since it last saved them: a store may write a state whose alarm
-    decision did not change only every few seconds, so a restored state may lag the readings
+    decision did not change only every half minute or so, so a restored state may lag the readings
     already evaluated, and the evaluator first takes those again from history."""
 
     states: dict[StateKey, EvaluatorState]
@@ -65,7 +65,7 @@ class EvaluatorStateStore(Protocol):
     def save(self, states: Sequence[EvaluatorState]) -> None:
         """Save each state if its stored revision is still ``state.revision``, as revision + 1;
         raise ``ConcurrentUpdateError`` otherwise. The store may defer writing a state whose
-        alarm decision did not change, for a few seconds at most (``LoadedStates.restored``)."""
+        alarm decision did not change, for half a minute at most (``LoadedStates.restored``)."""
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
         """Across organizations, for the sweep only: the states due by ``now_ms`` (``due_ms`` at
