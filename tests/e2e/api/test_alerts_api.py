@@ -15,15 +15,13 @@ from pymongo.database import Database
 
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.adapters.mongo_alerting_state import ALARMS, MongoAlarmStore
-from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
-from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.bootstrap import connect_mongo
 from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.alerting.rules import Rule
-from iotsphere.domain.devices.device import Device
 from iotsphere.domain.telemetry import Reading
 from iotsphere.local.stack import Stack
 from tests.e2e.api.client import Organization
+from tests.e2e.api.registry import register_pumps
 
 pytestmark = pytest.mark.e2e
 
@@ -58,19 +56,7 @@ def database(stack: Stack) -> Iterator[Database[dict[str, Any]]]:
 def devices(stack: Stack, database, org_a: Organization) -> list[str]:
     """Three devices of organization A in the registry; the first had a spike two hours ago."""
     ids = [unique("e2e-pump") for _ in range(3)]
-    MongoDeviceRepository(database[DEVICES]).add(
-        [
-            Device(
-                id=device_id,
-                org_id=org_a.org_id,
-                name=device_id,
-                device_type="pump",
-                status_changed_at=NOW,
-                created_at=NOW,
-            )
-            for device_id in ids
-        ]
-    )
+    register_pumps(database, [(device_id, org_a.org_id) for device_id in ids], NOW)
     readings = [
         Reading(device_id=ids[0], ts=SPIKE_AT + timedelta(minutes=m), metrics={"temperature": v})
         for m, v in [(1, 70.0), (2, 90.0), (3, 70.0)]

@@ -10,14 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
-from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
-from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.bootstrap import connect_mongo
 from iotsphere.client.session import Session, SessionStore
-from iotsphere.domain.devices.device import Device
 from iotsphere.domain.telemetry import Reading
 from iotsphere.local.stack import Stack
 from tests.e2e.api.client import ApiClient, Organization
+from tests.e2e.api.registry import register_pumps
 from tests.e2e.api.test_cli import cli
 
 pytestmark = pytest.mark.e2e
@@ -36,18 +34,7 @@ def pump(stack: Stack, org_a: Organization) -> str:
     device_id = f"e2e-cli-pump-{uuid.uuid4().hex[:10]}"
     database = connect_mongo(stack.settings)
     try:
-        MongoDeviceRepository(database[DEVICES]).add(
-            [
-                Device(
-                    id=device_id,
-                    org_id=org_a.org_id,
-                    name=device_id,
-                    device_type="pump",
-                    status_changed_at=NOW,
-                    created_at=NOW,
-                )
-            ]
-        )
+        register_pumps(database, [(device_id, org_a.org_id)], NOW)
     finally:
         database.client.close()
     readings = [

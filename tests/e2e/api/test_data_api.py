@@ -18,11 +18,11 @@ from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.adapters.mongo_quarantine import COLLECTION as QUARANTINE
 from iotsphere.adapters.mongo_quarantine import MongoQuarantineStore
 from iotsphere.bootstrap import connect_mongo
-from iotsphere.domain.devices.device import Device
 from iotsphere.domain.quarantine import QuarantinedMessage
 from iotsphere.domain.telemetry import Reading
 from iotsphere.local.stack import Stack
 from tests.e2e.api.client import Organization
+from tests.e2e.api.registry import register_pumps
 
 pytestmark = pytest.mark.e2e
 
@@ -48,20 +48,8 @@ def fleet(stack: Stack, org_a: Organization, org_b: Organization) -> Iterator[Fl
     group, a1, a2, b1 = f"hall-{run}", f"da1-{run}", f"da2-{run}", f"db1-{run}"
     database = connect_mongo(stack.settings)
     devices = MongoDeviceRepository(database[DEVICES])
-    devices.add(
-        [
-            Device(
-                id=device_id,
-                org_id=org,
-                name=device_id,
-                device_type="pump",
-                groups=[group],
-                status_changed_at=T0,
-                created_at=T0,
-            )
-            for device_id, org in ((a1, org_a.org_id), (a2, org_a.org_id), (b1, org_b.org_id))
-        ]
-    )
+    pairs = ((a1, org_a.org_id), (a2, org_a.org_id), (b1, org_b.org_id))
+    register_pumps(database, pairs, T0, groups=[group])
     store = InfluxTelemetryStore.from_settings(stack.settings)
     for device_id, base in ((a1, 10.0), (a2, 20.0), (b1, 1000.0)):
         readings = [
