@@ -128,16 +128,7 @@ describe('rule editor', () => {
             : { ...body, id: 'hot-shaking', org_id: 'o' },
         ),
     });
-    const fixture = TestBed.createComponent(RuleEditorComponent);
-    fixture.componentRef.setInput('id', 'new');
-    await settle(fixture);
-    const el = fixture.nativeElement as HTMLElement;
-    const set = (selector: string, value: string, event = 'input') => {
-      const field = el.querySelector(selector) as HTMLInputElement;
-      field.value = value;
-      field.dispatchEvent(new Event(event));
-      fixture.detectChanges();
-    };
+    const { fixture, el, set } = await openNewRule();
     set('#r-id', 'hot-shaking');
     set('#r-scope', 'device_type', 'change');
     set('#r-scope-value', 'press');
@@ -176,16 +167,7 @@ describe('rule editor', () => {
 
   it('starts each kind of a new rule or part with its own window, keeps a typed one, and hints the kind’s limits', async () => {
     const seen = await signInToStubApi('operator', { 'PUT /v1/rules/odd': (request: Request) => request.clone().json().then((body) => ({ ...body, id: 'odd', org_id: 'o' })) });
-    const fixture = TestBed.createComponent(RuleEditorComponent);
-    fixture.componentRef.setInput('id', 'new');
-    await settle(fixture);
-    const el = fixture.nativeElement as HTMLElement;
-    const set = (selector: string, value: string, event = 'input') => {
-      const field = el.querySelector(selector) as HTMLInputElement;
-      field.value = value;
-      field.dispatchEvent(new Event(event));
-      fixture.detectChanges();
-    };
+    const { fixture, el, set } = await openNewRule();
     const value = (selector: string) => (el.querySelector(selector) as HTMLInputElement).value;
     const hint = (id: string) => el.querySelector(`#${id}-hint`)?.textContent?.trim();
     set('#r-id', 'odd');
@@ -313,3 +295,18 @@ describe('fleet status screen', () => {
     fixture.destroy();
   });
 });
+
+/** The rule editor on a new rule, and a way to type into its fields. */
+async function openNewRule() {
+  const fixture = TestBed.createComponent(RuleEditorComponent);
+  fixture.componentRef.setInput('id', 'new');
+  await settle(fixture);
+  const el = fixture.nativeElement as HTMLElement;
+  const set = (selector: string, value: string, event = 'input') => {
+    const field = el.querySelector(selector) as HTMLInputElement;
+    field.value = value;
+    field.dispatchEvent(new Event(event));
+    fixture.detectChanges();
+  };
+  return { fixture, el, set };
+}
