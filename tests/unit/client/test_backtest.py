@@ -10,6 +10,7 @@ import pytest
 from iotsphere import cli
 from iotsphere.client import alerts, backtest
 from iotsphere.client.session import Session, SessionStore
+from iotsphere.domain.alerting.rules import Rule
 
 TOKEN = "access-secret-1"
 START, END = "2026-11-26T18:00:00Z", "2026-11-26T19:00:00Z"
@@ -93,7 +94,37 @@ def test_a_draft_from_a_file_is_sent_as_the_rule_of_the_request(store, tmp_path,
     api = FakeApi([])
     assert run(store, api, "--rule-file", str(rule_file), "--start", START, "--end", END) == 0
     assert api.calls == [("POST", "/v1/backtests", {"start": START, "end": END, "rule": DRAFT})]
-    assert capsys.readouterr().out == f"no alarm would have been raised from {START} to {END}\n"
+    out = capsys.readouterr()
+    assert (out.out, out.err) == (f"no alarm would have been raised from {START} to {END}\n", "")
+
+
+def test_a_rule_saved_from_the_api_is_tried_without_its_id_and_organization(
+    store, tmp_path, capsys
+):
+    """``GET /v1/rules/{id} > rule.json``, edited, then backtested: the fields the server owns
+    are set aside with one line on stderr, the rest is the draft."""
+    saved = Rule(id="pump-hot", org_id="org-1", name="Pump hot", **DRAFT).model_dump(mode="json")
+    rule_file = tmp_path / "rule.json"
+    rule_file.write_text(json.dumps(saved))
+    api = FakeApi([])
+    assert run(store, api, "--rule-file", str(rule_file), "--start", START, "--end", END) == 0
+    sent = api.calls[0][2]["rule"]
+    assert sent == {key: value for key, value in saved.items() if key not in {"id", "org_id"}}
+    assert capsys.readouterr().err == (
+        f"ignoring id, org_id from {rule_file}: a draft is tried as the caller's organization\n"
+    )
+
+
+def test_a_field_no_rule_has_is_sent_for_the_api_to_name(store, tmp_path, capsys):
+    rule_file = tmp_path / "rule.json"
+    rule_file.write_text(json.dumps({**DRAFT, "id": "pump-hot", "colour": "red"}))
+    api = FakeApi([], (422, "body.rule.colour: Extra inputs are not permitted"))
+    assert run(store, api, "--rule-file", str(rule_file), "--start", START, "--end", END) == 1
+    assert api.calls[0][2]["rule"] == {**DRAFT, "colour": "red"}
+    assert capsys.readouterr().err.splitlines() == [
+        f"ignoring id from {rule_file}: a draft is tried as the caller's organization",
+        "error: body.rule.colour: Extra inputs are not permitted",
+    ]
 
 
 def test_json_prints_the_apis_answer(store, capsys):

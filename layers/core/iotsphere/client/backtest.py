@@ -16,6 +16,7 @@ from urllib.parse import quote
 from iotsphere.client.session import SessionStore
 from iotsphere.client.transport import ApiClient, ApiError, Transport
 from iotsphere.services.alerting.backtest import MAX_RANGE
+from iotsphere.services.alerting.rule_file import RuleFileError, read_rule_file
 
 HELP = "the alarms a saved or draft rule would have raised over a past time range"
 
@@ -26,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rule.add_argument(
         "--rule-file",
         type=Path,
-        help="a draft: the rule as JSON, as PUT /v1/rules/{id} takes it (name optional)",
+        help="a draft: the rule as JSON, as PUT /v1/rules/{id} takes it (name optional) or as "
+        "GET /v1/rules/{id} gives it (its id and organization are set aside)",
     )
     parser.add_argument(
         "--start", required=True, help="ISO 8601 with a zone, such as 2026-11-26T18:00:00Z"
@@ -49,7 +51,7 @@ def run(
 ) -> int:
     try:
         path, body = backtest_request(args)
-    except (OSError, ValueError) as exc:
+    except RuleFileError as exc:
         print(f"iotsphere alerts backtest: {exc}", file=sys.stderr)
         return 2
     try:
@@ -71,19 +73,8 @@ def backtest_request(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     window = {"start": args.start, "end": args.end}
     if args.rule is not None:
         return f"/v1/rules/{quote(args.rule, safe='')}/backtest", window
-    return "/v1/backtests", {**window, "rule": read_draft(args.rule_file)}
-
-
-def read_draft(file: Path) -> dict[str, Any]:
-    try:
-        draft = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise OSError(f"{file}: {exc.strerror}") from exc
-    except ValueError as exc:
-        raise ValueError(f"{file}: not JSON ({exc})") from exc
-    if not isinstance(draft, dict):
-        raise ValueError(f"{file}: expected a JSON object (a rule), not {type(draft).__name__}")
-    return draft
+    draft = read_rule_file(args.rule_file, "a draft is tried as the caller's organization")
+    return "/v1/backtests", {**window, "rule": draft}
 
 
 def transition_lines(alarms: list[dict[str, Any]]) -> list[str]:

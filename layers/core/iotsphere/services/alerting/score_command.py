@@ -1,19 +1,20 @@
 """``iotsphere alerts score --rule rule.json --input in.csv [--output out.csv]``.
 
-The rule file holds a rule, or a draft of one: a missing id, organization, name or scope gets a
-placeholder, since scoring a series needs none of them. The input is one series, so a composite
-whose conditions read other metrics is refused (exit 2, the metrics named): backtest it instead.
+The rule file holds a draft, or a rule saved from the API, as ``backtest --rule-file`` reads it
+(``rule_file``); a missing name or scope gets a placeholder, since scoring a series needs neither.
+The input is one series, so a composite whose conditions read other metrics is refused (exit 2, the
+metrics named): backtest it instead.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.rule_checks import parse_rule
+from iotsphere.services.alerting.rule_file import RuleFileError, read_rule_file
 from iotsphere.services.alerting.scoring import score_series
 from iotsphere.services.alerting.series_csv import SeriesFormatError, read_series, write_scored
 
@@ -37,7 +38,8 @@ def add_score_arguments(score: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        rule = parse_rule({**DRAFT, **json.loads(args.rule.read_text(encoding="utf-8"))})
+        draft = read_rule_file(args.rule, "scoring reads only the rule's definition")
+        rule = parse_rule({**DRAFT, **draft})
         if len(rule.metrics) > 1:
             raise ValueError(
                 f"the rule reads several metrics ({', '.join(rule.metrics)}); this command "
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             )
         with args.input.open(encoding="utf-8", newline="") as source:
             cells, series = read_series(source)
-    except (OSError, ValueError, RuleValidationError, SeriesFormatError) as exc:
+    except (OSError, ValueError, RuleFileError, RuleValidationError, SeriesFormatError) as exc:
         print(f"iotsphere alerts score: {exc}", file=sys.stderr)
         return 2
     scored = score_series(rule, series)
