@@ -118,8 +118,8 @@ def test_a_change_is_audited_with_the_rule(client, fakes, audit_log):
                     "set": 1,
                 },
             },
-            "body.condition.window_s",
-            "3600",
+            "body.condition.aggregate.window_s",
+            "less than or equal to 3600",
         ),
         (
             {**RULE, "condition": {"type": "band", "op": "inside", "low": 8, "high": 2}},

@@ -15,8 +15,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.telemetry import METRIC_NAME_PATTERN
 
-NonNegativeSeconds = Annotated[int, Field(ge=0)]
-PositiveSeconds = Annotated[int, Field(gt=0)]
+# The limits of a single field live here, in the schema: pydantic enforces them and the OpenAPI
+# document states them (minimum, maximum, default), so API clients and the web app's rule editor
+# read them instead of copying them. Limits between fields (clear against set, a band's edges,
+# percentile with its function) are rule_checks.py's.
+MAX_WINDOW_S = 3600  # the evaluator keeps a window's readings in its state
+MAX_DURATION_S = 86_400
+MIN_TIMEOUT_S = 10
+MAX_TIMEOUT_S = 7 * 86_400
+MIN_PARTS = 2
+MAX_PARTS = 8
+
+WindowSeconds = Annotated[int, Field(gt=0, le=MAX_WINDOW_S)]
+DurationSeconds = Annotated[int, Field(ge=0, le=MAX_DURATION_S)]
+TimeoutSeconds = Annotated[int, Field(ge=MIN_TIMEOUT_S, le=MAX_TIMEOUT_S)]
 
 
 class _Condition(BaseModel):
@@ -39,7 +51,7 @@ class _Level(_Watched):
     op: Literal["above", "below"]
     set: float
     clear: float | None = None
-    duration_s: NonNegativeSeconds = 0
+    duration_s: DurationSeconds = 0
 
     @property
     def clear_level(self) -> float:
@@ -66,7 +78,7 @@ class BandCondition(_Watched):
     high: float
     clear_low: float | None = None
     clear_high: float | None = None
-    duration_s: NonNegativeSeconds = 0
+    duration_s: DurationSeconds = 0
 
     @property
     def clear_band(self) -> tuple[float, float]:
@@ -83,7 +95,7 @@ class AggregateCondition(_Level):
     type: Literal["aggregate"] = "aggregate"
     function: Literal["mean", "min", "max", "percentile", "count", "spread"]
     percentile: Annotated[float, Field(ge=0, le=100)] | None = None
-    window_s: PositiveSeconds
+    window_s: WindowSeconds
     min_points: Annotated[int, Field(ge=1)] = 1
 
 
@@ -92,7 +104,7 @@ class RateCondition(_Level):
 
     type: Literal["rate"] = "rate"
     per: Literal["second", "minute"] = "minute"
-    window_s: PositiveSeconds
+    window_s: WindowSeconds
 
 
 class AnomalyCondition(_Watched):
@@ -107,11 +119,11 @@ class AnomalyCondition(_Watched):
         default="robust_z",
         description="robust_z: the level; robust_z_diff: the change from the previous reading",
     )
-    window_s: PositiveSeconds = 600
+    window_s: WindowSeconds = 600
     min_points: Annotated[int, Field(ge=3)] = 20
     set: Annotated[float, Field(gt=0)] = 3.5
     clear: Annotated[float, Field(ge=0)] | None = None
-    duration_s: NonNegativeSeconds = 0
+    duration_s: DurationSeconds = 0
 
     @property
     def clear_level(self) -> float:
@@ -122,7 +134,7 @@ class MissingDataCondition(_Condition):
     """No reading of the metric from the device for ``timeout_s``: a heartbeat per metric."""
 
     type: Literal["missing_data"] = "missing_data"
-    timeout_s: PositiveSeconds
+    timeout_s: TimeoutSeconds
 
 
 class CompositeCondition(_Condition):
@@ -131,7 +143,7 @@ class CompositeCondition(_Condition):
 
     type: Literal["composite"] = "composite"
     op: Literal["and", "or"]
-    conditions: list[Condition] = Field(min_length=2, max_length=8)
+    conditions: list[Condition] = Field(min_length=MIN_PARTS, max_length=MAX_PARTS)
 
 
 Condition = Annotated[

@@ -1,5 +1,6 @@
 """What a rule must satisfy beyond its shape: possible bands, clear levels on the right side of set
-levels, windows the evaluator can hold, metrics the device type has."""
+levels, fields that go together, metrics the device type has. A single field's limits (a window of
+at most an hour, a heartbeat of 10 s to a week) are the schema's, in conditions.py."""
 
 from __future__ import annotations
 
@@ -22,10 +23,6 @@ from iotsphere.domain.alerting.conditions import (
 from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.rules import Rule
 
-MAX_WINDOW_S = 3600
-MAX_DURATION_S = 86_400
-MIN_TIMEOUT_S = 10
-MAX_TIMEOUT_S = 7 * 86_400
 MAX_DEPTH = 3
 
 
@@ -99,13 +96,8 @@ def _check_condition(condition: Condition, path: str, depth: int) -> None:
                 _check_condition(child, child_path, depth + 1)
         case ThresholdCondition() | RateCondition():
             _check_level(condition.op, condition.set, condition.clear, path)
-            _check_duration(condition.duration_s, path)
-            if isinstance(condition, RateCondition):
-                _check_window(condition.window_s, path)
         case AggregateCondition():
             _check_level(condition.op, condition.set, condition.clear, path)
-            _check_duration(condition.duration_s, path)
-            _check_window(condition.window_s, path)
             if (condition.function == "percentile") != (condition.percentile is not None):
                 raise RuleValidationError(
                     f"{path}.percentile", "required with function percentile, and only with it"
@@ -124,16 +116,8 @@ def _check_condition(condition: Condition, path: str, depth: int) -> None:
                 raise RuleValidationError(
                     f"{path}.clear", f"must be at most set ({condition.set}) for an anomaly score"
                 )
-            _check_duration(condition.duration_s, path)
-            _check_window(condition.window_s, path)
         case BandCondition():
             _check_band(condition, path)
-            _check_duration(condition.duration_s, path)
-        case MissingDataCondition():
-            if not MIN_TIMEOUT_S <= condition.timeout_s <= MAX_TIMEOUT_S:
-                raise RuleValidationError(
-                    f"{path}.timeout_s", f"must be between {MIN_TIMEOUT_S} and {MAX_TIMEOUT_S}"
-                )
 
 
 def _check_level(op: str, set_level: float, clear: float | None, path: str) -> None:
@@ -164,20 +148,6 @@ def _check_band(band: BandCondition, path: str) -> None:
     if (clear_high < band.high) if widens else (clear_high > band.high):
         side = "at or above" if widens else "at or below"
         raise RuleValidationError(f"{path}.clear_high", f"must be {side} high {band.high}")
-
-
-def _check_window(window_s: int, path: str) -> None:
-    if window_s > MAX_WINDOW_S:
-        raise RuleValidationError(
-            f"{path}.window_s", f"window of {window_s} s is too long; at most {MAX_WINDOW_S} s"
-        )
-
-
-def _check_duration(duration_s: int, path: str) -> None:
-    if duration_s > MAX_DURATION_S:
-        raise RuleValidationError(
-            f"{path}.duration_s", f"{duration_s} s is too long; at most {MAX_DURATION_S} s"
-        )
 
 
 def _check_escalation(rule: Rule) -> None:
