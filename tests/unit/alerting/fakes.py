@@ -83,10 +83,14 @@ class FakeHistory:
 
 
 class FakeStates:
+    """Marks are per device, as the store's are per device document: saving any state of a
+    marked device gives the device its due time back."""
+
     def __init__(self) -> None:
         self.saved: dict[StateKey, EvaluatorState] = {}
         self.handed: list[StateKey] = []  # every state ``due_across_orgs`` returned
         self.kept: set[StateKey] = set()  # saved by this "process"; clear() is a restart
+        self.marked: set[tuple[str, str]] = set()  # (organization, device) due at once
 
     def load(self, keys):
         found = {k: self.saved[k] for k in keys if k in self.saved}
@@ -100,11 +104,19 @@ class FakeStates:
         for state in states:
             self.saved[state.key] = state.model_copy(update={"revision": state.revision + 1})
             self.kept.add(state.key)
+            self.marked.discard((state.org_id, state.device_id))
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
-        due = [s for s in self.saved.values() if s.due_ms is not None and s.due_ms <= now_ms]
+        due = [
+            s.model_copy(update={"due_ms": 0}) if (s.org_id, s.device_id) in self.marked else s
+            for s in self.saved.values()
+        ]
+        due = [s for s in due if s.due_ms is not None and s.due_ms <= now_ms]
         self.handed += [s.key for s in due]
         return due
+
+    def mark_org_due(self, org_id: str) -> None:
+        self.marked |= {(o, d) for o, _, d, _ in self.saved if o == org_id}
 
 
 class FakeAlarms:
@@ -125,6 +137,9 @@ class FakeAlarms:
                 raise ConcurrentUpdateError(f"alarm {alarm.id} changed")
         for alarm in alarms:
             self.saved[alarm.id] = alarm.model_copy(update={"revision": alarm.revision + 1})
+
+    def save_repeats(self, alarms: Sequence[Alarm]) -> None:
+        self.save(alarms)
 
     def orgs_with_open_alarms(self):
         return sorted({a.org_id for a in self.saved.values() if a.is_open})

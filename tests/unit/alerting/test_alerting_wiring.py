@@ -2,7 +2,7 @@ import pytest
 from pymongo import MongoClient
 
 from iotsphere.adapters.mongo_alerting_ports import mongo_alarm_action_ports, mongo_alerting_ports
-from iotsphere.adapters.mongo_alerting_state import MongoAlarmStore
+from iotsphere.services.alerting.alarm_repeats import RepeatHoldingAlarms
 from iotsphere.services.alerting.rule_cache import RuleCache
 from tests.fakes import FakePublisher
 from tests.unit.alerting.fakes import FakeHistory, FakeLog
@@ -18,7 +18,7 @@ def test_the_ports_are_built_without_io_over_one_database():
         database(True), history=FakeHistory(), transitions=FakeLog(), notifications=FakePublisher()
     )
     assert isinstance(ports.rules, RuleCache)
-    assert isinstance(ports.alarms, MongoAlarmStore)
+    assert isinstance(ports.alarms, RepeatHoldingAlarms)  # over MongoAlarmStore
 
 
 def test_a_client_without_aware_datetimes_is_refused():

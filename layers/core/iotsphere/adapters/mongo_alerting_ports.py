@@ -23,6 +23,7 @@ from iotsphere.adapters.mongo_alerting_state import (
 from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
 from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.services.alerting.alarm_actions import AlarmActionPorts
+from iotsphere.services.alerting.alarm_repeats import RepeatHoldingAlarms
 from iotsphere.services.alerting.device_directory import RegistryDeviceDirectory
 from iotsphere.services.alerting.ports import AlertingPorts, HistoryReader, TransitionLog
 from iotsphere.services.alerting.rule_cache import DEFAULT_TTL_S, RuleCache
@@ -50,7 +51,7 @@ def mongo_alerting_ports(
         devices=RegistryDeviceDirectory(MongoDeviceRepository(database[DEVICES])),
         history=history,
         states=MongoEvaluatorStateStore(database[STATES]),
-        alarms=MongoAlarmStore(database[ALARMS]),
+        alarms=RepeatHoldingAlarms(MongoAlarmStore(database[ALARMS])),
         transitions=transitions,
         silences=MongoSilenceStore(database[SILENCES]),
         notifications=notifications,

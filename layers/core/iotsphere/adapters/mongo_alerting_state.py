@@ -309,6 +309,10 @@ class MongoAlarmStore:
             [(alarm.id, alarm.revision, _alarm_fields(alarm)) for alarm in alarms],
         )
 
+    def save_repeats(self, alarms: Sequence[Alarm]) -> None:
+        """At once: the evaluator's holding is ``RepeatHoldingAlarms``, over this store."""
+        self.save(alarms)
+
     def open_or_flapping(self, org_id: str) -> list[Alarm]:
         where = {
             "org_id": org_id,

@@ -91,6 +91,35 @@ def repeat(alarm: Alarm, at: datetime, value: float | None) -> Alarm:
     return alarm.model_copy(update={"count": alarm.count + 1, "last_at": at, "last_value": value})
 
 
+REPEAT_FIELDS = ("count", "last_at", "last_value")
+
+
+def only_repeated(before: Alarm | None, after: Alarm) -> bool:
+    """Whether ``after`` differs from ``before`` only by repeats: readings that kept the same
+    episode raised (its count, newest reading and value), which the evaluator may hold a while
+    before saving."""
+    if before is None or after == before:
+        return False
+    return after == before.model_copy(update={f: getattr(after, f) for f in REPEAT_FIELDS})
+
+
+def with_repeats(stored: Alarm, held: Alarm) -> Alarm:
+    """The stored alarm with the repeats of ``held`` (a copy of the same episode whose repeats
+    are not saved yet) that it lacks: whatever else was saved meanwhile (an acknowledgement, an
+    escalation) stays. Held repeats of an earlier episode, of a closed alarm or no newer than the
+    stored ones are not applied. The count is the larger of the two: repeats another evaluator
+    instance saved in between are not added to this one's."""
+    if stored.episode != held.episode or not stored.is_open or held.last_at <= stored.last_at:
+        return stored
+    return stored.model_copy(
+        update={
+            "count": max(stored.count, held.count),
+            "last_at": held.last_at,
+            "last_value": held.last_value,
+        }
+    )
+
+
 def settle(alarm: Alarm, rule: Rule, now: datetime) -> Result:
     """End FLAPPING once no raise or clear came for ``settle_s``; the transition carries the
     state the alarm settled in, so subscribers learn it."""

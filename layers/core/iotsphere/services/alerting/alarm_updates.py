@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from iotsphere.domain.alerting.alarm_lifecycle import clear_alarm, raise_alarm
+from iotsphere.domain.alerting.alarm_lifecycle import clear_alarm, only_repeated, raise_alarm
 from iotsphere.domain.alerting.alarms import Alarm, alarm_id
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState, Verdict
 from iotsphere.domain.alerting.rules import Rule
@@ -59,6 +59,7 @@ class Changes:
     states: list[EvaluatorState] = field(default_factory=list)
     alarms: dict[str, Alarm] = field(default_factory=dict)
     transitions: list[tuple[AlarmTransition, str, DeviceProfile]] = field(default_factory=list)
+    repeated: set[str] = field(default_factory=set)  # ids of alarms changed by repeats only
 
     def add(
         self,
@@ -69,9 +70,15 @@ class Changes:
         device: DeviceProfile,
     ) -> None:
         """Keep a changed alarm and its transitions, with the rule's name for the notification
-        and the device for silences."""
+        and the device for silences. An alarm is marked ``repeated`` while every change of it
+        here was only repeats."""
         if after is not None and after != before:
+            changed = after.id in self.alarms and after.id not in self.repeated
             self.alarms[after.id] = after
+            if not changed and only_repeated(before, after):
+                self.repeated.add(after.id)
+            else:
+                self.repeated.discard(after.id)
         self.transitions.extend((t, rule_name, device) for t in transitions)
 
 
@@ -83,7 +90,9 @@ def commit(changes: Changes, ports: AlertingPorts) -> list[AlarmTransition]:
     """Record transitions, notify, then save alarms and states last.
 
     A failure anywhere leaves the states unsaved, so the redelivered message computes the same
-    transitions again: their keys make the log keep one and the notifier deliver one.
+    transitions again: their keys make the log keep one and the notifier deliver one. Alarms
+    changed by repeats only go to ``save_repeats``, every time (even with none: a store that
+    holds repeats saves what is due then).
     """
     marked = _mark_silenced(changes.transitions, ports.silences)
     if marked:
@@ -92,8 +101,10 @@ def commit(changes: Changes, ports: AlertingPorts) -> list[AlarmTransition]:
         ports.notifications.publish(
             [NotificationMessage.of(t, names[t.key]).model_dump_json() for t in marked if t.notify]
         )
-    if changes.alarms:
-        ports.alarms.save(list(changes.alarms.values()))
+    changed = [a for i, a in changes.alarms.items() if i not in changes.repeated]
+    if changed:
+        ports.alarms.save(changed)
+    ports.alarms.save_repeats([changes.alarms[i] for i in changes.repeated])
     if changes.states:
         ports.states.save(changes.states)
     return marked

@@ -18,6 +18,7 @@ from iotsphere.domain.alerting.transitions import AlarmTransition
 from iotsphere.services.ports import MessagePublisher
 
 StateKey = tuple[str, str, str, str]  # org_id, rule_id, device_id, metric
+STATE_DEFERRAL_S = 30.0  # the longest a state store may defer writing a state (``save``)
 
 
 class RuleSource(Protocol):
@@ -65,12 +66,18 @@ class EvaluatorStateStore(Protocol):
     def save(self, states: Sequence[EvaluatorState]) -> None:
         """Save each state if its stored revision is still ``state.revision``, as revision + 1;
         raise ``ConcurrentUpdateError`` otherwise. The store may defer writing a state whose
-        alarm decision did not change, for half a minute at most (``LoadedStates.restored``)."""
+        alarm decision did not change, for ``STATE_DEFERRAL_S`` at most
+        (``LoadedStates.restored``)."""
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
         """Across organizations, for the sweep only: the states due by ``now_ms`` (``due_ms`` at
         or before it; a state saved before due times existed reads as 0), none whose ``due_ms``
-        is later or None."""
+        is later or None. Every state of a device marked by ``mark_org_due`` reads as due at 0
+        until one of them is saved."""
+
+    def mark_org_due(self, org_id: str) -> None:
+        """Make every state of the organization due at once, for the next sweep to apply its
+        rules as they are now (a rule was saved, enabled or deleted)."""
 
 
 class AlarmStore(Protocol):
@@ -80,6 +87,10 @@ class AlarmStore(Protocol):
     def save(self, alarms: Sequence[Alarm]) -> None:
         """Save if the stored revision is still ``alarm.revision`` (as revision + 1), else raise
         ``ConcurrentUpdateError``."""
+
+    def save_repeats(self, alarms: Sequence[Alarm]) -> None:
+        """Save alarms whose only change since they were read is repeats (``only_repeated``), as
+        ``save`` does or later: a store may hold them a while (``RepeatHoldingAlarms``)."""
 
     def open_or_flapping(self, org_id: str) -> list[Alarm]:
         """Alarms the sweep may escalate or settle."""
