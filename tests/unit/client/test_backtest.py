@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -234,3 +235,49 @@ def test_iotsphere_alerts_runs_backtest_and_score(store, tmp_path, monkeypatch, 
         "2026-11-26T18:00:00Z,70,70.0,0",
         "2026-11-26T18:00:01Z,90,90.0,1",
     ]
+
+
+def test_relative_times_count_back_from_now_and_are_sent_in_utc(store, capsys):
+    parser = argparse.ArgumentParser()
+    backtest.add_arguments(parser, clock=lambda: datetime(2026, 11, 27, 10, 0, 0, 500, tzinfo=UTC))
+    args = parser.parse_args(["--rule", "r", "--start", "-24h", "--end", "now"])
+    api = FakeApi([])
+    assert backtest.run(args, store, api) == 0
+    start, end = "2026-11-26T10:00:00Z", "2026-11-27T10:00:00Z"
+    assert api.calls[0][2] == {"start": start, "end": end}
+    assert capsys.readouterr().out == f"no alarm would have been raised from {start} to {end}\n"
+
+
+def test_an_iso_time_in_another_zone_is_sent_in_utc(store):
+    api = FakeApi([])
+    run(store, api, "--rule", "r", "--start", "2026-11-26T19:00:00+01:00", "--end", END)
+    assert api.calls[0][2] == {"start": START, "end": END}
+
+
+def test_a_time_that_is_no_time_is_refused_by_argparse_before_asking(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        parse("--rule", "r", "--start", "yesterday", "--end", END)
+    assert stopped.value.code == 2
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith(
+            "argument --start: expected ISO 8601 (2026-11-27T10:00:00Z), 'now' or an offset like "
+            "-24h, not 'yesterday'"
+        )
+    )
+
+
+def test_iotsphere_alerts_backtest_takes_an_offset_after_the_flag(store, monkeypatch):
+    api = FakeApi([])
+    monkeypatch.setattr("iotsphere.client.backtest.SessionStore", lambda: store)
+    monkeypatch.setattr(
+        "iotsphere.client.transport.UrllibTransport.send", lambda self, *a: api.send(*a)
+    )
+    assert cli.main(["alerts", "backtest", "--rule", "r", "--start", "-7d", "--end", "-1h"]) == 0
+    sent = api.calls[0][2]
+    start, end = (datetime.fromisoformat(sent[key]) for key in ("start", "end"))
+    assert (end - start, start.utcoffset()) == (
+        timedelta(days=7) - timedelta(hours=1),
+        timedelta(0),
+    )

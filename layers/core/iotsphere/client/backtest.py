@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,12 @@ from iotsphere.client.session import SessionStore
 from iotsphere.client.transport import ApiClient, ApiError, Transport
 from iotsphere.services.alerting.backtest import MAX_RANGE
 from iotsphere.services.alerting.rule_file import RuleFileError, read_rule_file
+from iotsphere.services.time_arguments import TimeArguments, format_time, utc_now
 
 HELP = "the alarms a saved or draft rule would have raised over a past time range"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, clock: Callable[[], datetime] = utc_now) -> None:
     rule = parser.add_mutually_exclusive_group(required=True)
     rule.add_argument("--rule", metavar="RULE_ID", help="a saved rule, by its id")
     rule.add_argument(
@@ -30,14 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a draft: the rule as JSON, as PUT /v1/rules/{id} takes it (name optional) or as "
         "GET /v1/rules/{id} gives it (its id and organization are set aside)",
     )
-    parser.add_argument(
-        "--start", required=True, help="ISO 8601 with a zone, such as 2026-11-26T18:00:00Z"
-    )
-    parser.add_argument(
-        "--end",
+    times = TimeArguments(parser, clock)
+    times.add(
+        "--start",
         required=True,
-        help=f"ISO 8601 with a zone, at most {MAX_RANGE.days} days after --start",
+        help="ISO 8601 with a zone (2026-11-26T18:00:00Z), 'now', or back from now: -30s, -90m, "
+        "-24h, -7d",
     )
+    times.add("--end", required=True, help=f"the same, at most {MAX_RANGE.days} days after --start")
     parser.add_argument(
         "--format",
         choices=["table", "json"],
@@ -64,13 +66,14 @@ def run(
         return 0
     for line in transition_lines(result["alarms"]):
         print(line)
-    print(summary(result["alarms"], args.start, args.end))
+    print(summary(result["alarms"], body["start"], body["end"]))
     return 0
 
 
 def backtest_request(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
-    """The route and body: a saved rule is one path segment, a draft goes in the body."""
-    window = {"start": args.start, "end": args.end}
+    """The route and body: a saved rule is one path segment, a draft goes in the body; the times
+    go in UTC, as the API answers."""
+    window = {"start": format_time(args.start), "end": format_time(args.end)}
     if args.rule is not None:
         return f"/v1/rules/{quote(args.rule, safe='')}/backtest", window
     draft = read_rule_file(args.rule_file, "a draft is tried as the caller's organization")
