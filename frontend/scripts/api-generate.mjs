@@ -1,6 +1,7 @@
 // Refresh the OpenAPI snapshot from the Python app and generate the typed API schema from it.
-//   npm run api:generate           write frontend/openapi.json and src/app/core/api/schema.d.ts
-//   npm run api:check              fail when either file differs from what generation gives now
+//   npm run api:generate           write frontend/openapi.json, src/app/core/api/schema.d.ts and
+//                                  src/app/core/api/rule-limits.generated.ts (rule-limits.mjs)
+//   npm run api:check              fail when any of them differs from what generation gives now
 // The Python interpreter is the project's venv (../.venv/bin/python) unless OPENAPI_PYTHON names
 // another one; the document comes from the checkout's functions/ and layers/core, or from those of
 // OPENAPI_ROOT (e.g. `git archive HEAD functions layers` unpacked: the committed API only).
@@ -13,10 +14,13 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 
+import { ruleLimitsModule } from './rule-limits.mjs';
+
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(frontend, '..');
 const snapshotPath = resolve(frontend, 'openapi.json');
 const schemaPath = resolve(frontend, 'src/app/core/api/schema.d.ts');
+const ruleLimitsPath = resolve(frontend, 'src/app/core/api/rule-limits.generated.ts');
 const check = process.argv.includes('--check');
 const offline = process.env.OPENAPI_OFFLINE === '1';
 
@@ -63,6 +67,7 @@ const schema = await schemaFrom(snapshot);
 const outputs = [
   [snapshotPath, snapshot],
   [schemaPath, schema],
+  [ruleLimitsPath, ruleLimitsModule(JSON.parse(snapshot))],
 ];
 if (check) {
   const stale = outputs.filter(([path, text]) => current(path) !== text).map(([path]) => relative(root, path));

@@ -1,8 +1,9 @@
 import { ApiError } from '../../core/api/problem';
+import { COMPOSITE_LIMITS, CONDITION_LIMITS, type NumberLimits } from '../../core/api/rule-limits.generated';
 import {
-  AGGREGATE_FUNCTIONS, conditionBounds, emptyPart, emptyRuleForm, fieldOfLocation, fieldHint, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm,
+  AGGREGATE_FUNCTIONS, boundsHint, boundsOf, COMPOSITE_PARTS, conditionBounds, emptyPart, emptyRuleForm, fieldOfLocation, fieldHint, formFromRule, metricsOffered, ruleFieldErrors, ruleFromForm,
   withKind, withLeafKind, withTyped,
-  type CompositePart, type Rule, type RuleForm,
+  type CompositePart, type ConditionField, type LeafKind, type Rule, type RuleForm,
 } from './rule-form';
 
 const form = (patch: Partial<RuleForm>): RuleForm => ({ ...emptyRuleForm(), id: 'hot', name: 'Hot', ...patch });
@@ -137,6 +138,7 @@ describe('rule form to rule JSON', () => {
   it('keeps a saved rule’s window when its kind changes, and fills only what it did not hold', () => {
     const saved = (condition: object) => formFromRule({ id: 's', org_id: 'o', name: 'S', scope: { kind: 'all' }, metric: 't', severity: 'info', condition } as Rule);
     const aggregate = saved({ type: 'aggregate', function: 'mean', window_s: 300, op: 'above', set: 1, min_points: 1, duration_s: 0 });
+    expect(aggregate).toMatchObject({ minPoints: '', durationS: '' }); // the API's defaults: shown as blanks
     expect(withLeafKind(aggregate, 'anomaly').windowS).toBe('300');
     expect(withLeafKind(saved({ type: 'threshold', op: 'above', set: 80, duration_s: 0 }), 'anomaly').windowS).toBe('600');
     const heartbeat = saved({ type: 'missing_data', timeout_s: 120 });
@@ -156,7 +158,36 @@ describe('rule form to rule JSON', () => {
     expect(fieldHint('anomaly', 'set')).toBe('above 0; blank: 3.5');
     expect(fieldHint('missing_data', 'timeoutS')).toBe('10 to 604800 s');
     expect(fieldHint('threshold', 'durationS')).toBe('0 to 86400 s; blank: 0');
+    expect(fieldHint('anomaly', 'clear')).toBe('at least 0');
+    expect(fieldHint('aggregate', 'percentile')).toBe('0 to 100');
     expect(fieldHint('threshold', 'set')).toBe('');
+  });
+
+  it('reads a field’s bounds from the JSON Schema keywords the API states', () => {
+    expect(boundsOf({ type: 'integer', exclusiveMinimum: 0, maximum: 3600 }, 'window_s')).toEqual({ min: 1, max: 3600, unit: 's' });
+    expect(boundsOf({ type: 'number', exclusiveMinimum: 0, default: 3.5 }, 'set')).toEqual({ min: 0, above: true, blank: 3.5 });
+    expect(boundsOf({ type: 'integer', minimum: 0, maximum: 86_400, default: 0 }, 'duration_s')).toEqual({ min: 0, max: 86_400, blank: 0, unit: 's' });
+    expect(boundsOf({ type: 'integer', exclusiveMaximum: 10 }, 'count')).toEqual({ max: 9 });
+    expect(boundsOf({ type: 'number', exclusiveMinimum: -1, exclusiveMaximum: 1 }, 'level')).toEqual({ min: -1, above: true, max: 1, below: true });
+    expect(boundsHint({ min: -1, above: true, max: 1, below: true })).toBe('above -1 and below 1');
+    expect(boundsHint({ max: 9 })).toBe('at most 9');
+    expect(boundsHint({ max: 1, below: true, blank: 0.5 })).toBe('below 1; blank: 0.5');
+    expect(boundsHint({ blank: 7, unit: 's' })).toBe('blank: 7 s');
+  });
+
+  it('hints every limit and default the API states for a condition, at the field that holds it', () => {
+    const stated = Object.entries(CONDITION_LIMITS).flatMap(([kind, fields]) =>
+      Object.entries(fields as Readonly<Record<string, NumberLimits>>).map(([api, limits]) => ({ kind: kind as LeafKind, api, limits })),
+    );
+    expect(stated.length).toBeGreaterThan(10);
+    for (const { kind, api, limits } of stated) {
+      const field = fieldOfLocation(`body.condition.${api}`, kind) as ConditionField;
+      expect(field, `${kind}.${api}`).not.toBe('');
+      expect(conditionBounds(kind, field), `${kind}.${api}`).toEqual(boundsOf(limits, api));
+      expect(fieldHint(kind, field), `${kind}.${api}`).not.toBe('');
+    }
+    expect(COMPOSITE_PARTS).toEqual({ min: COMPOSITE_LIMITS.minItems, max: COMPOSITE_LIMITS.maxItems });
+    expect(COMPOSITE_PARTS).toEqual({ min: 2, max: 8 });
   });
 
   it('reads a composite into its parts, each with its own metric, and writes it back the same', () => {

@@ -1,5 +1,6 @@
 import type { components } from '../../core/api/schema';
 import { ApiError } from '../../core/api/problem';
+import { COMPOSITE_LIMITS, CONDITION_LIMITS, type NumberLimits } from '../../core/api/rule-limits.generated';
 import type { Severity } from './alarms';
 
 export type Rule = components['schemas']['Rule'];
@@ -36,8 +37,8 @@ export const CONDITION_KINDS: readonly { readonly value: ConditionKind; readonly
   { value: 'composite', label: 'Several conditions' },
 ];
 
-/** A composite joins this many conditions (the API's bounds). */
-export const COMPOSITE_PARTS = { min: 2, max: 8 } as const;
+/** A composite joins this many conditions (the API's schema, through `rule-limits.generated.ts`). */
+export const COMPOSITE_PARTS = { min: COMPOSITE_LIMITS.minItems, max: COMPOSITE_LIMITS.maxItems } as const;
 
 /** Aggregates a rule compares over its window; `spread` is max - min (a stuck sensor spreads little). */
 export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count', 'percentile', 'spread'] as const;
@@ -197,7 +198,7 @@ function savedFields(c: Leaf): ConditionFields & { kind: LeafKind } {
   const empty = emptyConditionFields();
   switch (c.type) {
     case 'threshold':
-      return { ...empty, kind: 'threshold', op: c.op, set: text(c.set), clear: text(c.clear), durationS: text(c.duration_s || null) };
+      return { ...empty, kind: 'threshold', op: c.op, set: text(c.set), clear: text(c.clear), durationS: unlessDefault(c.duration_s, 'threshold', 'durationS') };
     case 'band':
       return {
         ...empty,
@@ -207,7 +208,7 @@ function savedFields(c: Leaf): ConditionFields & { kind: LeafKind } {
         high: text(c.high),
         clearLow: text(c.clear_low),
         clearHigh: text(c.clear_high),
-        durationS: text(c.duration_s || null),
+        durationS: unlessDefault(c.duration_s, 'band', 'durationS'),
       };
     case 'aggregate':
       return {
@@ -217,10 +218,10 @@ function savedFields(c: Leaf): ConditionFields & { kind: LeafKind } {
         op: c.op,
         set: text(c.set),
         clear: text(c.clear),
-        durationS: text(c.duration_s || null),
+        durationS: unlessDefault(c.duration_s, 'aggregate', 'durationS'),
         percentile: text(c.percentile),
         windowS: text(c.window_s),
-        minPoints: text(c.min_points === 1 ? null : c.min_points),
+        minPoints: unlessDefault(c.min_points, 'aggregate', 'minPoints'),
       };
     case 'rate':
       return {
@@ -230,7 +231,7 @@ function savedFields(c: Leaf): ConditionFields & { kind: LeafKind } {
         per: c.per ?? 'minute',
         set: text(c.set),
         clear: text(c.clear),
-        durationS: text(c.duration_s || null),
+        durationS: unlessDefault(c.duration_s, 'rate', 'durationS'),
         windowS: text(c.window_s),
       };
     case 'anomaly':
@@ -240,7 +241,7 @@ function savedFields(c: Leaf): ConditionFields & { kind: LeafKind } {
         method: c.method ?? 'robust_z',
         set: text(c.set),
         clear: text(c.clear),
-        durationS: text(c.duration_s || null),
+        durationS: unlessDefault(c.duration_s, 'anomaly', 'durationS'),
         windowS: text(c.window_s),
         minPoints: text(c.min_points),
       };
@@ -375,31 +376,80 @@ export function withTyped<T extends ConditionDraft>(fields: T, field: ConditionF
 }
 
 /**
- * What the API takes in a condition's number field (domain/alerting/conditions.py and
- * rule_checks.py): `min` (or above it, when `above`) up to `max`, and what it uses when the field is
- * left out (`blank`; none: required, or nothing at all).
+ * What the API takes in a condition's number field: `min` (or above it, when `above`) up to `max`
+ * (or below it, when `below`), and what it uses when the field is left out (`blank`; none: required,
+ * or nothing at all). Read from the API's schema (`rule-limits.generated.ts`, made by
+ * `npm run api:generate`), never written here.
  */
 export interface FieldBounds {
-  readonly min: number;
+  readonly min?: number;
   readonly above?: boolean;
   readonly max?: number;
+  readonly below?: boolean;
   readonly blank?: number;
   readonly unit?: 's';
 }
 
-const WINDOW: FieldBounds = { min: 1, max: 3600, unit: 's' };
-const DURATION: FieldBounds = { min: 0, max: 86_400, blank: 0, unit: 's' };
+/**
+ * A field's bounds from the JSON Schema keywords of its API field `api`: a whole number above 0 is
+ * at least 1; seconds are the fields named `…_s`.
+ */
+export function boundsOf(limits: NumberLimits, api: string): FieldBounds {
+  const step = limits.type === 'integer' ? 1 : 0;
+  const low = limits.exclusiveMinimum === undefined ? limits.minimum : limits.exclusiveMinimum + step;
+  const high = limits.exclusiveMaximum === undefined ? limits.maximum : limits.exclusiveMaximum - step;
+  const bounds: { -readonly [K in keyof FieldBounds]: FieldBounds[K] } = {};
+  if (low !== undefined) bounds.min = low;
+  if (!step && limits.exclusiveMinimum !== undefined) bounds.above = true;
+  if (high !== undefined) bounds.max = high;
+  if (!step && limits.exclusiveMaximum !== undefined) bounds.below = true;
+  if (limits.default !== undefined) bounds.blank = limits.default;
+  if (api.endsWith('_s')) bounds.unit = 's';
+  return bounds;
+}
 
-const BOUNDS: Record<LeafKind, Partial<Record<ConditionField, FieldBounds>>> = {
-  threshold: { durationS: DURATION },
-  band: { durationS: DURATION },
-  aggregate: { windowS: WINDOW, durationS: DURATION, minPoints: { min: 1, blank: 1 }, percentile: { min: 0, max: 100 } },
-  rate: { windowS: WINDOW, durationS: DURATION },
-  anomaly: { windowS: { ...WINDOW, blank: 600 }, durationS: DURATION, minPoints: { min: 3, blank: 20 }, set: { min: 0, above: true, blank: 3.5 } },
-  missing_data: { timeoutS: { min: 10, max: 604_800, unit: 's' } },
+/** Bounds as shown under a field: `1 to 3600 s; blank: 600`, `above 0; blank: 3.5`, `at least 3`. */
+export function boundsHint(b: FieldBounds): string {
+  const unit = b.unit ? ` ${b.unit}` : '';
+  const from = b.min === undefined ? '' : `${b.above ? 'above' : 'at least'} ${b.min}`;
+  const to = b.max === undefined ? '' : `${b.below ? 'below' : 'at most'} ${b.max}`;
+  const range = b.min !== undefined && b.max !== undefined && !b.above && !b.below ? `${b.min} to ${b.max}` : [from, to].filter(Boolean).join(' and ');
+  const parts = [range ? `${range}${unit}` : '', b.blank === undefined ? '' : `blank: ${b.blank}${range ? '' : unit}`];
+  return parts.filter(Boolean).join('; ');
+}
+
+/** A condition's API fields and the form fields that hold them. */
+const CONDITION_FIELDS: Record<string, ConditionField> = {
+  op: 'op',
+  set: 'set',
+  clear: 'clear',
+  duration_s: 'durationS',
+  function: 'fn',
+  percentile: 'percentile',
+  window_s: 'windowS',
+  min_points: 'minPoints',
+  per: 'per',
+  timeout_s: 'timeoutS',
+  low: 'low',
+  high: 'high',
+  clear_low: 'clearLow',
+  clear_high: 'clearHigh',
+  method: 'method',
 };
 
-/** The API's bounds of a field for a kind of condition (undefined: none the form states). */
+/** Each kind's bounds by form field, from the number fields the API's schema states limits or a default for. */
+const BOUNDS = Object.fromEntries(
+  LEAF_KINDS.map(({ value: kind }) => {
+    const stated: Readonly<Record<string, NumberLimits>> = CONDITION_LIMITS[kind];
+    const byField = Object.entries(stated).flatMap(([api, limits]) => {
+      const field = CONDITION_FIELDS[api];
+      return field ? [[field, boundsOf(limits, api)] as const] : [];
+    });
+    return [kind, Object.fromEntries(byField)];
+  }),
+) as Record<LeafKind, Partial<Record<ConditionField, FieldBounds>>>;
+
+/** The API's bounds of a field for a kind of condition (undefined: none the API states). */
 export function conditionBounds(kind: LeafKind, field: ConditionField): FieldBounds | undefined {
   return BOUNDS[kind][field];
 }
@@ -407,10 +457,12 @@ export function conditionBounds(kind: LeafKind, field: ConditionField): FieldBou
 /** The API's bounds of a field as shown under it ('' when it has none to state): `1 to 3600 s; blank: 600`. */
 export function fieldHint(kind: LeafKind, field: ConditionField): string {
   const b = conditionBounds(kind, field);
-  if (!b) return '';
-  const unit = b.unit ? ` ${b.unit}` : '';
-  const range = b.max !== undefined ? `${b.min} to ${b.max}${unit}` : `${b.above ? 'above' : 'at least'} ${b.min}${unit}`;
-  return b.blank === undefined ? range : `${range}; blank: ${b.blank}`;
+  return b ? boundsHint(b) : '';
+}
+
+/** A saved number as the field's text: blank when it is what the API uses for a blank field. */
+function unlessDefault(value: number | null | undefined, kind: LeafKind, field: ConditionField): string {
+  return value === conditionBounds(kind, field)?.blank ? '' : text(value);
 }
 
 /** The fields a new condition fills in for the operator, each with the name the API gives it. */
@@ -472,25 +524,6 @@ export function metricsOffered(form: Pick<RuleForm, 'scopeKind' | 'scopeValue'>,
 }
 
 const CONDITION_TAGS = new Set(['threshold', 'band', 'aggregate', 'rate', 'anomaly', 'missing_data', 'composite']);
-
-/** A condition's API fields and the form fields that hold them. */
-const CONDITION_FIELDS: Record<string, ConditionField> = {
-  op: 'op',
-  set: 'set',
-  clear: 'clear',
-  duration_s: 'durationS',
-  function: 'fn',
-  percentile: 'percentile',
-  window_s: 'windowS',
-  min_points: 'minPoints',
-  per: 'per',
-  timeout_s: 'timeoutS',
-  low: 'low',
-  high: 'high',
-  clear_low: 'clearLow',
-  clear_high: 'clearHigh',
-  method: 'method',
-};
 
 const FORM_FIELDS: Record<string, RuleField> = {
   name: 'name',
