@@ -1,5 +1,4 @@
 import io
-import json
 from datetime import timedelta
 
 import pytest
@@ -7,7 +6,6 @@ import pytest
 from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.transitions import from_ms
-from iotsphere.services.alerting import score_command
 from iotsphere.services.alerting.backtest import (
     BacktestPorts,
     BacktestRangeError,
@@ -137,21 +135,3 @@ def test_csv_round_trip_keeps_the_rows_as_they_came():
 def test_csv_errors_name_the_line(text, words):
     with pytest.raises(SeriesFormatError, match=words):
         read_series(io.StringIO(text))
-
-
-def test_the_score_command_writes_scored_rows(tmp_path, capsys):
-    rule = tmp_path / "rule.json"
-    rule.write_text(json.dumps({"metric": "value", "severity": "minor", "condition": ABOVE}))
-    source = tmp_path / "in.csv"
-    source.write_text("2026-11-26T18:00:00Z,81\n")
-    target = tmp_path / "out.csv"
-    parser = __import__("argparse").ArgumentParser()
-    score_command.add_arguments(parser)
-    args = parser.parse_args(
-        ["score", "--rule", str(rule), "--input", str(source), "--output", str(target)]
-    )
-    assert score_command.run(args) == 0
-    assert target.read_text().splitlines()[1] == "2026-11-26T18:00:00Z,81,81.0,1"
-    rule.write_text(json.dumps({"metric": "value", "severity": "minor", "condition": {}}))
-    assert score_command.run(args) == 2
-    assert "condition" in capsys.readouterr().err

@@ -68,3 +68,30 @@ def test_a_rule_file_that_is_no_rule_is_refused_as_backtest_refuses_it(
     error = capsys.readouterr().err
     assert error.startswith(f"iotsphere alerts score: {rule_file}: ")
     assert reason in error
+
+
+def test_scored_rows_go_to_the_output_file_and_a_bad_condition_is_named(tmp_path, series, capsys):
+    rule_file = tmp_path / "rule.json"
+    rule_file.write_text(json.dumps(DRAFT))
+    target = tmp_path / "out.csv"
+    assert score(rule_file, series, "--output", str(target)) == 0
+    assert (target.read_text().splitlines(), capsys.readouterr().out) == (SCORED, "")
+    rule_file.write_text(json.dumps({**DRAFT, "condition": {}}))
+    assert score(rule_file, series, "--output", str(target)) == 2
+    assert "condition" in capsys.readouterr().err
+
+
+def test_a_rule_over_several_metrics_is_refused_one_series_is_one_metric(tmp_path, series, capsys):
+    hot_and_shaking = {
+        "type": "composite",
+        "op": "and",
+        "conditions": [ABOVE, {**ABOVE, "metric": "vibration", "set": 5, "clear": 4}],
+    }
+    rule_file = tmp_path / "rule.json"
+    rule_file.write_text(
+        json.dumps({"metric": "temperature", "severity": "minor", "condition": hot_and_shaking})
+    )
+    assert score(rule_file, series) == 2
+    error = capsys.readouterr().err
+    assert "temperature, vibration" in error
+    assert "one series" in error
