@@ -72,6 +72,8 @@ def test_an_impossible_date_or_a_huge_offset_is_refused_by_name():
         parse_time("2026-02-30T18:00:00Z", NOW)
     with pytest.raises(ValueError, match="-999999999d goes back before the year 1"):
         parse_time("-999999999d", NOW)
+    with pytest.raises(ValueError, match="0001-01-01T00:30:00\\+01:00 is before the year 1 in UTC"):
+        parse_time("0001-01-01T00:30:00+01:00", NOW)
 
 
 def test_format_time_writes_utc_with_z():

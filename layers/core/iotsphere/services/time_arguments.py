@@ -45,7 +45,10 @@ def parse_time(text: str, now: datetime) -> datetime:
         raise ValueError(f"{word!r} is not an ISO 8601 time: {exc}") from exc
     if found.tzinfo is None:
         raise ValueError(f"{word} has no zone: add Z for UTC or an offset such as +01:00")
-    return found.astimezone(UTC)
+    try:
+        return found.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{word} is before the year 1 in UTC") from exc
 
 
 def format_time(moment: datetime) -> str:
