@@ -3,8 +3,6 @@ devices, in device time, into alarm changes, transition events and notifications
 
 from __future__ import annotations
 
-import bisect
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +19,11 @@ from iotsphere.domain.alerting.evaluator_state import EvaluatorState, Verdict
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, RuleIndex
 from iotsphere.domain.alerting.signals import Point
-from iotsphere.domain.alerting.transitions import AlarmTransition, from_ms, to_ms
+from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
 from iotsphere.services.alerting.errors import ConcurrentUpdateError
+from iotsphere.services.alerting.history_windows import between, read_windows, stored_between
 from iotsphere.services.alerting.ports import (
     AlarmStore,
     AlertingPorts,
@@ -173,15 +172,10 @@ def _catch_up(restored: list[tuple[EvaluatorState, Work]], history: HistoryReade
         start = max(state.max_seen_ms + 1, end - CATCH_UP_S * 1000)
         if start < end:
             wanted.append((item, start, end))
-    read = _read_windows(
-        [(m, profile.device_id, a, b) for (rule, profile, _), a, b in wanted for m in rule.metrics],
-        history,
-    )
-    for (rule, profile, points), start, end in wanted:
-        for metric in rule.metrics:
-            gap = _between(read[metric].get(profile.device_id, []), start, end)
-            if gap:
-                points[metric] = gap + points.get(metric, [])
+    found = stored_between([(rule, p.device_id, a, b) for (rule, p, _), a, b in wanted], history)
+    for ((_, _, points), _, _), gaps in zip(wanted, found, strict=True):
+        for metric, gap in gaps.items():
+            points[metric] = gap + points.get(metric, [])
 
 
 def _fresh(
@@ -190,7 +184,7 @@ def _fresh(
     """New states, each primed with the window before its first reading of each metric whose
     leaves need one: one history read per metric for all of them (a rule saved over a thousand
     devices starts them all at once)."""
-    read = _read_windows(
+    read = read_windows(
         [
             (metric, device_id, first_ms - window_s * 1000, first_ms)
             for rule, device_id, first_ms in fresh
@@ -201,7 +195,7 @@ def _fresh(
     states: dict[StateKey, EvaluatorState] = {}
     for rule, device_id, first_ms in fresh:
         found = {
-            metric: _between(read[metric].get(device_id, []), first_ms - window_s * 1000, first_ms)
+            metric: between(read[metric].get(device_id, []), first_ms - window_s * 1000, first_ms)
             for metric, window_s in needs_history(rule).items()
         }
         state = new_state(rule, device_id)
@@ -209,29 +203,6 @@ def _fresh(
             state = prime(state, found.pop(rule.metric, []), others=found)
         states[state.key] = state
     return states
-
-
-def _read_windows(
-    wanted: list[tuple[str, str, int, int]], history: HistoryReader
-) -> dict[str, dict[str, list[Point]]]:
-    """``(metric, device, start ms, end ms)`` read with one ``HistoryReader.windows`` per metric,
-    each device over the span of all it is wanted for: points by metric and device."""
-    spans: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for metric, device_id, start, end in wanted:
-        if (known := spans[metric].get(device_id)) is not None:
-            start, end = min(start, known[0]), max(end, known[1])
-        spans[metric][device_id] = (start, end)
-    return {
-        metric: history.windows(metric, {d: (from_ms(a), from_ms(b)) for d, (a, b) in by.items()})
-        for metric, by in spans.items()
-    }
-
-
-def _between(points: list[Point], start_ms: int, end_ms: int) -> list[Point]:
-    """The sorted points with ``start_ms <= ts < end_ms``."""
-    low = bisect.bisect_left(points, (start_ms, -math.inf))
-    high = bisect.bisect_left(points, (end_ms, -math.inf))
-    return points[low:high]
 
 
 def _load_alarms(watched: list[tuple[Rule, DeviceProfile]], store: AlarmStore) -> dict[str, Alarm]:
