@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.http import Api, RequestContext
+from chalicelib.http.clock import now
 from iotsphere import bootstrap
 from iotsphere.domain.alerting.conditions import Condition
 from iotsphere.domain.alerting.rules import (
@@ -118,7 +119,13 @@ def get_rule(ctx: RequestContext, path: RulePath) -> Rule:
 def put_rule(ctx: RequestContext, path: RulePath, body: RuleDefinition) -> Rule:
     ports = bootstrap.alert_admin_ports()
     return rule_admin.save_rule(
-        ctx.caller.org_id, path.rule_id, body.fields(), ports.rules, ports.types
+        ctx.caller.org_id,
+        path.rule_id,
+        body.fields(),
+        ports.rules,
+        ports.types,
+        bootstrap.alerting_ports(),
+        now(),
     )
 
 
@@ -131,7 +138,8 @@ def put_rule(ctx: RequestContext, path: RulePath, body: RuleDefinition) -> Rule:
     status=204,
 )
 def delete_rule(ctx: RequestContext, path: RulePath) -> None:
-    rule_admin.delete_rule(ctx.caller.org_id, path.rule_id, bootstrap.alert_admin_ports().rules)
+    rules = bootstrap.alert_admin_ports().rules
+    rule_admin.delete_rule(ctx.caller.org_id, path.rule_id, rules, bootstrap.alerting_ports())
 
 
 @api.route(

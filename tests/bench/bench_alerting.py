@@ -69,6 +69,7 @@ from iotsphere.local.secrets import SIMULATOR_USER, mqtt_credentials
 from iotsphere.local.stack import Stack
 from iotsphere.services.alerting.evaluate import evaluate_readings
 from iotsphere.services.alerting.history import TelemetryHistory
+from iotsphere.services.alerting.ports import AlertingPorts
 from iotsphere.services.alerting.rule_admin import save_rule
 from iotsphere.simulator.payloads import encode, reading_document, telemetry_topic
 from tests.bench.alerting_fleet import TYPES as TYPE_IDS
@@ -127,9 +128,9 @@ def seed(stack: Stack, fleet: AlertingFleet, org_id: str, webhook_url: str) -> s
             )
         ]
     )
-    rules = MongoRuleStore(database[RULES])
+    rules, evaluation = MongoRuleStore(database[RULES]), stack_ports(stack)
     for rule_id, body in [*fleet.rule_bodies(), ("probe", probe_rule(fleet))]:
-        save_rule(org_id, rule_id, body, rules, types)
+        save_rule(org_id, rule_id, body, rules, types, evaluation, now)
     secret = new_webhook_secret()
     MongoSubscriptionStore(database[SUBSCRIPTIONS]).save(
         Subscription(
@@ -280,6 +281,18 @@ def run_alerting(stack: Stack, fleet: AlertingFleet) -> dict[str, Any]:
     }
 
 
+def stack_ports(stack: Stack) -> AlertingPorts:
+    """The alerting ports over the stack's own stores, as its worker builds them."""
+    settings = stack.settings
+    sqs = aws_client("sqs", settings)
+    return mongo_alerting_ports(
+        connect_mongo(settings),
+        history=TelemetryHistory(InfluxTelemetryStore.from_settings(settings)),
+        transitions=InfluxAlertEvents.from_settings(settings),
+        notifications=SqsPublisher(sqs, queue_url(sqs, settings.notifications_queue)),
+    )
+
+
 def evaluator_capacity(
     stack: Stack, fleet: AlertingFleet, seconds: float, per_device: int = 1
 ) -> dict[str, Any]:
@@ -290,14 +303,7 @@ def evaluator_capacity(
     second: 1 is the pace of a shallow queue (ten messages of 100 readings per invocation with
     1,000 devices), 10 the pace at which the worker drains a backlog (its batch of 100
     messages)."""
-    settings = stack.settings
-    sqs = aws_client("sqs", settings)
-    ports = mongo_alerting_ports(
-        connect_mongo(settings),
-        history=TelemetryHistory(InfluxTelemetryStore.from_settings(settings)),
-        transitions=InfluxAlertEvents.from_settings(settings),
-        notifications=SqsPublisher(sqs, queue_url(sqs, settings.notifications_queue)),
-    )
+    ports = stack_ports(stack)
     readings = evaluated = rounds = 0
     cpu, started = time.process_time(), time.monotonic()
     last_ms = int(time.time() * 1000) - 1000

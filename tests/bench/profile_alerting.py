@@ -73,9 +73,10 @@ def profiles(fleet: AlertingFleet, org_id: str) -> list[DeviceProfile]:
 
 def fake_ports(fleet: AlertingFleet, org_id: str) -> AlertingPorts:
     fakes = Fakes(devices=FakeDevices(*profiles(fleet, org_id)))
+    ports, now = fakes.ports(), datetime.now(tz=UTC)
     for rule_id, body in fleet.rule_bodies():
-        save_rule(org_id, rule_id, body, fakes.rules, _Types(org_id))  # type: ignore[arg-type]
-    return fakes.ports()
+        save_rule(org_id, rule_id, body, fakes.rules, _Types(org_id), ports, now)  # type: ignore[arg-type]
+    return ports
 
 
 def bench_stack() -> Any:
@@ -115,11 +116,12 @@ def mongo_ports(fleet: AlertingFleet, org_id: str, url: str) -> AlertingPorts:
         ]
     )
     rules = MongoRuleStore(database[RULES])
-    for rule_id, body in fleet.rule_bodies():
-        save_rule(org_id, rule_id, body, rules, _Types(org_id))  # type: ignore[arg-type]
-    return mongo_alerting_ports(
+    ports = mongo_alerting_ports(
         database, history=FakeHistory(), transitions=FakeLog(), notifications=FakePublisher()
     )
+    for rule_id, body in fleet.rule_bodies():
+        save_rule(org_id, rule_id, body, rules, _Types(org_id), ports, now)  # type: ignore[arg-type]
+    return ports
 
 
 def batches(fleet: AlertingFleet, second: int, t0_ms: int, size: int) -> list[ReadingsBatch]:

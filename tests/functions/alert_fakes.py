@@ -14,7 +14,7 @@ from iotsphere.services.alerting.backtest import BacktestPorts
 from tests.fakes import FakePublisher
 from tests.functions.conftest import ORG, auth
 from tests.unit.alerting.catalog_fakes import FakeAlarmCatalog, FakeAlarmEvents, FakeRuleCatalog
-from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, FakeSilences
+from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, Fakes, FakeSilences
 from tests.unit.devices.fakes import FakeTypes
 
 OTHER_ORG = "org2"
@@ -30,6 +30,7 @@ class AlertFakes:
     log: FakeLog
     notifications: FakePublisher
     events: FakeAlarmEvents
+    evaluation: Fakes  # the evaluator's stores a rule change marks and seeds
 
     def ports(self) -> AlertAdminPorts:
         devices = FakeDevices(
@@ -65,8 +66,10 @@ def install_alert_fakes(monkeypatch: Any) -> AlertFakes:
         log=log,
         notifications=FakePublisher(),
         events=FakeAlarmEvents(log),
+        evaluation=Fakes(),
     )
     monkeypatch.setattr(bootstrap, "alert_admin_ports", fakes.ports)
+    monkeypatch.setattr(bootstrap, "alerting_ports", fakes.evaluation.ports)
     return fakes
 
 

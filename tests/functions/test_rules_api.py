@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from iotsphere.domain.alerting.evaluator import new_state
 from iotsphere.domain.alerting.transitions import to_ms
 from iotsphere.domain.devices.device_type import DeviceType, MetricSpec
 from tests.functions.alert_fakes import OTHER_ORG, install_alert_fakes, locations, problem, send
@@ -219,6 +220,18 @@ def test_a_deleted_rule_is_gone(client, fakes):
     assert (deleted.status_code, deleted.body) == (204, b"")
     assert send(client, "GET", "/v1/rules/pump-hot").status_code == 404
     assert send(client, "DELETE", "/v1/rules/pump-hot").status_code == 404
+
+
+def test_saving_and_deleting_a_rule_mark_the_organizations_evaluator_states_due(client, fakes):
+    """The next sweep then applies the rule as it is now to devices that stay quiet."""
+    states = fakes.evaluation.states
+    for org, device in ((ORG, "pump-1"), (OTHER_ORG, "pump-9")):
+        rule = make_rule(ABOVE, org_id=org)
+        states.save([new_state(rule, device)])
+    for method, body in (("PUT", RULE), ("DELETE", None)):
+        states.marked.clear()
+        assert send(client, method, "/v1/rules/pump-hot", body).status_code in (200, 204)
+        assert states.marked == {(ORG, "pump-1")}
 
 
 def test_rules_are_listed_a_page_at_a_time_with_filters(client, fakes):

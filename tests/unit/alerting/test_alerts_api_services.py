@@ -43,7 +43,7 @@ from tests.unit.alerting.catalog_fakes import (
     FakeRuleCatalog,
     make_alarm,
 )
-from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, FakeSilences
+from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, Fakes, FakeSilences
 from tests.unit.alerting.rules import T0, make_rule, seconds
 from tests.unit.devices.fakes import FakeTypes
 
@@ -88,8 +88,8 @@ def test_another_organizations_rule_is_not_found_nor_deleted(rules):
     with pytest.raises(NotFoundError):
         get_rule("orgb", "a-hot", rules)
     with pytest.raises(NotFoundError):
-        delete_rule("orgb", "a-hot", rules)
-    delete_rule("orga", "a-hot", rules)
+        delete_rule("orgb", "a-hot", rules, Fakes().ports())
+    delete_rule("orga", "a-hot", rules, Fakes().ports())
     with pytest.raises(NotFoundError):
         get_rule("orga", "a-hot", rules)
     assert get_rule("orgb", "a-other", rules).org_id == "orgb"
@@ -357,7 +357,15 @@ def test_a_number_too_large_to_store_or_add_to_a_time_is_refused_with_its_path(e
     body = {"name": "n", "scope": {"kind": "all"}, "metric": "t", "severity": "major"}
     rules = FakeRuleCatalog()
     with pytest.raises(RuleValidationError) as caught:
-        save_rule("orga", "r1", {**body, "condition": ABOVE, **extra}, rules, FakeTypes())
+        save_rule(
+            "orga",
+            "r1",
+            {**body, "condition": ABOVE, **extra},
+            rules,
+            FakeTypes(),
+            Fakes().ports(),
+            from_ms(T0),
+        )
     assert (caught.value.path, caught.value.reason) == (path, "at most 1000000000")
     assert rules.rules == {}
 

@@ -71,7 +71,7 @@ def test_a_leafs_metric_must_be_a_metric_name():
 def test_each_leafs_metric_must_be_one_the_device_type_declares(types):  # noqa: F811
     body = {**BODY, "condition": HOT_AND_SHAKING}
     with pytest.raises(RuleValidationError) as caught:
-        save_rule("orga", "r1", body, FakeRules(), types)
+        save_rule("orga", "r1", body, FakeRules(), types, Fakes().ports(), from_ms(T0))
     assert caught.value.path == "condition.conditions.1.metric"
     assert "vibration" in caught.value.reason
     assert "rpm" in caught.value.reason
@@ -89,7 +89,15 @@ def test_each_leafs_metric_must_be_one_the_device_type_declares(types):  # noqa:
             },
         ],
     }
-    saved = save_rule("orga", "r1", {**BODY, "condition": nested}, FakeRules(), types)
+    saved = save_rule(
+        "orga",
+        "r1",
+        {**BODY, "condition": nested},
+        FakeRules(),
+        types,
+        Fakes().ports(),
+        from_ms(T0),
+    )
     assert saved.metrics == ["temperature", "rpm"]
 
 

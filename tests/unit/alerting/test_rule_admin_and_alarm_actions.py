@@ -21,7 +21,7 @@ from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundEr
 from iotsphere.services.alerting.rule_admin import save_rule
 from iotsphere.services.alerting.silence_admin import save_silence
 from tests.fakes import FakePublisher
-from tests.unit.alerting.fakes import FakeAlarms, FakeLog, FakeRules, FakeSilences
+from tests.unit.alerting.fakes import FakeAlarms, FakeLog, FakeRules, Fakes, FakeSilences
 from tests.unit.alerting.rules import make_rule
 from tests.unit.devices.fakes import FakeTypes
 
@@ -33,6 +33,7 @@ BODY = {
     "severity": "major",
     "condition": {"type": "threshold", "op": "above", "set": 80},
 }
+EVALUATION = (Fakes().ports(), AT)  # the evaluator's stores a rule change marks, and its time
 
 
 @pytest.fixture
@@ -53,21 +54,23 @@ def types():
 
 def test_a_rule_is_saved_under_the_callers_organization_whatever_the_body_says(types):
     rules = FakeRules()
-    saved = save_rule("orga", "r1", {**BODY, "org_id": "orgb", "id": "x"}, rules, types)
+    saved = save_rule(
+        "orga", "r1", {**BODY, "org_id": "orgb", "id": "x"}, rules, types, *EVALUATION
+    )
     assert (saved.org_id, saved.id) == ("orga", "r1")
     assert rules.get("orga", "r1") == saved
 
 
 def test_a_metric_the_organizations_device_type_lacks_is_refused(types):
     with pytest.raises(RuleValidationError) as caught:
-        save_rule("orga", "r1", {**BODY, "metric": "pressure"}, FakeRules(), types)
+        save_rule("orga", "r1", {**BODY, "metric": "pressure"}, FakeRules(), types, *EVALUATION)
     assert caught.value.path == "metric"
     assert "temperature" in caught.value.reason
 
 
 def test_another_organizations_device_type_is_unknown(types):
     with pytest.raises(RuleValidationError, match="unknown device type"):
-        save_rule("orgb", "r1", BODY, FakeRules(), types)
+        save_rule("orgb", "r1", BODY, FakeRules(), types, *EVALUATION)
 
 
 @pytest.fixture

@@ -23,16 +23,18 @@ from iotsphere.adapters.mongo_alerting_state_cache import StoredDevice, StoredDe
 from iotsphere.adapters.mongo_id_reads import find_by_ids
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
+from iotsphere.domain.alerting.sweep_due import DUE_AT_ONCE
 from iotsphere.domain.alerting.transitions import AlarmStatus
 from iotsphere.domain.digests import digest
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
-from iotsphere.services.alerting.ports import LoadedStates, StateKey
+from iotsphere.services.alerting.ports import STATE_DEFERRAL_S, LoadedStates, StateKey
 from iotsphere.services.errors import StoreUnavailableError
 
 STATES = "alert_device_states"  # one document per device (``alert_states`` held one per rule)
 DUE = "due_ms"  # of a device document: the earliest due time of its states (None: none is due)
 ALARMS = "alarms"
-CHECKPOINT_S = 30.0  # the longest a kept device document may be ahead of the stored one
+CHECKPOINT_S = STATE_DEFERRAL_S  # the longest a kept device document may be ahead of the stored one
+NAMED_BY_DEVICE = {"_id": {"$regex": "/"}}  # not the documents named by a digest, before 2026-11-27
 OUTBOX_PENDING = (
     "outbox_pending"  # of an alarm: True while its outbox holds transitions, else absent
 )
@@ -155,15 +157,51 @@ class MongoEvaluatorStateStore:
         (no ``due_ms``: their states read as due at once; documents named by a digest, older
         still, are not: their ids have no "/"). One query for every organization: the server
         scans its documents once either way (an ``_id`` range is no index lookup on it), and
-        decodes, sends and parses only the due ones, not every device.
+        decodes, sends and parses only the due ones, not every device. Every state of a document
+        marked by ``mark_org_due`` reads as due at ``DUE_AT_ONCE``, whatever its own due time.
 
         What is read is kept like every other read: the sweep runs in its own process, never
         the evaluator's, and it saves each of these documents next (every due state gets a later
         due time), a save that needs the revision read here."""
-        before_due_times = {DUE: {"$exists": False}, "_id": {"$regex": "/"}}
+        before_due_times = {DUE: {"$exists": False}, **NAMED_BY_DEVICE}
         due = {"$or": [{DUE: {"$lte": now_ms}}, before_due_times]}
-        states = (state for device in self._find(due).values() for state in device.states.values())
-        return [s for s in states if s.due_ms is not None and s.due_ms <= now_ms]
+        marked: set[str] = set()
+
+        def documents() -> Iterable[dict[str, Any]]:
+            for document in self._collection.find(due):
+                if document.get(DUE, DUE_AT_ONCE) == DUE_AT_ONCE:
+                    marked.add(document["_id"])
+                yield document
+
+        found = self._found(documents)
+        return [
+            state.model_copy(update={"due_ms": DUE_AT_ONCE}) if doc_id in marked else state
+            for doc_id, device in found.items()
+            for state in device.states.values()
+            if doc_id in marked or (state.due_ms is not None and state.due_ms <= now_ms)
+        ]
+
+    def mark_org_due(self, org_id: str) -> None:
+        """One ``update_many`` setting the organization's documents' ``due_ms`` to
+        ``DUE_AT_ONCE``; their states keep their own due times, so the mark ends with the next
+        write of the document (``save`` writes the earliest of its states'). On the MongoDB-wire
+        server this is one scan of the collection (no index: see ``ensure_indexes``) plus one
+        ``$set`` of one field per document not marked yet: a second change within the minute
+        writes nothing, and no document is read back or replaced whole.
+
+        The revision is left as it is: raising it would make every kept copy of the
+        organization's streaming devices miss its next save in the evaluator, a reload of the
+        whole organization for a change the evaluator applies anyway within its rule cache's
+        TTL. A save made from a copy read before the mark (the evaluator's, or a sweep under
+        way) therefore ends the mark with its own due time; for a device the evaluator is
+        still hearing that is the due time under the new rule within seconds."""
+        try:
+            self._collection.update_many(
+                {"org_id": org_id, DUE: {"$ne": DUE_AT_ONCE}, **NAMED_BY_DEVICE},
+                {"$set": {DUE: DUE_AT_ONCE}},
+            )
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
 
     def _devices(self, doc_ids: set[str], read: set[str] | None = None) -> dict[str, StoredDevice]:
         """The kept documents, and the others read from the store (revision 0: none stored);

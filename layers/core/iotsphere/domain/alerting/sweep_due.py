@@ -13,6 +13,10 @@ from iotsphere.domain.alerting.conditions import MissingDataCondition
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.rules import Rule
 
+# A due time that asks the sweep to work out the state's own: a state saved before due times
+# existed reads so, and so does every state of a device marked after a rule changed.
+DUE_AT_ONCE = 0
+
 
 def sweep_due_ms(state: EvaluatorState, rule: Rule) -> int | None:
     """The earliest platform time at which the sweep releases a reading of the state or raises

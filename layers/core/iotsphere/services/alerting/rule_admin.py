@@ -1,16 +1,23 @@
 """Saving rules: checked against the rule model and, for a device-type scope, against the metrics
 the organization's device type declares. The organization always comes from the caller, never
-from the body."""
+from the body.
+
+A save (enabling included) or a delete marks the organization's evaluator states due at once
+(``EvaluatorStateStore.mark_org_due``): a device that stays quiet is otherwise swept at the due
+time its state got under the old rule, or never, so a rule edited into ``missing_data`` or given
+a shorter timeout would reach it only at its next reading. The next sweep applies the rules as
+they are now to each of those states and saves it with its due time."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.rules import Rule
-from iotsphere.services.alerting.ports import RuleStore
+from iotsphere.services.alerting.ports import AlertingPorts, RuleStore
 from iotsphere.services.devices.ports import DeviceTypeRepository
 
 MAX_NUMBER = 10**9  # seconds: about 31 years
@@ -22,8 +29,11 @@ def save_rule(
     body: Mapping[str, Any],
     rules: RuleStore,
     types: DeviceTypeRepository,
+    evaluation: AlertingPorts,
+    now: datetime,
 ) -> Rule:
-    """Validate and store; ``RuleValidationError`` carries the field path and the reason."""
+    """Validate and store; ``RuleValidationError`` carries the field path and the reason.
+    ``now`` is when the rule takes effect."""
     rule = parse_rule({**body, "org_id": org_id, "id": rule_id})
     type_metrics: dict[str, list[str]] | None = None
     if rule.scope.kind == "device_type" and rule.scope.value is not None:
@@ -35,6 +45,7 @@ def save_rule(
     rule = parse_rule(rule.model_dump(), type_metrics)
     _check_sizes(rule.model_dump(mode="json"), "")
     rules.save(rule)
+    evaluation.states.mark_org_due(org_id)
     return rule
 
 
@@ -55,6 +66,8 @@ def get_rule(org_id: str, rule_id: str, rules: RuleStore) -> Rule:
     return rules.get(org_id, rule_id)
 
 
-def delete_rule(org_id: str, rule_id: str, rules: RuleStore) -> None:
-    """Delete; the sweep clears the rule's open alarms (``rule no longer applies``)."""
+def delete_rule(org_id: str, rule_id: str, rules: RuleStore, evaluation: AlertingPorts) -> None:
+    """Delete; the next sweep clears the rule's open alarms (``rule no longer applies``) and
+    takes its states out of their device documents."""
     rules.delete(org_id, rule_id)
+    evaluation.states.mark_org_due(org_id)

@@ -3,7 +3,14 @@ of unacknowledged alarms and the end of flapping. Repeating a sweep at the same 
 nothing: every moment it names is derived from stored times, never from when it ran.
 
 It reads only the evaluator states that are due (``sweep_due``), and saves each of them with its
-next due time, so the next sweep reads none of them again until then."""
+next due time, so the next sweep reads none of them again until then.
+
+A rule saved or deleted marks its organization's states due at once (``DUE_AT_ONCE``): each is
+swept under the rules as they are now and saved with its own due time, even when nothing else
+changed. A marked device heard within ``STATE_DEFERRAL_S`` is left for a later sweep: its stored
+copy may lag readings the evaluator holds and has not written yet (the store defers such writes),
+and a missing-data verdict on that copy could be false; the evaluator, meanwhile, saves it under
+the new rule at its next reading."""
 
 from __future__ import annotations
 
@@ -17,9 +24,10 @@ from iotsphere.domain.alerting.evaluator import adopt, check_missing, release_un
 from iotsphere.domain.alerting.evaluator_state import EvaluatorState, Verdict
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
+from iotsphere.domain.alerting.sweep_due import DUE_AT_ONCE
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
-from iotsphere.services.alerting.ports import AlertingPorts
+from iotsphere.services.alerting.ports import STATE_DEFERRAL_S, AlertingPorts
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ def _sweep_org(
 ) -> Changes:
     rules = {rule.id: rule for rule in ports.rules.enabled_rules(org_id)}
     now_ms = to_ms(now)
+    due = _without_recently_heard(due, now_ms)
     states = [s for s in due if s.rule_id in rules]
     changes = Changes(states=[_set_aside(s) for s in due if s.rule_id not in rules])
     alarms = {a.id: a for a in ports.alarms.open_or_flapping(org_id)}
@@ -83,6 +92,19 @@ def _sweep_org(
         elif alarm.is_open:
             _retire(alarm, now, changes, device)
     return changes
+
+
+def _without_recently_heard(due: list[EvaluatorState], now_ms: int) -> list[EvaluatorState]:
+    """Leaves out every state of a device marked due at once and heard within
+    ``STATE_DEFERRAL_S`` (the module docstring says why); it stays marked, since none of its
+    states is saved."""
+    recent = now_ms - int(STATE_DEFERRAL_S * 1000)
+    held = {
+        s.device_id
+        for s in due
+        if s.due_ms == DUE_AT_ONCE and s.received_ms is not None and s.received_ms > recent
+    }
+    return [s for s in due if s.device_id not in held]
 
 
 def _set_aside(state: EvaluatorState) -> EvaluatorState:
