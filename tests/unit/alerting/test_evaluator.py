@@ -305,3 +305,14 @@ def test_a_reading_stamped_ahead_of_the_platform_clock_does_not_blind_the_rule()
     assert (state.late_dropped, verdicts) == (0, [])
     _, later = accept(state, rule, [], now_ms=T0 + 700_000)
     assert [(v.ts_ms - T0, v.changed) for v in later] == [(50_000, True)]
+
+
+def test_a_state_s_first_reading_changes_its_decision():
+    """A missing-data rule counts a device that was never heard from its rule's save, and one
+    heard from its newest reading: the first reading decides, so it is written at once."""
+    rule = make_rule({"type": "missing_data", "timeout_s": 300}, id="hb")
+    unheard = new_state(rule, "pump-1")
+    heard, _ = accept(unheard, rule, [(T0, 20.0)])
+    again, _ = accept(heard, rule, [(T0 + 1000, 21.0)])
+    assert heard.decision != unheard.decision
+    assert again.decision == heard.decision

@@ -65,9 +65,11 @@ class EvaluatorState(BaseModel):
     @property
     def decision(self) -> tuple[object, ...]:
         """What decides the rule's alarm from here on and cannot be read back from telemetry:
-        raised or not, each leaf's latch, the condition they belong to. The rest (windows,
-        watermark, readings waiting) follows from the stored readings."""
-        return (self.active, tuple(self.latches), self.condition_digest)
+        raised or not, each leaf's latch, the condition they belong to, and whether the device
+        was ever heard (a missing-data rule counts an unheard device's silence from elsewhere).
+        The rest (windows, watermark, readings waiting) follows from the stored readings."""
+        heard = self.max_seen_ms is not None
+        return (self.active, tuple(self.latches), self.condition_digest, heard)
 
 
 @dataclass(frozen=True)
