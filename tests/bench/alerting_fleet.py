@@ -10,7 +10,9 @@ is **faulty**: once, at a moment spread evenly over the run, its temperature is 
   ``devices`` watch vibration above 5 and never fire);
 - per group: the mean temperature of 10 s above 40 (clear 30), and the temperature rising faster
   than 120 °/min over 10 s (clear 30);
-- per device type: pumps' temperature outside 0 to 90, fridges' vibration above 5.
+- per device type: pumps' temperature outside 0 to 90, fridges' vibration above 5;
+- for the whole fleet: a heartbeat, no temperature for 5 minutes (the rule an operator writes
+  first; it never fires here, but it gives every device's states a due time for the sweep).
 
 Each faulty device therefore raises and clears exactly once each rule that watches its
 temperature: that is the expected notification count. Every rule has ``lateness_s: 0`` (the
@@ -50,6 +52,7 @@ GROUP_RATE = {
     "clear": 30,
 }
 PUMP_BAND = {"type": "band", "op": "outside", "low": 0, "high": 90}
+HEARTBEAT = {"type": "missing_data", "timeout_s": 300}
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class AlertingFleet:
     rate: float  # readings/s of the whole fleet
     duration_s: float
     warmup_s: float = 15.0  # before the first fault: every state is created and its window fills
+    heartbeat: bool = True  # the fleet-wide missing-data rule
 
     @property
     def per_device_hz(self) -> float:
@@ -104,11 +108,14 @@ class AlertingFleet:
         return {"temperature": temperature, "vibration": vibration}
 
     def rule_bodies(self) -> list[tuple[str, dict[str, Any]]]:
-        """``(rule id, body as the API takes it)``: 2 type rules, 2 per group, then per device."""
+        """``(rule id, body as the API takes it)``: 2 type rules, the heartbeat, 2 per group,
+        then per device."""
         bodies: list[tuple[str, dict[str, Any]]] = [
             ("type-pump-band", _rule("temperature", ("device_type", TYPES[0]), PUMP_BAND)),
             ("type-fridge-vib", _rule("vibration", ("device_type", TYPES[1]), VIBRATION_ABOVE_5)),
         ]
+        if self.heartbeat:
+            bodies.append(("fleet-heartbeat", _rule("temperature", ("all", None), HEARTBEAT)))
         for g in range(self.groups):
             if len(bodies) + 2 > self.rules:
                 break
@@ -144,10 +151,12 @@ class AlertingFleet:
         return total
 
 
-def _rule(metric: str, scope: tuple[str, str], condition: dict[str, Any]) -> dict[str, Any]:
+def _rule(
+    metric: str, scope: tuple[str, str | None], condition: dict[str, Any]
+) -> dict[str, Any]:
     kind, value = scope
     return {
-        "name": f"{metric} {condition['type']} on {kind} {value}",
+        "name": f"{metric} {condition['type']} on {kind} {value or ''}".rstrip(),
         "scope": {"kind": kind, "value": value},
         "metric": metric,
         "severity": "major",
