@@ -214,6 +214,9 @@ def main() -> int:
         "--span", type=int, default=1, help="seconds of readings per invocation (a backlog)"
     )
     parser.add_argument("--profile", type=int, default=0, help="print the top N of cProfile")
+    parser.add_argument(
+        "--no-heartbeat", action="store_true", help="without the fleet-wide missing-data rule"
+    )
     args = parser.parse_args()
     fleet = AlertingFleet(
         f"prof{uuid.uuid4().hex[:6]}",
@@ -222,6 +225,7 @@ def main() -> int:
         rate=float(args.devices),
         duration_s=args.seconds + 1,
         warmup_s=1,  # every faulty device runs hot at the first measured second
+        heartbeat=not args.no_heartbeat,
     )
     org_id = fleet.prefix
     if args.store == "fakes":
