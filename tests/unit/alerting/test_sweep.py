@@ -147,3 +147,29 @@ def test_a_reading_stamped_before_the_sweeps_raise_still_clears_it(fakes):
     ]
     (alarm,) = fakes.alarms.saved.values()
     assert alarm.status.value == "cleared"
+
+
+def test_a_stored_state_behind_its_device_is_caught_up_before_missing_data_is_judged(fakes):
+    """The evaluator wrote the state after the reading at 0 s and kept the one at 20 s unwritten
+    (a deferred write, or a worker that ended): the sweep takes the stored reading at 20 s and
+    counts the silence from there."""
+    fakes.rules.rules["hb"] = make_rule({"type": "missing_data", "timeout_s": 300}, id="hb")
+    evaluate_readings(readings((0, 20)), fakes.ports(), at(1))
+    written = dict(fakes.states.saved)
+    evaluate_readings(readings((20, 21)), fakes.ports(), at(21))
+    fakes.states.saved = written
+    fakes.history.series[("pump-1", "temperature")] = [(T0, 20.0), (T0 + 20_000, 21.0)]
+    assert kinds(sweep_missing_data(at(310), fakes.ports())) == []
+    assert kinds(sweep_missing_data(at(330), fakes.ports())) == [("raised", at(320))]
+
+
+def test_readings_stored_after_a_stale_state_are_evaluated_by_the_sweep(fakes):
+    fakes.rules.rules["r1"] = make_rule(
+        {"type": "threshold", "op": "above", "set": 80}, lateness_s=60
+    )
+    evaluate_readings(readings((0, 20)), fakes.ports(), at(1))
+    written = dict(fakes.states.saved)
+    evaluate_readings(readings((5, 95)), fakes.ports(), at(6))
+    fakes.states.saved = written
+    fakes.history.series[("pump-1", "temperature")] = [(T0, 20.0), (T0 + 5000, 95.0)]
+    assert kinds(sweep_missing_data(at(70), fakes.ports())) == [("raised", at(5))]

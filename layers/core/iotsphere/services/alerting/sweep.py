@@ -21,13 +21,14 @@ from iotsphere.domain.alerting.alarm_handling import escalate
 from iotsphere.domain.alerting.alarm_lifecycle import retire, settle
 from iotsphere.domain.alerting.alarms import Alarm
 from iotsphere.domain.alerting.evaluator import adopt, check_missing, release_until
-from iotsphere.domain.alerting.evaluator_state import EvaluatorState, Verdict
+from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
 from iotsphere.domain.alerting.sweep_due import DUE_AT_ONCE
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
 from iotsphere.services.alerting.ports import STATE_DEFERRAL_S, AlertingPorts
+from iotsphere.services.alerting.sweep_catch_up import caught_up
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,13 @@ def _sweep_org(
     alarms.update(ports.alarms.load(org_id, [k for k in keys if k not in alarms]))
     devices = {s.device_id for s in states} | {a.device_id for a in alarms.values()}
     profiles = ports.devices.profiles(sorted(devices))
-    for saved, key in zip(states, keys, strict=True):
+    under_rules = [(adopt(s, rules[s.rule_id]), rules[s.rule_id]) for s in states]
+    caught = caught_up(under_rules, ports.history, now_ms)
+    for saved, key, (state, verdicts) in zip(states, keys, caught, strict=True):
         rule = rules[saved.rule_id]
-        state = adopt(saved, rule)
-        verdicts: list[Verdict] = []
         if state.pending:  # the watermark moves only for what waits: a reading never lags it
-            state, verdicts = release_until(state, rule, now_ms - rule.lateness_s * 1000)
+            state, released = release_until(state, rule, now_ms - rule.lateness_s * 1000)
+            verdicts = verdicts + released
         state, raised = check_missing(state, rule, now_ms)
         if state == saved:
             continue
