@@ -29,6 +29,9 @@ class FakeRules:
     def orgs_with_enabled_rules(self) -> list[str]:
         return sorted({r.org_id for r in self.rules.values() if r.enabled})
 
+    def known_rule_ids(self, org_id: str, rule_ids: Collection[str]) -> set[str]:
+        return {r.id for r in self.rules.values() if r.org_id == org_id and r.id in rule_ids}
+
     def save(self, rule: Rule) -> None:
         self.rules[f"{rule.org_id}/{rule.id}"] = rule
 
@@ -117,6 +120,15 @@ class FakeStates:
 
     def mark_org_due(self, org_id: str) -> None:
         self.marked |= {(o, d) for o, _, d, _ in self.saved if o == org_id}
+
+    def remove(self, states: Sequence[EvaluatorState]) -> None:
+        """A mark stays, as the store's does."""
+        for state in states:
+            stored = self.saved.get(state.key)
+            if stored is not None and stored.revision != state.revision:
+                raise ConcurrentUpdateError(f"state {state.key} changed")
+        for state in states:
+            self.saved.pop(state.key, None)
 
 
 class FakeAlarms:

@@ -7,12 +7,14 @@ before that field existed gain it in ``ensure_indexes``.
 
 from __future__ import annotations
 
+from collections.abc import Collection as Ids
 from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
+from iotsphere.adapters.mongo_id_reads import find_by_ids
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.services.alerting.errors import NotFoundError
 from iotsphere.services.errors import StoreUnavailableError
@@ -78,6 +80,14 @@ class MongoRuleStore:
 
     def enabled_rules(self, org_id: str) -> list[Rule]:
         return self._find({"org_id": org_id, "enabled": True}, limit=0)
+
+    def known_rule_ids(self, org_id: str, rule_ids: Ids[str]) -> set[str]:
+        ids = [_doc_id(org_id, rule_id) for rule_id in rule_ids]
+        try:
+            found = find_by_ids(self._collection, ids, {"org_id": org_id})
+            return {document["id"] for document in found}
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"MongoDB rule read failed: {exc}") from exc
 
     def orgs_with_enabled_rules(self) -> list[str]:
         try:

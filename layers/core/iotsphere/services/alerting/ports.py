@@ -28,6 +28,10 @@ class RuleSource(Protocol):
     def orgs_with_enabled_rules(self) -> list[str]:
         """Across organizations, for the sweep only."""
 
+    def known_rule_ids(self, org_id: str, rule_ids: Collection[str]) -> set[str]:
+        """Which of these rules the organization has, enabled or not (read now, not cached: the
+        sweep removes the states of the others)."""
+
 
 class DeviceDirectory(Protocol):
     def profiles(self, device_ids: Collection[str]) -> dict[str, DeviceProfile]:
@@ -74,6 +78,12 @@ class EvaluatorStateStore(Protocol):
         or before it; a state saved before due times existed reads as 0), none whose ``due_ms``
         is later or None. Every state of a device marked by ``mark_org_due`` reads as due at 0
         until one of them is saved."""
+
+    def remove(self, states: Sequence[EvaluatorState]) -> None:
+        """Take these states out of their devices' documents, each if its stored revision is
+        still ``state.revision`` (``ConcurrentUpdateError`` otherwise; one already gone is
+        fine). A device left with none has nothing stored; a device marked by ``mark_org_due``
+        stays marked."""
 
     def mark_org_due(self, org_id: str) -> None:
         """Make every state of the organization due at once, for the next sweep to apply its

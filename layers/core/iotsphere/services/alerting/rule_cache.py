@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.services.alerting.ports import RuleSource
@@ -34,3 +34,6 @@ class RuleCache:
 
     def orgs_with_enabled_rules(self) -> list[str]:
         return self._source.orgs_with_enabled_rules()
+
+    def known_rule_ids(self, org_id: str, rule_ids: Collection[str]) -> set[str]:
+        return self._source.known_rule_ids(org_id, rule_ids)

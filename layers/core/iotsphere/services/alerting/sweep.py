@@ -10,7 +10,16 @@ swept under the rules as they are now and saved with its own due time, even when
 changed. A marked device heard within ``STATE_DEFERRAL_S`` is left for a later sweep: its stored
 copy may lag readings the evaluator holds and has not written yet (the store defers such writes),
 and a missing-data verdict on that copy could be false; the evaluator, meanwhile, saves it under
-the new rule at its next reading."""
+the new rule at its next reading.
+
+The states of a deleted rule are taken out of their device documents when the sweep reads them
+(``EvaluatorStateStore.remove``); those of a disabled rule stay, set aside, since it may be
+enabled again. It costs no search of its own: deleting a rule marks the organization's documents
+due, so the next sweep reads them anyway; telling deleted from disabled is one read of the rule
+store by id, made only when the sweep holds states of rules that are not enabled; and a
+document is written once, as setting the state aside wrote it before. Removing is done also on
+a device heard within ``STATE_DEFERRAL_S`` (a state of no rule is stale or not alike), and the
+device stays marked."""
 
 from __future__ import annotations
 
@@ -27,7 +36,7 @@ from iotsphere.domain.alerting.scope import DeviceProfile, in_scope
 from iotsphere.domain.alerting.sweep_due import DUE_AT_ONCE
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
-from iotsphere.services.alerting.ports import STATE_DEFERRAL_S, AlertingPorts
+from iotsphere.services.alerting.ports import STATE_DEFERRAL_S, AlertingPorts, StateKey
 from iotsphere.services.alerting.sweep_catch_up import caught_up
 
 
@@ -36,6 +45,7 @@ class SweepResult:
     organizations: int
     states_changed: int
     transitions: list[AlarmTransition]
+    states_removed: int  # of deleted rules
 
 
 def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
@@ -49,18 +59,38 @@ def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
         {*ports.rules.orgs_with_enabled_rules(), *ports.alarms.orgs_with_open_alarms(), *due}
     )
     transitions: list[AlarmTransition] = []
-    states_changed = 0
+    states_changed = states_removed = 0
     for org_id in orgs:
-        changes = _sweep_org(org_id, due.get(org_id, []), now, ports)
+        rules = {rule.id: rule for rule in ports.rules.enabled_rules(org_id)}
+        gone = _of_deleted_rules(org_id, due.get(org_id, []), rules, ports)
+        kept = [s for s in due.get(org_id, []) if s.key not in gone]
+        changes = _sweep_org(org_id, rules, kept, now, ports)
         states_changed += len(changes.states)
         transitions += commit(changes, ports)
-    return SweepResult(len(orgs), states_changed, transitions)
+        ports.states.remove(list(gone.values()))
+        states_removed += len(gone)
+    return SweepResult(len(orgs), states_changed, transitions, states_removed)
+
+
+def _of_deleted_rules(
+    org_id: str, due: list[EvaluatorState], rules: dict[str, Rule], ports: AlertingPorts
+) -> dict[StateKey, EvaluatorState]:
+    """The due states whose rule the organization no longer has (one rule read, and only when
+    some due state's rule is not enabled)."""
+    idle = {s.rule_id for s in due if s.rule_id not in rules}
+    if not idle:
+        return {}
+    deleted = idle - ports.rules.known_rule_ids(org_id, idle)
+    return {s.key: s for s in due if s.rule_id in deleted}
 
 
 def _sweep_org(
-    org_id: str, due: list[EvaluatorState], now: datetime, ports: AlertingPorts
+    org_id: str,
+    rules: dict[str, Rule],
+    due: list[EvaluatorState],
+    now: datetime,
+    ports: AlertingPorts,
 ) -> Changes:
-    rules = {rule.id: rule for rule in ports.rules.enabled_rules(org_id)}
     now_ms = to_ms(now)
     due = _without_recently_heard(due, now_ms)
     states = [s for s in due if s.rule_id in rules]
@@ -110,9 +140,8 @@ def _without_recently_heard(due: list[EvaluatorState], now_ms: int) -> list[Eval
 
 
 def _set_aside(state: EvaluatorState) -> EvaluatorState:
-    """A due state of a rule that is disabled or deleted is due no more: read at every sweep, it
-    would keep its device's document due for good. Its next reading under the rule, enabled
-    again, gives it a due time."""
+    """A due state of a disabled rule is due no more: read at every sweep, it would keep its
+    device's document due for good. Enabling the rule marks it due again."""
     return state.model_copy(update={"due_ms": None})
 
 
