@@ -224,7 +224,8 @@ def test_a_changed_decision_is_written_at_once(database):
     assert (stored.active, stored.max_seen_ms) == (True, T0 + 1000)
 
 
-def test_a_document_with_something_due_for_the_sweep_is_written_at_every_save(database):
+def test_a_document_due_for_the_sweep_before_the_longest_deferral_is_written_at_once(database):
+    """Due a minute after its reading, stamped a day before the wall clock: due already."""
     stored = second_save_as_stored(database, lateness_s=60, second_value=20.0)
     assert stored.max_seen_ms == T0 + 1000
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, DeleteOne
+from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
@@ -63,16 +63,19 @@ class MongoEvaluatorStateStore:
     revision too, and a state older than the kept one fails its save the same way.
 
     **Deferred writes.** A document is written at once when it is new, when any state's
-    ``decision`` changed, or when it has (or its stored copy had) something due for the sweep;
-    otherwise only the kept copy changes, and the document is written at the next save between
-    half of ``checkpoint_s`` and all of it after its last write (the fraction is the document's
-    own, from its id, so a fleet that started together does not come due in one batch). The
-    MongoDB-wire server's cost is per document written, and a streaming device's windows change
-    with every reading while its alarm decision rarely does. What a restart, an eviction or a
-    lost save leaves behind is at most ``checkpoint_s`` of windows and watermark: ``load`` names
-    such documents' states ``restored``, and the evaluator takes the readings they miss again
-    from history. The sweep never reads a document without a due time, so it never acts on a
-    stale copy.
+    ``decision`` changed, or when the sweep would need its new due time before the next write:
+    the stored copy has no due time and the new one has, the new one is earlier, or the stored one
+    comes within ``checkpoint_s`` of now. Otherwise only the kept copy changes, and the document is
+    written at the next save between half of ``checkpoint_s`` and all of it after its last write
+    (the fraction is the document's own, from its id, so a fleet that started together does not
+    come due in one batch). The MongoDB-wire server's cost is per document written, and a
+    streaming device's windows change with every reading while its alarm decision rarely does;
+    a heartbeat rule or the default ``lateness_s`` gives nearly every such device a due time
+    minutes or a minute ahead, which is why a due time alone does not force a write. What a
+    restart, an eviction or a lost save leaves behind is at most ``checkpoint_s`` of windows and
+    watermark: ``load`` names such documents' states ``restored``, and the evaluator takes the
+    readings they miss again from history; the sweep, which reads the stored copy of a document
+    whose device went quiet before its next write, does the same (``sweep_catch_up``).
     """
 
     def __init__(
@@ -81,12 +84,13 @@ class MongoEvaluatorStateStore:
         kept: StoredDevices | None = None,
         checkpoint_s: float = CHECKPOINT_S,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self._collection = collection
         self._kept = StoredDevices() if kept is None else kept
         self._checkpoint_s = checkpoint_s
         self._clock = clock
-        self._marked: set[str] = set()  # read marked by ``due_across_orgs``, not written since
+        self._wall = wall
 
     def ensure_indexes(self) -> None:
         """None beside ``_id``: on the MongoDB-wire server an index on ``due_ms`` made every
@@ -133,63 +137,33 @@ class MongoEvaluatorStateStore:
                 for s in group
             }
             due = _due(new)
-            written = Written(at=now, decisions=_decisions(new), due=due is not None)
+            written = Written(at=now, decisions=_decisions(new), due_ms=due)
             if self._defer(doc_id, stored.written, written):
                 saved[doc_id] = replace(stored, states=new)
                 continue
             saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new, written=written)
             documents.append((doc_id, stored.revision, _fields_of(group[0], new, due)))
         self._write(documents)
-        self._marked.difference_update(doc_id for doc_id, _, _ in documents)
         for doc_id, device in saved.items():
-            self._kept.put(doc_id, device)
-
-    def remove(self, states: Sequence[EvaluatorState]) -> None:
-        """Each document replaced without the states, or deleted when none is left, by its
-        revision as ``save`` writes. A document this store read as marked (``due_across_orgs``)
-        and has not written since keeps ``due_ms`` at ``DUE_AT_ONCE``: the sweep removes the
-        states of a deleted rule also from a device it leaves marked for later."""
-        by_device: dict[str, list[EvaluatorState]] = {}
-        for state in states:
-            by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
-        if not by_device:
-            return
-        devices = self._devices(set(by_device))
-        now = self._clock()
-        replaced: list[tuple[str, int, dict[str, Any]]] = []
-        deleted: list[tuple[str, int]] = []
-        kept: dict[str, StoredDevice] = {}
-        for doc_id, group in by_device.items():
-            stored = devices[doc_id]
-            gone = {_slot(s.rule_id, s.metric): s for s in group}
-            present = {slot: s for slot, s in gone.items() if slot in stored.states}
-            if any(stored.states[slot].revision != s.revision for slot, s in present.items()):
-                self._kept.drop(by_device)
-                raise ConcurrentUpdateError("alert states: a state older than the stored one")
-            if not present:
-                continue
-            left = {slot: s for slot, s in stored.states.items() if slot not in present}
-            if not left:
-                deleted.append((doc_id, stored.revision))
-                continue
-            due = DUE_AT_ONCE if doc_id in self._marked else _due(left)
-            written = Written(at=now, decisions=_decisions(left), due=due is not None)
-            kept[doc_id] = StoredDevice(revision=stored.revision + 1, states=left, written=written)
-            replaced.append((doc_id, stored.revision, _fields_of(group[0], left, due)))
-        self._write(replaced)
-        self._delete(deleted)
-        for doc_id, device in kept.items():
             self._kept.put(doc_id, device)
 
     def _defer(self, doc_id: str, stored: Written | None, new: Written) -> bool:
         """Whether the kept copy alone may change (the class docstring says when)."""
         return (
             stored is not None
-            and not stored.due
-            and not new.due
             and stored.decisions == new.decisions
             and new.at - stored.at < self._checkpoint_s * _spread(doc_id)
+            and self._sweep_waits(stored.due_ms, new.due_ms)
         )
+
+    def _sweep_waits(self, stored_due: int | None, new_due: int | None) -> bool:
+        """Whether the sweep can do without the new due time until the next write: it reads the
+        stored copy at its due time, so that must be later than the longest deferral from now,
+        and no earlier than the new one."""
+        if stored_due is None:
+            return new_due is None
+        far = stored_due > self._wall() * 1000 + self._checkpoint_s * 1000
+        return far and (new_due is None or new_due >= stored_due)
 
     def due_across_orgs(self, now_ms: int) -> list[EvaluatorState]:
         """The due states of the documents due by ``now_ms``, or saved before due times existed
@@ -213,7 +187,6 @@ class MongoEvaluatorStateStore:
                 yield document
 
         found = self._found(documents)
-        self._marked = marked
         return [
             state.model_copy(update={"due_ms": DUE_AT_ONCE}) if doc_id in marked else state
             for doc_id, device in found.items()
@@ -242,21 +215,6 @@ class MongoEvaluatorStateStore:
             )
         except PyMongoError as exc:
             raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
-
-    def _delete(self, documents: list[tuple[str, int]]) -> None:
-        """Delete each document if its revision is still the one read; any miss is
-        ``ConcurrentUpdateError`` (the others are deleted). Their kept copies go either way."""
-        if not documents:
-            return
-        self._kept.drop(doc_id for doc_id, _ in documents)
-        self._marked.difference_update(doc_id for doc_id, _ in documents)
-        deletes = [DeleteOne({"_id": doc_id, "revision": rev}) for doc_id, rev in documents]
-        try:
-            result = self._collection.bulk_write(deletes, ordered=False)
-        except PyMongoError as exc:
-            raise StoreUnavailableError(f"MongoDB alert state delete failed: {exc}") from exc
-        if result.deleted_count < len(documents):
-            raise ConcurrentUpdateError("alert states: saved by someone else")
 
     def _devices(self, doc_ids: set[str], read: set[str] | None = None) -> dict[str, StoredDevice]:
         """The kept documents, and the others read from the store (revision 0: none stored);
@@ -292,7 +250,7 @@ class MongoEvaluatorStateStore:
                 slot: EvaluatorState.model_validate_json(saved)
                 for slot, saved in doc["states"].items()
             }
-            written = Written(at=now, decisions=_decisions(states), due=doc.get(DUE) is not None)
+            written = Written(at=now, decisions=_decisions(states), due_ms=doc.get(DUE))
             found[doc["_id"]] = StoredDevice(doc["revision"], states, written)
             self._kept.put(doc["_id"], found[doc["_id"]])
         return found

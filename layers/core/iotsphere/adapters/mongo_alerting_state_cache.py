@@ -23,8 +23,8 @@ STATE_POINTS = 16  # a state's own fields weigh about as much as 16 points of it
 class StoredDevice:
     """One device document as this process holds it: the revision it has in the store (0: none
     stored yet) and its states by slot, each with its own revision. ``written`` is what the store
-    holds of it: when this process last wrote or read it (``time.monotonic``), and whether that
-    copy had anything due for the sweep; None while nothing is stored. A deferred save changes
+    holds of it: when this process last wrote or read it (``time.monotonic``), and the due time
+    for the sweep that copy has; None while nothing is stored. A deferred save changes
     ``states`` and keeps the rest."""
 
     revision: int
@@ -41,7 +41,7 @@ class StoredDevice:
 class Written:
     at: float
     decisions: tuple[object, ...]
-    due: bool
+    due_ms: int | None  # the document's stored due time (the earliest of its states')
 
 
 def _points(state: EvaluatorState) -> int:
