@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, DeleteOne
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
@@ -91,6 +91,7 @@ class MongoEvaluatorStateStore:
         self._checkpoint_s = checkpoint_s
         self._clock = clock
         self._wall = wall
+        self._marked: set[str] = set()  # read marked by ``due_across_orgs``, not written since
 
     def ensure_indexes(self) -> None:
         """None beside ``_id``: on the MongoDB-wire server an index on ``due_ms`` made every
@@ -144,7 +145,45 @@ class MongoEvaluatorStateStore:
             saved[doc_id] = StoredDevice(revision=stored.revision + 1, states=new, written=written)
             documents.append((doc_id, stored.revision, _fields_of(group[0], new, due)))
         self._write(documents)
+        self._marked.difference_update(doc_id for doc_id, _, _ in documents)
         for doc_id, device in saved.items():
+            self._kept.put(doc_id, device)
+
+    def remove(self, states: Sequence[EvaluatorState]) -> None:
+        """Each document replaced without the states, or deleted when none is left, by its
+        revision as ``save`` writes. A document this store read as marked (``due_across_orgs``)
+        and has not written since keeps ``due_ms`` at ``DUE_AT_ONCE``: the sweep removes the
+        states of a deleted rule also from a device it leaves marked for later."""
+        by_device: dict[str, list[EvaluatorState]] = {}
+        for state in states:
+            by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
+        if not by_device:
+            return
+        devices = self._devices(set(by_device))
+        now = self._clock()
+        replaced: list[tuple[str, int, dict[str, Any]]] = []
+        deleted: list[tuple[str, int]] = []
+        kept: dict[str, StoredDevice] = {}
+        for doc_id, group in by_device.items():
+            stored = devices[doc_id]
+            gone = {_slot(s.rule_id, s.metric): s for s in group}
+            present = {slot: s for slot, s in gone.items() if slot in stored.states}
+            if any(stored.states[slot].revision != s.revision for slot, s in present.items()):
+                self._kept.drop(by_device)
+                raise ConcurrentUpdateError("alert states: a state older than the stored one")
+            if not present:
+                continue
+            left = {slot: s for slot, s in stored.states.items() if slot not in present}
+            if not left:
+                deleted.append((doc_id, stored.revision))
+                continue
+            due = DUE_AT_ONCE if doc_id in self._marked else _due(left)
+            written = Written(at=now, decisions=_decisions(left), due_ms=due)
+            kept[doc_id] = StoredDevice(revision=stored.revision + 1, states=left, written=written)
+            replaced.append((doc_id, stored.revision, _fields_of(group[0], left, due)))
+        self._write(replaced)
+        self._delete(deleted)
+        for doc_id, device in kept.items():
             self._kept.put(doc_id, device)
 
     def _defer(self, doc_id: str, stored: Written | None, new: Written) -> bool:
@@ -187,6 +226,7 @@ class MongoEvaluatorStateStore:
                 yield document
 
         found = self._found(documents)
+        self._marked = marked
         return [
             state.model_copy(update={"due_ms": DUE_AT_ONCE}) if doc_id in marked else state
             for doc_id, device in found.items()
@@ -215,6 +255,21 @@ class MongoEvaluatorStateStore:
             )
         except PyMongoError as exc:
             raise StoreUnavailableError(f"MongoDB alert state write failed: {exc}") from exc
+
+    def _delete(self, documents: list[tuple[str, int]]) -> None:
+        """Delete each document if its revision is still the one read; any miss is
+        ``ConcurrentUpdateError`` (the others are deleted). Their kept copies go either way."""
+        if not documents:
+            return
+        self._kept.drop(doc_id for doc_id, _ in documents)
+        self._marked.difference_update(doc_id for doc_id, _ in documents)
+        deletes = [DeleteOne({"_id": doc_id, "revision": rev}) for doc_id, rev in documents]
+        try:
+            result = self._collection.bulk_write(deletes, ordered=False)
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"MongoDB alert state delete failed: {exc}") from exc
+        if result.deleted_count < len(documents):
+            raise ConcurrentUpdateError("alert states: saved by someone else")
 
     def _devices(self, doc_ids: set[str], read: set[str] | None = None) -> dict[str, StoredDevice]:
         """The kept documents, and the others read from the store (revision 0: none stored);
