@@ -1,7 +1,6 @@
 """Composites whose leaves watch different metrics of one device: "temperature above 80 AND
 vibration above 5". Each leaf names its metric (the rule's metric when it names none)."""
 
-import json
 import random
 from datetime import timedelta
 
@@ -13,7 +12,6 @@ from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.transitions import from_ms
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
-from iotsphere.services.alerting import score_command
 from iotsphere.services.alerting.backtest import BacktestPorts, backtest
 from iotsphere.services.alerting.evaluate import evaluate_readings
 from iotsphere.services.alerting.rule_admin import save_rule
@@ -261,22 +259,6 @@ def test_backtest_replays_every_metric_of_the_rule():
     assert [(a.raised_at, a.cleared_at, a.value) for a in found] == [
         (from_ms(T0 + 10_000), from_ms(T0 + 20_000), None)
     ]
-
-
-def test_the_score_command_refuses_a_rule_over_several_metrics(tmp_path, capsys):
-    rule = tmp_path / "rule.json"
-    rule.write_text(
-        json.dumps({"metric": "temperature", "severity": "minor", "condition": HOT_AND_SHAKING})
-    )
-    source = tmp_path / "in.csv"
-    source.write_text("2026-11-26T18:00:00Z,81\n")
-    parser = __import__("argparse").ArgumentParser()
-    score_command.add_arguments(parser)
-    args = parser.parse_args(["score", "--rule", str(rule), "--input", str(source)])
-    assert score_command.run(args) == 2
-    error = capsys.readouterr().err
-    assert "temperature, vibration" in error
-    assert "one series" in error
 
 
 @pytest.mark.parametrize("seed", range(3))

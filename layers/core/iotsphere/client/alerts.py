@@ -12,7 +12,7 @@ from iotsphere.services.alerting import score_command
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     score = actions.add_parser("score", help=score_command.HELP, description=score_command.HELP)
-    score_command.add_score_arguments(score)
+    score_command.add_arguments(score)
     tried = actions.add_parser("backtest", help=backtest.HELP, description=backtest.HELP)
     backtest.add_arguments(tried)
 

@@ -22,16 +22,15 @@ DRAFT = {"id": "draft", "org_id": "local", "name": "draft", "scope": {"kind": "a
 HELP = "score a timestamp,value CSV with a rule"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``score`` as the one action of ``parser``; ``iotsphere alerts`` (``iotsphere.client.alerts``)
-    puts it beside ``backtest``, which asks the API and so lives above this layer."""
-    add_score_arguments(
-        parser.add_subparsers(dest="action", required=True).add_parser("score", help=HELP)
+def add_arguments(score: argparse.ArgumentParser) -> None:
+    """The options of ``score``; ``iotsphere alerts`` (``iotsphere.client.alerts``) puts it
+    beside ``backtest``, which asks the API and so lives above this layer."""
+    score.add_argument(
+        "--rule",
+        required=True,
+        type=Path,
+        help="the rule as JSON: a draft, or as GET /v1/rules/{id} gives it",
     )
-
-
-def add_score_arguments(score: argparse.ArgumentParser) -> None:
-    score.add_argument("--rule", required=True, type=Path, help="rule JSON file")
     score.add_argument("--input", required=True, type=Path, help="CSV of timestamp,value")
     score.add_argument("--output", type=Path, help="where to write (default: standard output)")
 
