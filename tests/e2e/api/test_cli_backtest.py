@@ -1,5 +1,6 @@
 """``iotsphere alerts backtest`` against the served API, over a spike stored in InfluxDB: a draft
-from a file, a saved rule by id, and the API's problem when the range is too long."""
+from a file, a saved rule by id, that rule read back with GET into a file and tried over the last
+hours (``--start -3h --end now``), and the API's problem when the range is too long."""
 
 from __future__ import annotations
 
@@ -79,6 +80,19 @@ def test_a_draft_and_a_saved_rule_are_backtested_from_the_cli(
         assert saved.returncode == 0, saved.stderr
         assert json.loads(saved.stdout)["alarms"] == [
             {"device_id": pump, "raised_at": raised, "cleared_at": cleared, "value": 90.0}
+        ]
+        saved_file = tmp_path / "rule.json"
+        saved_file.write_text(org_a.operator.get(f"/v1/rules/{rule_id}").text)
+        last_hours = ["--start", "-3h", "--end", "now"]
+        again = cli(tmp_path, "alerts", "backtest", "--rule-file", str(saved_file), *last_hours)
+        assert again.returncode == 0, again.stderr
+        assert again.stderr == (
+            f"ignoring id, org_id from {saved_file}: a draft is tried as the caller's "
+            "organization\n"
+        )
+        assert [line.split()[:3] for line in again.stdout.splitlines()[:2]] == [
+            [raised, pump, "raised"],
+            [cleared, pump, "cleared"],
         ]
         too_long = ["--start", iso(NOW - timedelta(days=40)), "--end", iso(NOW)]
         refused = cli(tmp_path, "alerts", "backtest", "--rule", rule_id, *too_long)
