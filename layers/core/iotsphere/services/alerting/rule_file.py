@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from iotsphere.services.alerting.errors import AlertingServiceError
 
@@ -24,9 +24,9 @@ class RuleFileError(AlertingServiceError):
     """The file cannot be read as a rule; the message names the file and why."""
 
 
-def read_rule_file(file: Path, why: str, notes: TextIO | None = None) -> dict[str, Any]:
-    """The draft in ``file``; a line on ``notes`` (stderr) names the fields set aside and ``why``
-    that is right for the command reading it."""
+def read_rule_file(file: Path, why: str) -> dict[str, Any]:
+    """The draft in ``file``; a line on stderr names the fields set aside and ``why`` that is
+    right for the command reading it."""
     try:
         found = json.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -37,5 +37,5 @@ def read_rule_file(file: Path, why: str, notes: TextIO | None = None) -> dict[st
         raise RuleFileError(f"{file}: expected a JSON object (a rule), not {type(found).__name__}")
     ignored = [key for key in SERVER_OWNED if key in found]
     if ignored:
-        print(f"ignoring {', '.join(ignored)} from {file}: {why}", file=notes or sys.stderr)
+        print(f"ignoring {', '.join(ignored)} from {file}: {why}", file=sys.stderr)
     return {key: value for key, value in found.items() if key not in SERVER_OWNED}
