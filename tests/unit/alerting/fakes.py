@@ -13,8 +13,9 @@ from iotsphere.domain.alerting.scope import DeviceProfile
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
-from iotsphere.services.alerting.ports import AlertingPorts, LoadedStates, StateKey
+from iotsphere.services.alerting.ports import AlertingPorts, LoadedStates, Registration, StateKey
 from tests.fakes import FakePublisher
+from tests.unit.alerting.rules import T0
 
 
 class FakeRules:
@@ -50,8 +51,27 @@ class FakeRules:
 
 
 class FakeDevices:
+    """The registry: profiles, and when each device was registered (a day before ``T0`` unless
+    ``add`` says)."""
+
     def __init__(self, *profiles: DeviceProfile) -> None:
         self.known = {p.device_id: p for p in profiles}
+        self.registered_ms = {p.device_id: T0 - 86_400_000 for p in profiles}
+        self.registry_reads: list[tuple[str, int | None]] = []  # each ``registered`` asked
+
+    def add(self, profile: DeviceProfile, registered_ms: int) -> None:
+        self.known[profile.device_id] = profile
+        self.registered_ms[profile.device_id] = registered_ms
+
+    def registered(self, org_id: str, since_ms: int | None) -> list[Registration]:
+        found = [
+            Registration(profile=p, registered_ms=self.registered_ms[p.device_id])
+            for p in self.known.values()
+            if p.org_id == org_id
+            and (since_ms is None or self.registered_ms[p.device_id] >= since_ms)
+        ]
+        self.registry_reads.append((org_id, since_ms))
+        return sorted(found, key=lambda r: (r.registered_ms, r.profile.device_id))
 
     def profiles(self, device_ids: Collection[str]) -> dict[str, DeviceProfile]:
         return {d: self.known[d] for d in device_ids if d in self.known}
@@ -94,10 +114,15 @@ class FakeStates:
         self.handed: list[StateKey] = []  # every state ``due_across_orgs`` returned
         self.kept: set[StateKey] = set()  # saved by this "process"; clear() is a restart
         self.marked: set[tuple[str, str]] = set()  # (organization, device) due at once
+        self.reloads: list[list[StateKey]] = []  # the keys of each ``reload``
 
     def load(self, keys):
         found = {k: self.saved[k] for k in keys if k in self.saved}
         return LoadedStates(found, frozenset(found.keys() - self.kept))
+
+    def reload(self, keys):
+        self.reloads.append(sorted(keys))
+        return self.load(keys)
 
     def save(self, states: Sequence[EvaluatorState]) -> None:
         for state in states:
@@ -214,4 +239,5 @@ class Fakes:
             transitions=self.transitions,
             silences=self.silences,
             notifications=self.notifications,
+            registrations=self.devices,
         )

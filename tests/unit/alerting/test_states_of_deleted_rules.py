@@ -85,7 +85,7 @@ def test_a_disabled_rules_states_stay_and_serve_it_when_it_is_enabled_again(fake
     send(fakes, "d1", 0)
     save(fakes, "beat", {"type": "missing_data", "timeout_s": 60}, 10, enabled=False)
     assert sweep_missing_data(at(100), fakes.ports()).transitions == []
-    assert stored(fakes) == [("beat", "d1")]
+    assert stored(fakes) == [("beat", "d1"), ("beat", "d2")]  # d2 never reported
     save(fakes, "beat", {"type": "missing_data", "timeout_s": 60}, 200)
     raised = sweep_missing_data(at(220), fakes.ports()).transitions
     assert [(t.device_id, t.kind.value, t.at) for t in raised] == [("d1", "raised", at(60))]
@@ -99,6 +99,7 @@ def test_a_device_still_heard_loses_the_deleted_rules_state_and_stays_marked(fak
     for second in range(0, 100, 5):
         send(fakes, "d1", second)
     delete_rule("org-a", "hot", fakes.rules, fakes.ports())
-    assert sweep_missing_data(at(100), fakes.ports()).transitions == []
-    assert stored(fakes) == [("beat", "d1")]
+    raised = sweep_missing_data(at(100), fakes.ports()).transitions
+    assert [t.device_id for t in raised] == ["d2"]  # it never reported
+    assert stored(fakes) == [("beat", "d1"), ("beat", "d2")]
     assert ("org-a", "d1") in fakes.states.marked

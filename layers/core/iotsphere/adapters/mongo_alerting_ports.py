@@ -20,6 +20,7 @@ from iotsphere.adapters.mongo_alerting_state import (
     MongoAlarmStore,
     MongoEvaluatorStateStore,
 )
+from iotsphere.adapters.mongo_device_registrations import MongoDeviceRegistrations
 from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
 from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.services.alerting.alarm_actions import AlarmActionPorts
@@ -55,6 +56,7 @@ def mongo_alerting_ports(
         transitions=transitions,
         silences=MongoSilenceStore(database[SILENCES]),
         notifications=notifications,
+        registrations=MongoDeviceRegistrations(database[DEVICES]),
     )
 
 

@@ -118,6 +118,10 @@ class MongoEvaluatorStateStore:
                     restored.add(key)
         return LoadedStates(found, frozenset(restored))
 
+    def reload(self, keys: Ids[StateKey]) -> LoadedStates:
+        self._kept.drop({_device_doc(org_id, device_id) for org_id, _, device_id, _ in keys})
+        return self.load(keys)
+
     def save(self, states: Sequence[EvaluatorState]) -> None:
         by_device: dict[str, list[EvaluatorState]] = {}
         for state in states:

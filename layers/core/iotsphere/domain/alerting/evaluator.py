@@ -31,7 +31,7 @@ from iotsphere.domain.alerting.evaluator_state import (
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.signals import Point
 from iotsphere.domain.alerting.steps import step
-from iotsphere.domain.alerting.sweep_due import scheduled, sweep_due_ms
+from iotsphere.domain.alerting.sweep_due import scheduled, silence_from, sweep_due_ms
 
 
 def new_state(rule: Rule, device_id: str) -> EvaluatorState:
@@ -44,6 +44,13 @@ def new_state(rule: Rule, device_id: str) -> EvaluatorState:
         condition_digest=rule.condition_digest,
         due_ms=None,
     )
+
+
+def silent_state(rule: Rule, device_id: str, since_ms: int) -> EvaluatorState:
+    """A missing-data rule's state for a device that has sent nothing under it: its silence
+    counts from ``since_ms``, and it is due ``timeout_s`` later."""
+    state = new_state(rule, device_id).model_copy(update={"silent_since_ms": since_ms})
+    return scheduled(state, rule)
 
 
 def adopt(state: EvaluatorState, rule: Rule) -> EvaluatorState:
@@ -134,14 +141,17 @@ def check_missing(
     state: EvaluatorState, rule: Rule, now_ms: int
 ) -> tuple[EvaluatorState, list[Verdict]]:
     """Raise a missing-data rule when nothing came for its timeout; the alarm's time is the last
-    reading plus the timeout, so every sweep after it names the same moment. The state comes back
-    with its due time, also when nothing rose (a state saved before due times gets one here)."""
+    reading plus the timeout (for a device that never reported: the moment the rule started
+    watching it, ``silent_state``, plus the timeout), so every sweep after it names the same
+    moment. The state comes back with its due time, also when nothing rose (a state saved before
+    due times gets one here)."""
     condition = rule.condition
     if not isinstance(condition, MissingDataCondition) or state.active:
         return scheduled(state, rule), []
-    if state.max_seen_ms is None:
+    silent_since = silence_from(state)
+    if silent_since is None:
         return scheduled(state, rule), []
-    due = state.max_seen_ms + condition.timeout_s * 1000
+    due = silent_since + condition.timeout_s * 1000
     if now_ms < due:
         return scheduled(state, rule), []
     state = _copy(state)

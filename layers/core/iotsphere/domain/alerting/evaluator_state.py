@@ -38,7 +38,10 @@ class EvaluatorState(BaseModel):
     ``received_ms`` is the platform time of the last readings accepted; ``due_ms`` the platform
     time from which the sweep has something to do with the state (``sweep_due_ms``; None:
     nothing until a reading comes). A state saved before due times existed reads as 0: due at
-    once, and the sweep that looks at it gives it its due time."""
+    once, and the sweep that looks at it gives it its due time. ``silent_since_ms`` is the
+    platform time from which a missing-data rule counts the silence of a device that has sent
+    no reading under it (the rule's save or the device's registration, ``silent_state``);
+    once a reading came, the silence counts from the newest one."""
 
     org_id: str
     rule_id: str
@@ -57,6 +60,7 @@ class EvaluatorState(BaseModel):
     condition_digest: str = ""
     received_ms: int | None = None
     due_ms: int | None = 0
+    silent_since_ms: int | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str]:

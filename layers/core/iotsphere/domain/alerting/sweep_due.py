@@ -30,17 +30,28 @@ def sweep_due_ms(state: EvaluatorState, rule: Rule) -> int | None:
     plus lateness" is always about now for it, and every sweep would read every such device.
     A quiet device's readings are still all released once its newest one is ``lateness_s`` old.
 
-    A missing-data rule not raised yet is due ``timeout_s`` after its newest reading; one raised,
-    or one that never saw a reading, waits for a reading."""
+    A missing-data rule not raised yet is due ``timeout_s`` after its newest reading, or after
+    ``silent_since_ms`` when none came; one raised, or one with neither, waits for a reading."""
     due: list[int] = []
     newest = state.max_seen_ms
     if state.pending and newest is not None:
         heard = newest if state.received_ms is None else min(newest, state.received_ms)
         due.append(max(state.pending[0][0], heard) + rule.lateness_s * 1000)
     condition = rule.condition
-    if isinstance(condition, MissingDataCondition) and not state.active and newest is not None:
-        due.append(newest + condition.timeout_s * 1000)
+    silent_since = silence_from(state)
+    if (
+        isinstance(condition, MissingDataCondition)
+        and not state.active
+        and silent_since is not None
+    ):
+        due.append(silent_since + condition.timeout_s * 1000)
     return min(due, default=None)
+
+
+def silence_from(state: EvaluatorState) -> int | None:
+    """Whence a missing-data rule counts the device's silence: its newest reading, or, when none
+    came, the moment it started watching a device that never reported (None: neither)."""
+    return state.silent_since_ms if state.max_seen_ms is None else state.max_seen_ms
 
 
 def scheduled(state: EvaluatorState, rule: Rule) -> EvaluatorState:

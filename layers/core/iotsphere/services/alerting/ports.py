@@ -41,6 +41,20 @@ class DeviceDirectory(Protocol):
         """The organization's devices, for backtests over a scope."""
 
 
+@dataclass(frozen=True)
+class Registration:
+    """A device of the registry and when it was registered (platform time, epoch ms)."""
+
+    profile: DeviceProfile
+    registered_ms: int
+
+
+class DeviceRegistrations(Protocol):
+    def registered(self, org_id: str, since_ms: int | None) -> list[Registration]:
+        """The organization's devices (decommissioned ones left out) registered at or after
+        ``since_ms`` (None: all of them), oldest first."""
+
+
 class HistoryReader(Protocol):
     def points(self, device_id: str, metric: str, start: datetime, end: datetime) -> list[Point]:
         """Numeric points of one device metric with ``start <= time < end``, oldest first."""
@@ -78,6 +92,11 @@ class EvaluatorStateStore(Protocol):
         or before it; a state saved before due times existed reads as 0), none whose ``due_ms``
         is later or None. Every state of a device marked by ``mark_org_due`` reads as due at 0
         until one of them is saved."""
+
+    def reload(self, keys: Collection[StateKey]) -> LoadedStates:
+        """``load``, every device read from the store now, not from what this process kept of it
+        (which another process may have saved since): for code that creates states a device may
+        already have (``silent_devices``)."""
 
     def remove(self, states: Sequence[EvaluatorState]) -> None:
         """Take these states out of their devices' documents, each if its stored revision is
@@ -152,3 +171,4 @@ class AlertingPorts:
     transitions: TransitionLog
     silences: SilenceSource
     notifications: MessagePublisher
+    registrations: DeviceRegistrations

@@ -6,7 +6,9 @@ A save (enabling included) or a delete marks the organization's evaluator states
 (``EvaluatorStateStore.mark_org_due``): a device that stays quiet is otherwise swept at the due
 time its state got under the old rule, or never, so a rule edited into ``missing_data`` or given
 a shorter timeout would reach it only at its next reading. The next sweep applies the rules as
-they are now to each of those states and saves it with its due time."""
+they are now to each of those states and saves it with its due time. Saving a missing-data
+rule also gives each device in its scope that never reported a state counting its silence from
+the save (``silent_devices``)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from typing import Any
 from iotsphere.domain.alerting.errors import RuleValidationError
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.rules import Rule
+from iotsphere.domain.alerting.transitions import to_ms
 from iotsphere.services.alerting.ports import AlertingPorts, RuleStore
+from iotsphere.services.alerting.silent_devices import watch_silent_devices
 from iotsphere.services.devices.ports import DeviceTypeRepository
 
 MAX_NUMBER = 10**9  # seconds: about 31 years
@@ -45,6 +49,7 @@ def save_rule(
     rule = parse_rule(rule.model_dump(), type_metrics)
     _check_sizes(rule.model_dump(mode="json"), "")
     rules.save(rule)
+    watch_silent_devices(rule, to_ms(now), evaluation)
     evaluation.states.mark_org_due(org_id)
     return rule
 

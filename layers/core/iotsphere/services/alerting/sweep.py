@@ -19,7 +19,11 @@ due, so the next sweep reads them anyway; telling deleted from disabled is one r
 store by id, made only when the sweep holds states of rules that are not enabled; and a
 document is written once, as setting the state aside wrote it before. Removing is done also on
 a device heard within ``STATE_DEFERRAL_S`` (a state of no rule is stale or not alike), and the
-device stays marked."""
+device stays marked.
+
+A missing-data rule also watches devices that never reported: the sweep gives a state to each
+device registered lately in the scope of such a rule, and once an hour per organization to each
+registered device in scope still without one (``silent_devices`` says how that stays cheap)."""
 
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ from iotsphere.domain.alerting.sweep_due import DUE_AT_ONCE
 from iotsphere.domain.alerting.transitions import AlarmTransition, to_ms
 from iotsphere.services.alerting.alarm_updates import Changes, alarm_key, apply_verdicts, commit
 from iotsphere.services.alerting.ports import STATE_DEFERRAL_S, AlertingPorts, StateKey
+from iotsphere.services.alerting.silent_devices import newly_registered
 from iotsphere.services.alerting.sweep_catch_up import caught_up
 
 
@@ -60,10 +65,14 @@ def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
     )
     transitions: list[AlarmTransition] = []
     states_changed = states_removed = 0
+    now_ms = to_ms(now)
     for org_id in orgs:
         rules = {rule.id: rule for rule in ports.rules.enabled_rules(org_id)}
-        gone = _of_deleted_rules(org_id, due.get(org_id, []), rules, ports)
-        kept = [s for s in due.get(org_id, []) if s.key not in gone]
+        held = due.get(org_id, [])
+        gone = _of_deleted_rules(org_id, held, rules, ports)
+        kept = [s for s in held if s.key not in gone]
+        known = {s.key for s in held}
+        kept += newly_registered(org_id, rules.values(), now, now_ms, known, ports)
         changes = _sweep_org(org_id, rules, kept, now, ports)
         states_changed += len(changes.states)
         transitions += commit(changes, ports)
