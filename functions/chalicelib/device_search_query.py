@@ -2,16 +2,31 @@
 
 Lists repeat their parameter (``?tags=a&tags=b``); a metadata filter is ``metadata=key=value``,
 one per key. Times are ISO 8601 with a zone.
+
+A metadata filter's key is the one user text that becomes part of a MongoDB field path
+(``metadata.<key>``); it follows the rule of stored metadata keys (``check_metadata_key``), checked
+here so that a refused filter names its parameter and the rule. Every other parameter is a value
+compared for equality or a fixed choice (``sort``), and the organization comes from the
+credential only, so no parameter reaches another field.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from iotsphere.domain.devices.device import DeviceStatus
-from iotsphere.domain.devices.fields import SLUG_PATTERN, DeviceId, Label
+from iotsphere.domain.devices.fields import (
+    MAX_METADATA_KEY_CHARS,
+    MAX_METADATA_VALUE_CHARS,
+    METADATA_KEY_RULE,
+    SLUG_PATTERN,
+    DeviceId,
+    Label,
+    check_metadata_key,
+    quoted,
+)
 from iotsphere.domain.devices.search import (
     DEFAULT_PAGE_SIZE,
     MAX_DEVICE_IDS,
@@ -21,7 +36,35 @@ from iotsphere.domain.devices.search import (
 )
 from iotsphere.domain.timestamps import IsoDateTime
 
-MetadataFilter = Annotated[str, StringConstraints(pattern=r"^[^$.=]{1,64}=.{0,256}$")]
+METADATA_FILTER_RULE = f"metadata filters read key=value, the key {METADATA_KEY_RULE}"
+
+
+def check_metadata_filter(item: str) -> str:
+    key, separator, value = item.partition("=")
+    try:
+        if not separator:
+            raise ValueError(item)
+        check_metadata_key(key)
+    except ValueError:
+        raise ValueError(f"{METADATA_FILTER_RULE}; not {quoted(key)}") from None
+    if len(value) > MAX_METADATA_VALUE_CHARS:
+        raise ValueError(f"a metadata value is at most {MAX_METADATA_VALUE_CHARS} characters")
+    return item
+
+
+# The schema states the rule as a pattern, for clients and fuzzers; the validator gives the reason.
+MetadataFilter = Annotated[
+    str,
+    AfterValidator(check_metadata_filter),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": rf"^[^$.=\u0000][^.=\u0000]{{0,{MAX_METADATA_KEY_CHARS - 1}}}="
+            rf"[^\u0000]{{0,{MAX_METADATA_VALUE_CHARS}}}$",
+            "description": METADATA_FILTER_RULE,
+        }
+    ),
+]
 
 
 class DeviceSearchQuery(BaseModel):

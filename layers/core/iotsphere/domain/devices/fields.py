@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, StringConstraints
@@ -14,14 +15,30 @@ MAX_METADATA_KEYS = 50
 MAX_METADATA_VALUE_CHARS = 256
 MAX_LABELS = 50
 MAX_DOCUMENT_DEPTH = 16
+MAX_METADATA_KEY_CHARS = 64
+METADATA_KEY_RULE = "1-64 characters, not starting with '$', without '.' or NUL"
+
+
+def quoted(text: str, limit: int = 64) -> str:
+    """Text from a request as an error message quotes it: escaped (a NUL reads \\u0000), cut."""
+    return "'" + json.dumps(text[:limit])[1:-1] + "'"
+
+
+def check_metadata_key(key: str) -> str:
+    """A metadata key is a MongoDB field of ``metadata`` (stored, and searched as
+    ``metadata.<key>``): a leading ``$`` would be an operator, a ``.`` a path to another field,
+    and BSON cannot hold a NUL in a key."""
+    too_long = len(key) > MAX_METADATA_KEY_CHARS
+    if not key or too_long or key.startswith("$") or "." in key or "\x00" in key:
+        raise ValueError(f"metadata keys are {METADATA_KEY_RULE}; not {quoted(key)}")
+    return key
 
 
 def check_metadata(value: dict[str, str]) -> dict[str, str]:
     if len(value) > MAX_METADATA_KEYS:
         raise ValueError(f"{len(value)} metadata keys; at most {MAX_METADATA_KEYS}")
     for key, item in value.items():
-        if not key or len(key) > 64 or key.startswith("$") or "." in key:
-            raise ValueError(f"metadata key {key[:70]!r} must be 1-64 characters without $ or .")
+        check_metadata_key(key)
         if len(item) > MAX_METADATA_VALUE_CHARS:
             raise ValueError(f"metadata {key!r} is longer than {MAX_METADATA_VALUE_CHARS}")
     return value
