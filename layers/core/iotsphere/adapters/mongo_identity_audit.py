@@ -32,20 +32,27 @@ class MongoAuditLog:
     def list(
         self, org_id: str, filters: AuditFilter, before: str | None, limit: int
     ) -> Sequence[AuditEntry]:
-        where: Document = {"org_id": text(org_id)}
-        for name in EQUALITY_FILTERS:
-            value = getattr(filters, name)
-            if value is not None:
-                where[name] = text(value)
-        at: Document = {}
-        if filters.since is not None:
-            at["$gte"] = filters.since
-        if filters.until is not None:
-            at["$lt"] = filters.until
-        if at:
-            where["at"] = at
-        if before is not None:
-            where["_id"] = {"$lt": text(before)}
+        where = audit_filter(org_id, filters, before)
         with store_call("audit list"):
             cursor = self._entries.find(where).sort("_id", DESCENDING).limit(limit)
             return [AuditEntry.model_validate({"id": d.pop("_id"), **d}) for d in cursor]
+
+
+def audit_filter(org_id: str, filters: AuditFilter, before: str | None) -> Document:
+    """The query of one organization's entries: every filter is a value compared for equality
+    (``text`` refuses anything but a string), never a key, so no filter reaches another field."""
+    where: Document = {"org_id": text(org_id)}
+    for name in EQUALITY_FILTERS:
+        value = getattr(filters, name)
+        if value is not None:
+            where[name] = text(value)
+    at: Document = {}
+    if filters.since is not None:
+        at["$gte"] = filters.since
+    if filters.until is not None:
+        at["$lt"] = filters.until
+    if at:
+        where["at"] = at
+    if before is not None:
+        where["_id"] = {"$lt": text(before)}
+    return where

@@ -1,11 +1,29 @@
-"""The audit log: who did what to which object, when, from where, and how it ended."""
+"""The audit log: who did what to which object, when, from where, and how it ended.
+
+An entry is never lost for its text. Over-long input is refused at the edge where it can never be
+valid (every id in a path has a pattern of at most 128 characters, so such a request is a 400
+before anything happens), but the entry of that refused request is still written, and so is an
+entry whose text comes from elsewhere (a client address from a header, a reason, a name): text
+over 320 characters is stored as its start, a marker with the full length and the SHA-256 of the
+whole value (``fit_text``). So the entry keeps who tried what, two long values never read as one,
+and a filter given the full value (up to 4096 characters) is fitted the same way and finds it.
+Refusing the entry instead would drop the record of exactly the odd requests an audit is for.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from iotsphere.domain.identity.fields import RecordId
 from iotsphere.domain.identity.ids import new_id
@@ -16,7 +34,27 @@ Outcome = Literal["success", "denied", "failure"]
 Action = Annotated[
     str, StringConstraints(max_length=100, pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 ]
-Text = Annotated[str, StringConstraints(max_length=320)]  # an e-mail address fits
+MAX_TEXT_CHARS = 320  # an e-mail address fits
+MAX_FILTER_CHARS = 4096
+
+
+def fit_text(value: str) -> str:
+    """``value`` if it fits, else its start, its length and its digest in 320 characters."""
+    if len(value) <= MAX_TEXT_CHARS:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    mark = f"…[{len(value)} characters, sha256 {digest}]"
+    return value[: MAX_TEXT_CHARS - len(mark)] + mark
+
+
+def _fit_if_text(value: object) -> object:
+    return fit_text(value) if isinstance(value, str) else value
+
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS), BeforeValidator(_fit_if_text)]
+FilterText = Annotated[
+    str, StringConstraints(max_length=MAX_FILTER_CHARS), AfterValidator(fit_text)
+]
 
 
 class AuditEntry(BaseModel):
@@ -48,13 +86,14 @@ class AuditEntry(BaseModel):
 
 
 class AuditFilter(BaseModel):
-    """Filters of an audit query; every one is optional and they all must hold."""
+    """Filters of an audit query; every one is optional and they all must hold. Text is fitted
+    as entries store it, so the full value of a long id finds its entry."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    actor_id: Text | None = None
+    actor_id: FilterText | None = None
     action: Action | None = None
-    target_type: Text | None = None
-    target_id: Text | None = None
+    target_type: FilterText | None = None
+    target_id: FilterText | None = None
     since: IsoDateTime | None = None
     until: IsoDateTime | None = None
