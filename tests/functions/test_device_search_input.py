@@ -8,6 +8,8 @@ log) before the query string was checked for them.
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import bson
@@ -112,3 +114,13 @@ def test_a_metadata_key_named_after_a_field_reads_only_metadata_of_the_callers_d
         ]
         == []
     )
+
+
+def test_a_forged_cursor_with_a_time_that_has_no_utc_time_is_refused(client, mongo_strict_search):
+    onboard(mongo_strict_search, "t1")
+    fingerprint = DeviceSearch().fingerprint  # no secret: the search's own description, hashed
+    raw = json.dumps([fingerprint, "0001-01-01T00:00:00+01:00", "dev-0001"]).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode()
+    response = call(client, "GET", "/v1/devices", role="viewer", cursor=cursor)
+    assert response.status_code == 422, response.body  # well-formed, but no cursor made here
+    assert "cursor" in problem(response)["detail"]

@@ -1,5 +1,7 @@
 """Quarantined messages belong to whoever's registry holds their device id, decided on reading."""
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -138,3 +140,10 @@ def test_one_message_of_another_organization_is_not_found(devices, store):
     with pytest.raises(NotFoundError):
         get_quarantined("org1", theirs.id, devices, store)
     assert get_quarantined("org2", theirs.id, devices, store) == theirs
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:00-01:00"])
+def test_a_forged_cursor_with_a_time_that_has_no_utc_time_is_refused(devices, store, moment):
+    cursor = base64.urlsafe_b64encode(json.dumps([moment, "m1"]).encode()).decode()
+    with pytest.raises(InvalidQueryError, match=r"query\.cursor"):
+        list_quarantine("org1", None, QuarantineSearch(), cursor, devices, store)

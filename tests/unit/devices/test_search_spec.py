@@ -1,3 +1,5 @@
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -97,3 +99,14 @@ def test_the_page_size_may_change_between_pages():
 def test_a_garbled_or_forged_cursor_is_refused(cursor):
     with pytest.raises(InvalidCursorError):
         DeviceSearch().read_cursor(cursor)
+
+
+def forged(fields: list[object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(fields).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "2026-11-27T03:00:00"])
+def test_a_forged_cursor_with_a_time_no_store_can_compare_is_refused(moment):
+    search = DeviceSearch()  # the fingerprint is no secret: anyone can compute it
+    with pytest.raises(InvalidCursorError):
+        search.read_cursor(forged([search.fingerprint, moment, "dev-0001"]))

@@ -18,6 +18,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from iotsphere.domain.quarantine import QuarantinedMessage
+from iotsphere.domain.timestamps import require_utc_time
 from iotsphere.services.devices.errors import NotFoundError
 from iotsphere.services.errors import InvalidQueryError
 from iotsphere.services.telemetry_access import DeviceDirectory, every_device_id, require_device
@@ -118,6 +119,6 @@ def read_cursor(cursor: str) -> tuple[datetime, str]:
         moment = datetime.fromisoformat(received_at)
         if moment.tzinfo is None:
             raise ValueError("cursor time has no zone")
-        return moment, message_id
+        return require_utc_time(moment), message_id
     except (ValueError, TypeError) as exc:
         raise InvalidQueryError("query.cursor: not one this listing returned") from exc

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.devices.errors import InvalidCursorError
 from iotsphere.domain.devices.fields import DeviceId, Label, Metadata, Slug
+from iotsphere.domain.timestamps import require_utc_time
 
 MAX_PAGE_SIZE = 200
 MAX_DEVICE_IDS = 200  # a page's worth: a screen names the devices it shows in one request
@@ -97,7 +98,10 @@ class DeviceSearch(BaseModel):
             if fingerprint != self.fingerprint:
                 raise InvalidCursorError("cursor belongs to a different search or sort")
             if self.sort in ("created_at", "status_changed_at"):
-                return datetime.fromisoformat(value), device_id
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:
+                    raise ValueError("cursor time has no zone")
+                return require_utc_time(moment), device_id
         except (ValueError, TypeError) as exc:
             raise InvalidCursorError("cursor is not one this search returned") from exc
         return value, device_id
