@@ -73,3 +73,10 @@ def test_the_filter_of_a_full_value_is_the_stored_value():
 def test_a_filter_value_has_a_limit_still():
     with pytest.raises(ValidationError, match="target_id"):
         AuditFilter(target_id="x" * (MAX_FILTER_CHARS + 1))
+
+
+def test_text_utf_8_cannot_hold_is_kept_readable_rather_than_failing_the_store():
+    made = entry(client_address="10.0.0.1\ud800", details={"name": "\udcff" * 400})
+    made.model_dump_json()  # encodes: a lone surrogate no longer stops the entry
+    assert made.client_address == "10.0.0.1?"
+    assert len(made.details["name"]) <= MAX_TEXT_CHARS

@@ -5,9 +5,10 @@ valid (every id in a path has a pattern of at most 128 characters, so such a req
 before anything happens), but the entry of that refused request is still written, and so is an
 entry whose text comes from elsewhere (a client address from a header, a reason, a name): text
 over 320 characters is stored as its start, a marker with the full length and the SHA-256 of the
-whole value (``fit_text``). So the entry keeps who tried what, two long values never read as one,
-and a filter given the full value (up to 4096 characters) is fitted the same way and finds it.
-Refusing the entry instead would drop the record of exactly the odd requests an audit is for.
+whole value (``fit_text``), and a character UTF-8 cannot hold becomes ``?``. So the entry keeps
+who tried what, two long values never read as one, and a filter given the full value (up to 4096
+characters) is fitted the same way and finds it. Refusing the entry instead would drop the record
+of exactly the odd requests an audit is for.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ MAX_FILTER_CHARS = 4096
 
 
 def fit_text(value: str) -> str:
-    """``value`` if it fits, else its start, its length and its digest in 320 characters."""
-    if len(value) <= MAX_TEXT_CHARS:
-        return value
+    """``value`` if it fits, else its start, its length and its digest in 320 characters; a
+    character UTF-8 cannot hold (a lone surrogate) reads ``?``."""
+    storable = value.encode("utf-8", "replace").decode("utf-8")
+    if len(storable) <= MAX_TEXT_CHARS:
+        return storable
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
     mark = f"…[{len(value)} characters, sha256 {digest}]"
-    return value[: MAX_TEXT_CHARS - len(mark)] + mark
+    return storable[: MAX_TEXT_CHARS - len(mark)] + mark
 
 
 def _fit_if_text(value: object) -> object:
