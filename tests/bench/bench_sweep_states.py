@@ -117,6 +117,9 @@ class _Nowhere:
     def points(self, *args: Any) -> list[Any]:
         return []
 
+    def windows(self, *args: Any) -> dict[str, Any]:
+        return {}
+
     def record(self, transitions: Any) -> None:
         pass
 
@@ -156,6 +159,8 @@ def measure(label: str, pid: int, work: Any) -> dict[str, Any]:
 
 
 def full_sweep(database: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from datetime import timedelta
+
     from iotsphere.adapters.mongo_alerting_ports import (
         ensure_alerting_indexes,
         mongo_alerting_ports,
@@ -164,13 +169,15 @@ def full_sweep(database: Any, args: argparse.Namespace) -> dict[str, Any]:
     from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
     from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
     from iotsphere.adapters.mongo_devices import MongoDeviceRepository
+    from iotsphere.adapters.mongo_devices_indexes import ensure_device_indexes
     from iotsphere.domain.alerting.transitions import from_ms
     from iotsphere.domain.devices.device import Device
     from iotsphere.services.alerting.sweep import sweep_missing_data
 
     ensure_alerting_indexes(database)
+    ensure_device_indexes(database)  # as provisioning does: the sweep reads registrations by them
     registry, rule_store = MongoDeviceRepository(database[DEVICES]), MongoRuleStore(database[RULES])
-    at = from_ms(NOW_MS)
+    at = from_ms(NOW_MS) - timedelta(hours=1)  # a settled fleet: nobody registered lately
     for org_id in org_ids(args.orgs):
         for rule in rules(org_id):
             rule_store.save(rule)

@@ -35,7 +35,7 @@ from iotsphere.domain.digests import digest
 from iotsphere.services.alerting.errors import ConcurrentUpdateError
 from iotsphere.services.alerting.ports import AlertingPorts, Registration, StateKey
 
-RECENT_S = 600  # registrations the sweep looks for each minute: ten sweeps' worth
+RECENT_S = 300  # registrations the sweep looks for each minute: five sweeps' worth
 MAX_ATTEMPTS = 3
 
 

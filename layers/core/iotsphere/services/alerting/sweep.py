@@ -9,8 +9,8 @@ A rule saved or deleted marks its organization's states due at once (``DUE_AT_ON
 swept under the rules as they are now and saved with its own due time, even when nothing else
 changed. A marked device heard within ``STATE_DEFERRAL_S`` is left for a later sweep: its stored
 copy may lag readings the evaluator holds and has not written yet (the store defers such writes),
-and a missing-data verdict on that copy could be false; the evaluator, meanwhile, saves it under
-the new rule at its next reading.
+and a missing-data verdict on that copy could be false; the evaluator, meanwhile, applies the
+new rule to it itself.
 
 The states of a deleted rule are taken out of their device documents when the sweep reads them
 (``EvaluatorStateStore.remove``); those of a disabled rule stay, set aside, since it may be
