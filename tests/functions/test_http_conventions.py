@@ -142,6 +142,14 @@ def test_an_oversized_body_is_413(client):
     assert "at most" in problem(response)["detail"]
 
 
+@pytest.mark.parametrize("depth", [100, 2000, 100_000])
+def test_a_body_nested_too_deep_is_400_not_a_crash(client, depth):
+    body = '{"name": "pump", "size": 1, "extra": ' + "[" * depth + "]" * depth + "}"
+    response = post(client, body)
+    assert response.status_code == 400
+    assert "nests deeper than" in problem(response)["detail"]
+
+
 def test_another_media_type_is_415(client):
     response = post(client, "name=pump", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.http.problems import FieldProblem, ProblemError, field_problems, summarize
 
 MAX_BODY_BYTES = 256 * 1024
+MAX_BODY_DEPTH = 64
+TOO_DEEP = f"the body nests deeper than {MAX_BODY_DEPTH} levels of objects and arrays"
 INT64_LIMIT = 2**63 - 1
 JSON_MEDIA_TYPE = "application/json"
 
@@ -31,8 +33,12 @@ def parse_body[M: BaseModel](
         )
     try:
         data = json.loads(raw) if raw else None
+    except RecursionError:
+        raise ProblemError(400, TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProblemError(400, f"the body is not valid JSON: {exc}") from exc
+    if nesting_depth(data) > MAX_BODY_DEPTH:
+        raise ProblemError(400, TOO_DEEP)
     if not isinstance(data, dict):
         raise ProblemError(400, "the body must be a JSON object")
     operator = find_operator_key(data, "body")
@@ -83,6 +89,19 @@ def parse_params[M: BaseModel](location: str, params: Mapping[str, list[str]], m
     except ValidationError as exc:
         problems = field_problems(location, exc.errors(include_url=False))
         raise ProblemError(400, summarize(problems), problems) from exc
+
+
+def nesting_depth(value: Any) -> int:
+    """How deep arrays and objects nest, counted without recursion (a deep body must not
+    exhaust the stack of the checks that walk it)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def find_huge_integer(value: Any, path: str) -> str | None:
