@@ -13,7 +13,11 @@ from iotsphere.domain.alerting.transitions import from_ms, to_ms
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.evaluate import evaluate_readings
 from iotsphere.services.alerting.rule_admin import save_rule
-from iotsphere.services.alerting.silent_devices import RECENT_S, reconciles_whole_registry
+from iotsphere.services.alerting.silent_devices import (
+    RECENT_S,
+    reconciles_whole_registry,
+    watch_silent_devices,
+)
 from iotsphere.services.alerting.sweep import sweep_missing_data
 from tests.unit.alerting.fakes import FakeDevices, Fakes
 from tests.unit.alerting.rules import T0, make_rule
@@ -136,3 +140,23 @@ def test_once_an_hour_the_whole_registry_is_reconciled_from_that_sweep(fakes):
     assert swept(fakes, minute) == []
     assert fakes.devices.registry_reads[-1] == ("org-a", None)
     assert swept(fakes, minute + 60) == [("never", "raised", at(minute + 60))]
+
+
+def test_a_save_that_loses_to_the_evaluator_is_made_again_from_what_it_stored(fakes):
+    """The device's first reading was evaluated between the save's read and its write: the
+    state it stored has heard the device, so its silence is not restarted."""
+    register(fakes, "never", -3600)
+    rule = make_rule(HEARTBEAT, id="hb")
+    fakes.rules.save(rule)
+    states, saves = fakes.states, fakes.states.save
+
+    def first_loses(watched):
+        states.save = saves
+        reading = ForwardedReading(device_id="never", ts_ms=T0, metrics={"temperature": 1.0})
+        evaluate_readings(ReadingsBatch(envelope_id="e", readings=[reading]), fakes.ports(), at(1))
+        saves(watched)
+
+    states.save = first_loses
+    assert watch_silent_devices(rule, T0 + 2000, fakes.ports()) == 0
+    (state,) = states.saved.values()
+    assert (state.max_seen_ms, state.silent_since_ms) == (T0, None)

@@ -50,26 +50,28 @@ def watch_silent_devices(rule: Rule, now_ms: int, ports: AlertingPorts) -> int:
     loses to the evaluator or the sweep is made again from what they stored."""
     if not watches_silence(rule):
         return 0
-    devices = [
-        r.profile.device_id
+    keys = [
+        (rule.org_id, rule.id, r.profile.device_id, rule.metric)
         for r in ports.registrations.registered(rule.org_id, None)
         if in_scope(rule, r.profile)
     ]
-    keys = [(rule.org_id, rule.id, device_id, rule.metric) for device_id in devices]
-    for attempt in range(MAX_ATTEMPTS):
-        stored = ports.states.reload(keys).states
-        watched = [
-            _restarted(stored.get(key), rule, key[2], now_ms)
-            for key in keys
-            if _never_heard(stored.get(key))
-        ]
+    for _ in range(MAX_ATTEMPTS - 1):
         try:
-            ports.states.save(watched)
-            return len(watched)
+            return _watch(rule, keys, now_ms, ports)
         except ConcurrentUpdateError:
-            if attempt == MAX_ATTEMPTS - 1:
-                raise
-    return 0
+            continue
+    return _watch(rule, keys, now_ms, ports)
+
+
+def _watch(rule: Rule, keys: list[StateKey], now_ms: int, ports: AlertingPorts) -> int:
+    stored = ports.states.reload(keys).states
+    watched = [
+        _restarted(stored.get(key), rule, key[2], now_ms)
+        for key in keys
+        if _never_heard(stored.get(key))
+    ]
+    ports.states.save(watched)
+    return len(watched)
 
 
 def _never_heard(state: EvaluatorState | None) -> bool:
@@ -80,11 +82,10 @@ def _never_heard(state: EvaluatorState | None) -> bool:
 def _restarted(
     state: EvaluatorState | None, rule: Rule, device_id: str, since_ms: int
 ) -> EvaluatorState:
-    fresh = silent_state(rule, device_id, since_ms)
+    """A new state counting from ``since_ms``, or the stored one counting from it again."""
     if state is None:
-        return fresh
-    restarted = state.model_copy(update={"silent_since_ms": since_ms})
-    return scheduled(restarted, rule)
+        return silent_state(rule, device_id, since_ms)
+    return scheduled(state.model_copy(update={"silent_since_ms": since_ms}), rule)
 
 
 def newly_registered(
