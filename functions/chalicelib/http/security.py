@@ -64,7 +64,7 @@ def audit_entry(
         client_address=principal.client_address,
         outcome=outcome,
         method=method,
-        path=path[:200],
+        path=path,  # AuditEntry keeps a long one as its start, length and digest
         status=status,
         request_id=request_id,
     )
