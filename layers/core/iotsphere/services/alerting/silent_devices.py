@@ -31,6 +31,7 @@ from iotsphere.domain.alerting.evaluator_state import EvaluatorState
 from iotsphere.domain.alerting.rules import Rule
 from iotsphere.domain.alerting.scope import in_scope
 from iotsphere.domain.alerting.sweep_due import DUE_AT_ONCE, scheduled
+from iotsphere.domain.alerting.transitions import to_ms
 from iotsphere.domain.digests import digest
 from iotsphere.services.alerting.errors import ConcurrentUpdateError
 from iotsphere.services.alerting.ports import AlertingPorts, Registration, StateKey
@@ -92,7 +93,6 @@ def newly_registered(
     org_id: str,
     rules: Iterable[Rule],
     now: datetime,
-    now_ms: int,
     known: Collection[StateKey],
     ports: AlertingPorts,
 ) -> list[EvaluatorState]:
@@ -100,10 +100,11 @@ def newly_registered(
     watch silence and has none, as due at once (``DUE_AT_ONCE``: the sweep works out its due
     time, raises it if that has passed, and saves it). ``known`` are the keys the sweep already
     holds. A device registered within ``RECENT_S`` counts from its registration; one found by
-    the hourly look at the whole registry counts from ``now_ms``."""
+    the hourly look at the whole registry counts from ``now``."""
     watching = [rule for rule in rules if watches_silence(rule)]
     if not watching:
         return []
+    now_ms = to_ms(now)
     whole = reconciles_whole_registry(org_id, now)
     since = None if whole else now_ms - RECENT_S * 1000
     wanted = {

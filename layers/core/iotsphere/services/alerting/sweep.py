@@ -17,9 +17,9 @@ The states of a deleted rule are taken out of their device documents when the sw
 enabled again. It costs no search of its own: deleting a rule marks the organization's documents
 due, so the next sweep reads them anyway; telling deleted from disabled is one read of the rule
 store by id, made only when the sweep holds states of rules that are not enabled; and a
-document is written once, as setting the state aside wrote it before. Removing is done also on
-a device heard within ``STATE_DEFERRAL_S`` (a state of no rule is stale or not alike), and the
-device stays marked.
+document is written once, as setting the state aside wrote it before. A device heard within
+``STATE_DEFERRAL_S`` loses such states too (whether its copy lags does not matter to a state no
+rule reads), and stays marked.
 
 A missing-data rule also watches devices that never reported: the sweep gives a state to each
 device registered lately in the scope of such a rule, and once an hour per organization to each
@@ -65,14 +65,12 @@ def sweep_missing_data(now: datetime, ports: AlertingPorts) -> SweepResult:
     )
     transitions: list[AlarmTransition] = []
     states_changed = states_removed = 0
-    now_ms = to_ms(now)
     for org_id in orgs:
         rules = {rule.id: rule for rule in ports.rules.enabled_rules(org_id)}
-        held = due.get(org_id, [])
-        gone = _of_deleted_rules(org_id, held, rules, ports)
-        kept = [s for s in held if s.key not in gone]
-        known = {s.key for s in held}
-        kept += newly_registered(org_id, rules.values(), now, now_ms, known, ports)
+        org_due = due.get(org_id, [])
+        gone = _of_deleted_rules(org_id, org_due, rules, ports)
+        kept = [s for s in org_due if s.key not in gone]
+        kept += newly_registered(org_id, rules.values(), now, {s.key for s in org_due}, ports)
         changes = _sweep_org(org_id, rules, kept, now, ports)
         states_changed += len(changes.states)
         transitions += commit(changes, ports)
