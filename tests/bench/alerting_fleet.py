@@ -151,9 +151,7 @@ class AlertingFleet:
         return total
 
 
-def _rule(
-    metric: str, scope: tuple[str, str | None], condition: dict[str, Any]
-) -> dict[str, Any]:
+def _rule(metric: str, scope: tuple[str, str | None], condition: dict[str, Any]) -> dict[str, Any]:
     kind, value = scope
     return {
         "name": f"{metric} {condition['type']} on {kind} {value or ''}".rstrip(),
