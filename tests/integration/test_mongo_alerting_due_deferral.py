@@ -34,13 +34,18 @@ class Clocks:
         self.wall_ms += int(seconds * 1000)
 
 
+def deferring(database, clocks: Clocks) -> MongoEvaluatorStateStore:
+    """A store deferring for ``CHECKPOINT_S`` on these clocks."""
+    return MongoEvaluatorStateStore(
+        database[STATES], checkpoint_s=CHECKPOINT_S, clock=clocks.monotonic, wall=clocks.wall
+    )
+
+
 def stored_after_second_save(database, condition_rule, wall_ms, second=(1, 20.0)):
     """A state saved new at ``wall_ms``, then one second later with another reading, by a store
     deferring for ``CHECKPOINT_S``; what another store reads back."""
     clocks = Clocks(wall_ms)
-    ours = MongoEvaluatorStateStore(
-        database[STATES], checkpoint_s=CHECKPOINT_S, clock=clocks.monotonic, wall=clocks.wall
-    )
+    ours = deferring(database, clocks)
     state, _ = accept(new_state(condition_rule, "d1"), condition_rule, [(T0, 20.0)], now_ms=T0)
     ours.save([state])
     clocks.tick(1)
@@ -83,9 +88,7 @@ def test_a_due_time_earlier_than_the_stored_one_is_written_at_once(database):
     the sweep must learn it now."""
     hb = heartbeat(300)
     clocks = Clocks(T0)
-    ours = MongoEvaluatorStateStore(
-        database[STATES], checkpoint_s=CHECKPOINT_S, clock=clocks.monotonic, wall=clocks.wall
-    )
+    ours = deferring(database, clocks)
     state, _ = accept(new_state(hb, "d1"), hb, [(T0 + 60_000, 20.0)], now_ms=T0 + 60_000)
     ours.save([state])
     clocks.tick(1)
@@ -99,9 +102,7 @@ def test_a_due_time_earlier_than_the_stored_one_is_written_at_once(database):
 def test_a_due_time_where_none_was_stored_is_written_at_once(database):
     quiet = rule(org(), "quiet", lateness_s=0)
     clocks = Clocks(T0)
-    ours = MongoEvaluatorStateStore(
-        database[STATES], checkpoint_s=CHECKPOINT_S, clock=clocks.monotonic, wall=clocks.wall
-    )
+    ours = deferring(database, clocks)
     state, _ = accept(new_state(quiet, "d1"), quiet, [(T0, 20.0)], now_ms=T0)
     ours.save([state])
     clocks.tick(1)

@@ -123,9 +123,7 @@ class MongoEvaluatorStateStore:
         return self.load(keys)
 
     def save(self, states: Sequence[EvaluatorState]) -> None:
-        by_device: dict[str, list[EvaluatorState]] = {}
-        for state in states:
-            by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
+        by_device = _by_device(states)
         if not by_device:
             return
         devices = self._devices(set(by_device))
@@ -158,9 +156,7 @@ class MongoEvaluatorStateStore:
         revision as ``save`` writes. A document this store read as marked (``due_across_orgs``)
         and has not written since keeps ``due_ms`` at ``DUE_AT_ONCE``: the sweep removes the
         states of a deleted rule also from a device it leaves marked for later."""
-        by_device: dict[str, list[EvaluatorState]] = {}
-        for state in states:
-            by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
+        by_device = _by_device(states)
         if not by_device:
             return
         devices = self._devices(set(by_device))
@@ -322,6 +318,14 @@ class MongoEvaluatorStateStore:
         except (ConcurrentUpdateError, StoreUnavailableError):
             self._kept.drop(doc_id for doc_id, _, _ in documents)
             raise
+
+
+def _by_device(states: Sequence[EvaluatorState]) -> dict[str, list[EvaluatorState]]:
+    """The states by the id of their device's document."""
+    by_device: dict[str, list[EvaluatorState]] = {}
+    for state in states:
+        by_device.setdefault(_device_doc(state.org_id, state.device_id), []).append(state)
+    return by_device
 
 
 def _device_doc(org_id: str, device_id: str) -> str:
