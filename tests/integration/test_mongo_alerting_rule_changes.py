@@ -57,25 +57,27 @@ def test_a_marked_organizations_states_are_all_due_until_their_device_is_saved(d
     assert database[STATES].find_one({"_id": f"{owner}/d1"})["due_ms"] == 0
 
 
+def register_pump(database, owner: str, device_id: str) -> None:
+    """The alerting indexes, and one online pump in the registry, registered at ``AT``."""
+    ensure_alerting_indexes(database)
+    pump = Device(
+        id=device_id,
+        org_id=owner,
+        name=device_id,
+        device_type="pump",
+        status=DeviceStatus.ONLINE,
+        status_changed_at=AT,
+        created_at=AT,
+    )
+    MongoDeviceRepository(database[DEVICES]).add([pump])
+
+
 def test_a_rule_edited_into_missing_data_raises_for_a_quiet_device_at_the_next_sweep(database):
     owner, device_id = (
         uuid.uuid4().hex[:12],
         f"pump-{uuid.uuid4().hex[:8]}",
     )  # as the registry wants
-    ensure_alerting_indexes(database)
-    MongoDeviceRepository(database[DEVICES]).add(
-        [
-            Device(
-                id=device_id,
-                org_id=owner,
-                name=device_id,
-                device_type="pump",
-                status=DeviceStatus.ONLINE,
-                status_changed_at=AT,
-                created_at=AT,
-            )
-        ]
-    )
+    register_pump(database, owner, device_id)
     ports, sweeper = (  # the sweep runs in its own process, its rule cache its own
         mongo_alerting_ports(
             database, history=FakeHistory(), transitions=FakeLog(), notifications=FakePublisher()
@@ -147,20 +149,7 @@ def test_a_marked_document_stays_marked_when_a_state_is_removed_from_it(database
 
 def test_the_sweep_removes_a_deleted_rules_states_from_the_store(database):
     owner, device_id = uuid.uuid4().hex[:12], f"pump-{uuid.uuid4().hex[:8]}"
-    ensure_alerting_indexes(database)
-    MongoDeviceRepository(database[DEVICES]).add(
-        [
-            Device(
-                id=device_id,
-                org_id=owner,
-                name=device_id,
-                device_type="pump",
-                status=DeviceStatus.ONLINE,
-                status_changed_at=AT,
-                created_at=AT,
-            )
-        ]
-    )
+    register_pump(database, owner, device_id)
     ports, sweeper = (
         mongo_alerting_ports(
             database, history=FakeHistory(), transitions=FakeLog(), notifications=FakePublisher()
