@@ -103,6 +103,7 @@ def sweep_missing_data(event: CloudWatchEvent) -> dict[str, Any]:
         extra={
             "organizations": result.organizations,
             "states_changed": result.states_changed,
+            "states_removed": result.states_removed,
             "transitions": len(result.transitions),
         },
     )
