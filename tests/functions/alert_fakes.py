@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.http.problems import PROBLEM_MEDIA_TYPE
 from iotsphere.domain.alerting.scope import DeviceProfile
+from iotsphere.domain.devices.device_type import DeviceType, MetricSpec
 from iotsphere.services.alerting.admin_ports import AlertAdminPorts
 from iotsphere.services.alerting.alarm_actions import AlarmActionPorts
 from iotsphere.services.alerting.backtest import BacktestPorts
@@ -18,6 +20,18 @@ from tests.unit.alerting.fakes import FakeDevices, FakeHistory, FakeLog, Fakes, 
 from tests.unit.devices.fakes import FakeTypes
 
 OTHER_ORG = "org2"
+
+
+def pump_type(org_id: str = ORG) -> DeviceType:
+    """The device type the rule tests scope by: pumps, declaring temperature."""
+    return DeviceType(
+        id="pump",
+        org_id=org_id,
+        name="Pump",
+        firmware_family="pumps",
+        metrics=[MetricSpec(name="temperature")],
+        created_at=datetime(2026, 11, 26, 18, 0, tzinfo=UTC),
+    )
 
 
 @dataclass

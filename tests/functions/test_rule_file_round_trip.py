@@ -8,10 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from iotsphere.domain.devices.device_type import DeviceType, MetricSpec
 from iotsphere.services.alerting.rule_file import read_rule_file
-from tests.functions.alert_fakes import install_alert_fakes, locations, send
-from tests.functions.conftest import ORG
+from tests.functions.alert_fakes import install_alert_fakes, locations, pump_type, send
 
 AT = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
 RULE = {
@@ -27,16 +25,7 @@ RULE = {
 @pytest.fixture
 def fakes(monkeypatch):
     found = install_alert_fakes(monkeypatch)
-    found.types.add(
-        DeviceType(
-            id="pump",
-            org_id=ORG,
-            name="Pump",
-            firmware_family="pumps",
-            metrics=[MetricSpec(name="temperature")],
-            created_at=AT,
-        )
-    )
+    found.types.add(pump_type())
     return found
 
 

@@ -10,7 +10,14 @@ import pytest
 from iotsphere.domain.alerting.evaluator import new_state
 from iotsphere.domain.alerting.transitions import to_ms
 from iotsphere.domain.devices.device_type import DeviceType, MetricSpec
-from tests.functions.alert_fakes import OTHER_ORG, install_alert_fakes, locations, problem, send
+from tests.functions.alert_fakes import (
+    OTHER_ORG,
+    install_alert_fakes,
+    locations,
+    problem,
+    pump_type,
+    send,
+)
 from tests.functions.conftest import ORG
 from tests.unit.alerting.rules import make_rule
 
@@ -29,16 +36,7 @@ RULE = {
 def fakes(monkeypatch):
     found = install_alert_fakes(monkeypatch)
     for org in (ORG, OTHER_ORG):
-        found.types.add(
-            DeviceType(
-                id="pump",
-                org_id=org,
-                name="Pump",
-                firmware_family="pumps",
-                metrics=[MetricSpec(name="temperature")],
-                created_at=AT,
-            )
-        )
+        found.types.add(pump_type(org))
     found.rules.save(make_rule(ABOVE, id="theirs", org_id=OTHER_ORG))
     return found
 
