@@ -54,6 +54,7 @@ from iotsphere.services.firmware.signing import SigningPolicy, SigningPorts
 from iotsphere.services.identity.ports import IdentityPorts
 from iotsphere.services.ingest import IngestPorts
 from iotsphere.services.notifications.ports import NotificationPorts
+from iotsphere.services.ports import MessagePublisher
 from iotsphere.settings import Settings
 
 
@@ -112,14 +113,21 @@ def notifications_publisher() -> SqsPublisher:
     return SqsPublisher(sqs, queue_url(sqs, config.notifications_queue))
 
 
+def build_alerting_ports(
+    config: Settings, database: Database[dict[str, Any]], notifications: MessagePublisher
+) -> AlertingPorts:
+    """The evaluator's ports over the stack's MongoDB and InfluxDB."""
+    return mongo_alerting_ports(
+        database,
+        history=TelemetryHistory(InfluxTelemetryStore.from_settings(config)),
+        transitions=InfluxAlertEvents.from_settings(config),
+        notifications=notifications,
+    )
+
+
 @cache
 def alerting_ports() -> AlertingPorts:
-    return mongo_alerting_ports(
-        mongo_database(),
-        history=TelemetryHistory(telemetry_store()),
-        transitions=InfluxAlertEvents.from_settings(settings()),
-        notifications=notifications_publisher(),
-    )
+    return build_alerting_ports(settings(), mongo_database(), notifications_publisher())
 
 
 @cache

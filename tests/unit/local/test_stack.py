@@ -32,17 +32,28 @@ def test_a_mongodb_url_means_no_local_mongodb_process(tmp_path: Path):
     assert ("mongodb", "external") in [(s.name, s.state) for s in stack.status()]
 
 
+def test_a_simulator_without_faults_sends_clean_data(tmp_path: Path):
+    config = StackConfig.model_validate({"simulator": {"faults": ""}})
+    simulator = Stack(config, SAMPLE, tmp_path).specs["simulator"].command()
+    assert simulator[-2:] == ["admin@iotsphere.local", "--starter-rules"]
+
+
 def test_platform_processes_run_with_this_stacks_config_and_home(stack: Stack):
     runner = stack.specs["runner"].command()
     assert runner[1:] == ["runner", "--config", str(SAMPLE), "--home", str(stack.home.root)]
     simulator = stack.specs["simulator"].command()
-    assert simulator[-6:] == [
+    assert simulator[-11:] == [
         "--devices",
         "5",
         "--rate",
         "1.0",
         "--register-as",
         "admin@iotsphere.local",
+        "--starter-rules",
+        "--faults",
+        "spike=0.005",
+        "--fault-rate",
+        "0",
     ]
     api = stack.specs["api"]
     assert api.cwd == ROOT / "functions"

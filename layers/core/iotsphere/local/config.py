@@ -114,6 +114,7 @@ class BucketNotification(_Strict):
 class SimulatorSpec(_Strict):
     devices: int = Field(default=5, ge=0)
     rate: float = Field(default=1.0, gt=0)
+    faults: str = ""  # the simulator's --faults, e.g. "spike=0.005": kind=chance per reading
 
 
 class StackConfig(_Strict):

@@ -48,6 +48,8 @@ def platform_services(ctx: SpecContext) -> list[ServiceSpec]:
                 str(simulator.rate),
                 "--register-as",
                 FIRST_ADMIN_EMAIL,
+                "--starter-rules",
+                *(("--faults", simulator.faults, "--fault-rate", "0") if simulator.faults else ()),
             ),
             ports={},
             url="",

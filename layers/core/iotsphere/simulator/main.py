@@ -75,6 +75,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     agents = parser.add_argument_group("device agents (with --register-as)")
     agents.add_argument(
+        "--starter-rules",
+        action="store_true",
+        help="when the fleet is first onboarded in an organization without rules, add a "
+        "heartbeat and per kind a temperature and a vibration threshold (starter_rules.py)",
+    )
+    agents.add_argument(
         "--firmware-failure-rate",
         type=float,
         default=0.0,
@@ -143,7 +149,9 @@ def _agents(
     if not 0 <= args.firmware_failure_rate <= 1:
         raise SimulatorError("--firmware-failure-rate is a share between 0 and 1")
     settings = config.settings() if config is not None else Settings.from_env()
-    provisioned = provision_fleet(fleet, settings, args.register_as, Path(args.home))
+    provisioned = provision_fleet(
+        fleet, settings, args.register_as, Path(args.home), starter_rules=args.starter_rules
+    )
     options = AgentOptions(
         trusted=(),
         firmware_version=args.firmware_version,

@@ -11,16 +11,21 @@ sit beside the packages, so an update survives a restart of the simulator.
 from __future__ import annotations
 
 import base64
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 from pymongo.database import Database
 
 from iotsphere.adapters.aws import aws_client, queue_url
 from iotsphere.adapters.file_manifest_signer import FileManifestSigner
+from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
+from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
 from iotsphere.adapters.mongo_devices_ports import build_device_ports
 from iotsphere.adapters.mosquitto_control import BrokerLogin, MqttControlChannel
 from iotsphere.adapters.mosquitto_dynsec import DynsecBrokerIdentities
@@ -28,7 +33,7 @@ from iotsphere.adapters.private_file import write_private_file
 from iotsphere.adapters.sqs_device_channel import SqsDeviceChannel
 from iotsphere.adapters.sqs_publisher import SqsPublisher
 from iotsphere.agent import JsonFileMemory
-from iotsphere.bootstrap import connect_mongo
+from iotsphere.bootstrap import build_alerting_ports, connect_mongo
 from iotsphere.domain.devices.messages import BrokerEndpoint, NewDevice, ProvisioningPackage
 from iotsphere.local.secrets import FIRMWARE_KEY_FILE, REGISTRY_USER, mqtt_credentials
 from iotsphere.services.devices.onboarding import onboard_devices, reissue_credentials
@@ -37,6 +42,9 @@ from iotsphere.settings import Settings
 from iotsphere.simulator.errors import SimulatorError
 from iotsphere.simulator.fleet import SimulatedDevice
 from iotsphere.simulator.registration import SIMULATED_TAG, ensure_types, owner_org, type_id
+from iotsphere.simulator.starter_rules import add_starter_rules
+
+log = Logger(service="simulator", stream=sys.stderr)
 
 PACKAGES = Path("simulator") / "packages"
 MEMORIES = Path("simulator") / "agents"
@@ -107,10 +115,33 @@ def device_ports(
     return ports, control
 
 
+def seed_starter_rules(
+    fleet: Sequence[SimulatedDevice],
+    settings: Settings,
+    database: Database[dict[str, Any]],
+    org_id: str,
+    ports: DevicePorts,
+) -> None:
+    """When the fleet is first onboarded, an organization without rules gets the starter set."""
+    sqs = aws_client("sqs", settings)
+    notifications = SqsPublisher(sqs, queue_url(sqs, settings.notifications_queue))
+    evaluation = build_alerting_ports(settings, database, notifications)
+    rules = MongoRuleStore(database[RULES])
+    added = add_starter_rules(org_id, fleet, rules, ports.types, evaluation, datetime.now(tz=UTC))
+    if added:
+        log.info("starter rules added", extra={"org_id": org_id, "rules": added})
+
+
 def provision_fleet(
-    fleet: Sequence[SimulatedDevice], settings: Settings, email: str, home: Path
+    fleet: Sequence[SimulatedDevice],
+    settings: Settings,
+    email: str,
+    home: Path,
+    *,
+    starter_rules: bool = False,
 ) -> list[ProvisionedDevice]:
-    """A package per simulated device in ``email``'s organization: kept, reissued or new."""
+    """A package per simulated device in ``email``'s organization: kept, reissued or new. With
+    ``starter_rules``, the fleet's first onboarding also seeds ``starter_rules.py``'s set."""
     folder = PackageFolder(home)
     database = connect_mongo(settings)
     ports, control = device_ports(settings, home, database)
@@ -140,6 +171,8 @@ def provision_fleet(
             ]
             made = onboard_devices(org_id, bodies, ports, device_ids=[d.device_id for d in batch])
             packages.update((p.device_id, p) for p in made)
+        if new and starter_rules:
+            seed_starter_rules(fleet, settings, database, org_id, ports)
         for package in packages.values():
             folder.save(package)
         return [
