@@ -42,38 +42,33 @@ def _heartbeat() -> dict[str, Any]:
     }
 
 
+def _above(
+    kind: SimulatedKind, metric: str, what: str, severity: str, levels: dict[str, float]
+) -> dict[str, Any]:
+    """A threshold rule on a simulated kind's ``metric``; ``levels``: set, clear, duration_s."""
+    return {
+        "id": f"starter-{type_id(kind)}-{metric}",
+        "name": f"Simulated {kind.name}: {what}",
+        "scope": {"kind": "device_type", "value": type_id(kind)},
+        "metric": metric,
+        "severity": severity,
+        "condition": {"type": "threshold", "op": "above", **levels},
+    }
+
+
 def _temperature(kind: SimulatedKind) -> dict[str, Any]:
     hottest_healthy = kind.temperature_c + 3.0 + kind.daily_swing_c + WORN_TEMPERATURE_C
-    return {
-        "id": f"starter-{type_id(kind)}-temperature",
-        "name": f"Simulated {kind.name}: temperature out of range",
-        "scope": {"kind": "device_type", "value": type_id(kind)},
-        "metric": "temperature",
-        "severity": "critical",
-        "condition": {
-            "type": "threshold",
-            "op": "above",
-            "set": round(hottest_healthy + 10.0),
-            "clear": round(hottest_healthy + 5.0),
-        },
-    }
+    levels = {"set": round(hottest_healthy + 10.0), "clear": round(hottest_healthy + 5.0)}
+    return _above(kind, "temperature", "temperature out of range", "critical", levels)
 
 
 def _vibration(kind: SimulatedKind) -> dict[str, Any]:
-    return {
-        "id": f"starter-{type_id(kind)}-vibration",
-        "name": f"Simulated {kind.name}: vibration of a wearing machine",
-        "scope": {"kind": "device_type", "value": type_id(kind)},
-        "metric": "vibration",
-        "severity": "warning",
-        "condition": {
-            "type": "threshold",
-            "op": "above",
-            "set": round(kind.vibration_mm_s * 2.5, 2),
-            "clear": round(kind.vibration_mm_s * 2.0, 2),
-            "duration_s": VIBRATION_HELD_S,
-        },
+    levels = {
+        "set": round(kind.vibration_mm_s * 2.5, 2),
+        "clear": round(kind.vibration_mm_s * 2.0, 2),
+        "duration_s": VIBRATION_HELD_S,
     }
+    return _above(kind, "vibration", "vibration of a wearing machine", "warning", levels)
 
 
 def starter_rules(kinds: Iterable[SimulatedKind]) -> list[dict[str, Any]]:
