@@ -15,7 +15,7 @@ reading by at least five times ``max(|value|, 10)``. Vibration varies by ± 25 %
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +43,7 @@ def _heartbeat() -> dict[str, Any]:
 
 
 def _above(
-    kind: SimulatedKind, metric: str, what: str, severity: str, levels: dict[str, float]
+    kind: SimulatedKind, metric: str, what: str, severity: str, levels: Mapping[str, float]
 ) -> dict[str, Any]:
     """A threshold rule on a simulated kind's ``metric``; ``levels``: set, clear, duration_s."""
     return {
