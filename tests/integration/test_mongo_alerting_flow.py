@@ -3,60 +3,34 @@ survives in MongoDB, a redelivered batch notifies nothing twice, an acknowledgem
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from pymongo import MongoClient
 
 from iotsphere.adapters.mongo_alerting_ports import (
-    ensure_alerting_indexes,
     mongo_alarm_action_ports,
     mongo_alerting_ports,
 )
 from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
 from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
-from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
-from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.transitions import AlarmStatus
-from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.alarm_actions import acknowledge_alarm
 from iotsphere.services.alerting.evaluate import evaluate_readings
 from iotsphere.services.alerting.sweep import sweep_missing_data
 from tests.fakes import FakePublisher
+from tests.integration.test_mongo_alerting_stores import AT, T0, database, register_pump
 from tests.unit.alerting.fakes import FakeHistory, FakeLog
 
 pytestmark = pytest.mark.integration
-
-AT = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
-T0 = 1_795_716_000_000
-
-
-@pytest.fixture
-def database(settings):
-    client = MongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
-    yield client[settings.mongo_database]
-    client.close()
+__all__ = ["database"]  # the fixture, shared with the other store tests
 
 
 def test_alarms_rise_once_survive_in_mongodb_and_take_acknowledgements(database):
     org = uuid.uuid4().hex[:12]
     device_id = f"pump-{uuid.uuid4().hex[:8]}"
-    ensure_alerting_indexes(database)
-    MongoDeviceRepository(database[DEVICES]).add(
-        [
-            Device(
-                id=device_id,
-                org_id=org,
-                name=device_id,
-                device_type="pump",
-                status=DeviceStatus.ONLINE,
-                status_changed_at=AT,
-                created_at=AT,
-            )
-        ]
-    )
+    register_pump(database, org, device_id)
     rules = MongoRuleStore(database[RULES])
     for rule_id, condition in [
         ("hot", {"type": "threshold", "op": "above", "set": 80, "clear": 75}),

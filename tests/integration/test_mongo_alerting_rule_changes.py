@@ -8,23 +8,27 @@ from datetime import timedelta
 
 import pytest
 
-from iotsphere.adapters.mongo_alerting_ports import ensure_alerting_indexes, mongo_alerting_ports
+from iotsphere.adapters.mongo_alerting_ports import mongo_alerting_ports
 from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
 from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
 from iotsphere.adapters.mongo_alerting_state import STATES, MongoEvaluatorStateStore
-from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
-from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.adapters.mongo_devices_types import COLLECTION as TYPES
 from iotsphere.adapters.mongo_devices_types import MongoDeviceTypeRepository
 from iotsphere.domain.alerting.evaluator import accept, new_state
-from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.domain.messages import ForwardedReading, ReadingsBatch
 from iotsphere.services.alerting.errors import ConcurrentUpdateError
 from iotsphere.services.alerting.evaluate import evaluate_readings
 from iotsphere.services.alerting.rule_admin import delete_rule, save_rule
 from iotsphere.services.alerting.sweep import sweep_missing_data
 from tests.fakes import FakePublisher
-from tests.integration.test_mongo_alerting_stores import AT, T0, database, org, rule
+from tests.integration.test_mongo_alerting_stores import (
+    AT,
+    T0,
+    database,
+    org,
+    register_pump,
+    rule,
+)
 from tests.unit.alerting.fakes import FakeHistory, FakeLog
 
 pytestmark = pytest.mark.integration
@@ -55,21 +59,6 @@ def test_a_marked_organizations_states_are_all_due_until_their_device_is_saved(d
     store.save([d2.model_copy(update={"due_ms": None})])  # the sweep: its own due time
     assert {s.device_id for s in store.due_across_orgs(T0) if s.org_id == owner} == {"d1"}
     assert database[STATES].find_one({"_id": f"{owner}/d1"})["due_ms"] == 0
-
-
-def register_pump(database, owner: str, device_id: str) -> None:
-    """The alerting indexes, and one online pump in the registry, registered at ``AT``."""
-    ensure_alerting_indexes(database)
-    pump = Device(
-        id=device_id,
-        org_id=owner,
-        name=device_id,
-        device_type="pump",
-        status=DeviceStatus.ONLINE,
-        status_changed_at=AT,
-        created_at=AT,
-    )
-    MongoDeviceRepository(database[DEVICES]).add([pump])
 
 
 def test_a_rule_edited_into_missing_data_raises_for_a_quiet_device_at_the_next_sweep(database):

@@ -7,6 +7,7 @@ import pytest
 from pymongo import MongoClient
 
 from iotsphere.adapters.mongo_alerting_catalogs import MongoAlarmCatalog
+from iotsphere.adapters.mongo_alerting_ports import ensure_alerting_indexes
 from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
 from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
 from iotsphere.adapters.mongo_alerting_silences import COLLECTION as SILENCES
@@ -17,12 +18,15 @@ from iotsphere.adapters.mongo_alerting_state import (
     MongoAlarmStore,
     MongoEvaluatorStateStore,
 )
+from iotsphere.adapters.mongo_devices import COLLECTION as DEVICES
+from iotsphere.adapters.mongo_devices import MongoDeviceRepository
 from iotsphere.domain.alerting.alarm_handling import acknowledge
 from iotsphere.domain.alerting.alarm_lifecycle import raise_alarm
 from iotsphere.domain.alerting.evaluator import accept, new_state
 from iotsphere.domain.alerting.rule_checks import parse_rule
 from iotsphere.domain.alerting.silences import Silence
 from iotsphere.domain.alerting.transitions import AlarmStatus
+from iotsphere.domain.devices.device import Device, DeviceStatus
 from iotsphere.services.alerting.admin_ports import AlarmFilters
 from iotsphere.services.alerting.errors import ConcurrentUpdateError, NotFoundError
 
@@ -56,6 +60,21 @@ def rule(org: str, rule_id: str = "r1", **extra):
 
 def org() -> str:
     return f"org-{uuid.uuid4().hex[:8]}"
+
+
+def register_pump(database, owner: str, device_id: str) -> None:
+    """The alerting indexes, and one online pump in the registry, registered at ``AT``."""
+    ensure_alerting_indexes(database)
+    pump = Device(
+        id=device_id,
+        org_id=owner,
+        name=device_id,
+        device_type="pump",
+        status=DeviceStatus.ONLINE,
+        status_changed_at=AT,
+        created_at=AT,
+    )
+    MongoDeviceRepository(database[DEVICES]).add([pump])
 
 
 def test_rules_are_kept_per_organization(database):
