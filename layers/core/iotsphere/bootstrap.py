@@ -114,12 +114,15 @@ def notifications_publisher() -> SqsPublisher:
 
 
 def build_alerting_ports(
-    config: Settings, database: Database[dict[str, Any]], notifications: MessagePublisher
+    config: Settings,
+    database: Database[dict[str, Any]],
+    telemetry: InfluxTelemetryStore,
+    notifications: MessagePublisher,
 ) -> AlertingPorts:
     """The evaluator's ports over the stack's MongoDB and InfluxDB."""
     return mongo_alerting_ports(
         database,
-        history=TelemetryHistory(InfluxTelemetryStore.from_settings(config)),
+        history=TelemetryHistory(telemetry),
         transitions=InfluxAlertEvents.from_settings(config),
         notifications=notifications,
     )
@@ -127,7 +130,9 @@ def build_alerting_ports(
 
 @cache
 def alerting_ports() -> AlertingPorts:
-    return build_alerting_ports(settings(), mongo_database(), notifications_publisher())
+    return build_alerting_ports(
+        settings(), mongo_database(), telemetry_store(), notifications_publisher()
+    )
 
 
 @cache

@@ -1,7 +1,7 @@
 """The rules a newcomer's simulated fleet starts with: a heartbeat, and per simulated kind a
 temperature threshold that the simulator's spikes cross and healthy (or worn) readings never
 reach, and a vibration threshold that only a wearing device holds for its duration. Seeded once,
-into an organization that has no rule yet, through the same validation as ``POST /v1/rules``."""
+into an organization that has no rule yet, through the same validation as ``PUT /v1/rules/{id}``."""
 
 from datetime import UTC, datetime
 

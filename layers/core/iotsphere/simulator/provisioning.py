@@ -24,6 +24,7 @@ from pymongo.database import Database
 
 from iotsphere.adapters.aws import aws_client, queue_url
 from iotsphere.adapters.file_manifest_signer import FileManifestSigner
+from iotsphere.adapters.influx_telemetry import InfluxTelemetryStore
 from iotsphere.adapters.mongo_alerting_rules import COLLECTION as RULES
 from iotsphere.adapters.mongo_alerting_rules import MongoRuleStore
 from iotsphere.adapters.mongo_devices_ports import build_device_ports
@@ -125,7 +126,8 @@ def seed_starter_rules(
     """When the fleet is first onboarded, an organization without rules gets the starter set."""
     sqs = aws_client("sqs", settings)
     notifications = SqsPublisher(sqs, queue_url(sqs, settings.notifications_queue))
-    evaluation = build_alerting_ports(settings, database, notifications)
+    telemetry = InfluxTelemetryStore.from_settings(settings)
+    evaluation = build_alerting_ports(settings, database, telemetry, notifications)
     rules = MongoRuleStore(database[RULES])
     added = add_starter_rules(org_id, fleet, rules, ports.types, evaluation, datetime.now(tz=UTC))
     if added:

@@ -4,7 +4,7 @@ temperature threshold that the simulator's spikes cross (raised on the spike, cl
 reading) and a vibration threshold held for ten minutes, which only a wearing device reaches.
 
 They are added once, when the fleet is registered in an organization that has no rule at all, and
-each goes through ``save_rule`` as a ``POST /v1/rules`` would. An operator edits or deletes them
+each goes through ``save_rule`` as a ``PUT /v1/rules/{id}`` does. An operator edits or deletes them
 like any other rule; once the organization has a rule, none is added again.
 
 The levels follow the simulator's signals (``signals.py``): a healthy device's temperature stays
