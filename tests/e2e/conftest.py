@@ -68,7 +68,8 @@ def org_b(identity: IdentityPorts, api: ApiClient) -> Organization:
 @pytest.fixture(scope="session")
 def rollout_ports(platform: Stack) -> Iterator[RolloutPorts]:
     """The rollout services over the stack's own adapters, as the runner's schedule has them: the
-    test stack fires no schedules, so rollout tests advance waves with these."""
+    test stack turns the rollout sweep off (tests/stack.yml), so rollout tests advance waves with
+    these."""
     settings = platform.settings
     database = connect_mongo(settings)
     sqs = aws_client("sqs", settings)

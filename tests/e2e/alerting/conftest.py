@@ -28,8 +28,8 @@ def webhook() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture(scope="module")
 def alerting_ports(settings: Settings) -> Iterator[AlertingPorts]:
-    """What ``sweep_missing_data`` runs with, built on the test stack: the runner of the test
-    stack fires no schedules, so the test sweeps itself (the same service, safe beside it)."""
+    """What ``sweep_missing_data`` runs with, built on the test stack: the test sweeps itself
+    rather than wait for the runner's minute (the same service, safe beside the runner's)."""
     database = connect_mongo(settings)
     sqs = aws_client("sqs", settings)
     yield mongo_alerting_ports(

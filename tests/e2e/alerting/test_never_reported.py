@@ -1,6 +1,6 @@
 """A pump registered in the organization that never sends anything raises its heartbeat alarm
 through the served API: the rule's save starts counting its silence, the missing-data sweep (the
-test's own, as the test stack fires no schedules) raises it once the timeout has passed, and the
+test's own, not to wait for the runner's minute) raises it once the timeout has passed, and the
 alarm is listed with the moment the silence reached the timeout."""
 
 from __future__ import annotations

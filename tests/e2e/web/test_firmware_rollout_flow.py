@@ -2,8 +2,8 @@
 are the simulator's (``iotsphere simulate --register-as``), each running the device agent as
 itself, so every offer is verified, downloaded from S3, installed, health-checked and reported
 by the device, which then reboots into the new version. The test advances the rollout with the
-service the runner's schedule calls (the test stack fires no schedules), one wave at a time, once
-the page has shown the previous wave healthy; the operator pauses and resumes on the way."""
+service the runner's schedule calls (the test stack turns that schedule off), one wave at a time,
+once the page has shown the previous wave healthy; the operator pauses and resumes on the way."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from iotsphere.settings import Settings
 
@@ -15,6 +15,9 @@ DEFAULT_CONFIG = "samplelocal.yml"
 
 class StackConfigError(Exception):
     """samplelocal.yml is missing or does not describe a valid stack."""
+
+
+SCHEDULE_OFF = "off"  # under schedules:, a schedule the local runner does not fire
 
 
 class _Strict(BaseModel):
@@ -125,9 +128,17 @@ class StackConfig(_Strict):
     bucket_notifications: list[BucketNotification] = []
     browser_uploads: list[str] = []  # buckets the web app PUTs to through presigned URLs
     functions: dict[str, FunctionSpec] = {}
-    schedules: dict[str, str] = {}
+    schedules: dict[str, str] = {}  # a function's local rate(...), or "off"
     bridge: BridgeSpec = BridgeSpec()
     simulator: SimulatorSpec = SimulatorSpec()
+
+    @field_validator("schedules", mode="before")
+    @classmethod
+    def _bare_off(cls, value: object) -> object:
+        """YAML 1.1 reads a bare ``off`` as false; the stack file means the word."""
+        if isinstance(value, dict):
+            return {k: SCHEDULE_OFF if v is False else v for k, v in value.items()}
+        return value
 
     @property
     def mongo_url(self) -> str:

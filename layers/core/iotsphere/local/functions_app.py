@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iotsphere.local.config import StackConfig, StackConfigError
+from iotsphere.local.config import SCHEDULE_OFF, StackConfig, StackConfigError
+from iotsphere.local.schedule import interval_seconds
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def load_app(functions_dir: Path) -> Any:
 
 def resolve_targets(config: StackConfig, functions_dir: Path) -> list[FunctionTarget]:
     """Queue triggers from samplelocal.yml matched to the app's event sources, and every schedule
-    the app declares (``schedules:`` in samplelocal.yml may override an expression locally)."""
+    the app declares: ``schedules:`` in samplelocal.yml may give one another rate locally, or
+    turn it ``off`` (a test stack whose tests drive that service themselves)."""
     app = load_app(functions_dir)
     default_timeout, timeouts = chalice_timeouts(functions_dir)
 
@@ -73,12 +75,27 @@ def resolve_targets(config: StackConfig, functions_dir: Path) -> list[FunctionTa
                 f"functions.{key}: no function in functions/app.py consumes queue {queue!r}"
             )
         targets.append(target(key, source, spec.concurrency, None))
-    for source in app.event_sources:
-        expression = getattr(source, "schedule_expression", None)
-        if expression is not None:
-            local = config.schedules.get(source.name, str(expression))
-            targets.append(target(source.name, source, 1, local))
+    scheduled = [s for s in app.event_sources if getattr(s, "schedule_expression", None)]
+    _check_schedule_names(config, sorted(s.name for s in scheduled))
+    for source in scheduled:
+        local = config.schedules.get(source.name, str(source.schedule_expression))
+        if local == SCHEDULE_OFF:
+            continue
+        try:
+            interval_seconds(local)
+        except StackConfigError as exc:
+            raise StackConfigError(f"schedules.{source.name}: {exc}") from exc
+        targets.append(target(source.name, source, 1, local))
     return targets
+
+
+def _check_schedule_names(config: StackConfig, declared: list[str]) -> None:
+    for name in config.schedules:
+        if name not in declared:
+            raise StackConfigError(
+                f"schedules.{name}: functions/app.py declares no such schedule; "
+                f"it declares {', '.join(declared)}"
+            )
 
 
 def import_handler(handler_string: str, functions_dir: Path) -> Callable[..., Any]:
